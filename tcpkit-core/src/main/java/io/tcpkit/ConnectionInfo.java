@@ -1,0 +1,25 @@
+package io.tcpkit;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A snapshot of one open connection, for listings (CLIENT LIST, admin pages).
+ *
+ * @param idle time since the last byte was read or written
+ */
+public record ConnectionInfo(
+        long id,
+        String service,
+        InetSocketAddress remoteAddress,
+        Instant openedAt,
+        Duration idle,
+        long bytesIn,
+        long bytesOut) {
+
+    /** How long the connection has been open. */
+    public Duration age() {
+        return Duration.between(openedAt, Instant.now());
+    }
+}

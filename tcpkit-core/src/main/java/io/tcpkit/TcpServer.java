@@ -1,0 +1,163 @@
+package io.tcpkit;
+
+import io.tcpkit.engine.EngineServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A running TCP listener: one platform thread accepts, and each connection runs its
+ * {@link ConnectionHandler} on its own virtual thread.
+ *
+ * <pre>{@code
+ * try (TcpServer server = TcpServer.builder()
+ *         .port(7000)
+ *         .handler(conn -> { ... })
+ *         .start()) {
+ *     server.awaitTermination();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} shuts down gracefully: the port is released at once, handlers waiting for a
+ * new frame see end of stream (and may say goodbye), the rest get up to the drain timeout to
+ * finish, and whatever is still open then is closed by force. It is safe to call twice and from
+ * several threads; each call returns when the server has stopped.
+ */
+public interface TcpServer extends AutoCloseable {
+
+    /** Default accept backlog; the kernel caps it at net.core.somaxconn. */
+    int DEFAULT_BACKLOG = 8192;
+    /** Default time that {@link #close()} gives open connections to finish. */
+    Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Default bind address: loopback only, so nothing is exposed by accident. */
+    String DEFAULT_HOST = "127.0.0.1";
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The address actually bound (with the real port when 0 was asked for). */
+    InetSocketAddress localAddress();
+
+    default int port() {
+        return localAddress().getPort();
+    }
+
+    String service();
+
+    Limits limits();
+
+    /** Snapshots of the open connections. */
+    List<ConnectionInfo> connections();
+
+    /** Counters since start. */
+    ServerStats stats();
+
+    /** Closes one connection by id (for CLIENT KILL); false if no such connection is open here. */
+    boolean kill(long connectionId);
+
+    /** Whether {@link #close()} has begun. */
+    boolean isDraining();
+
+    /** Shuts down gracefully and waits until every connection has ended. */
+    @Override
+    void close();
+
+    /** Waits until the server has stopped (after {@link #close()} from some thread). */
+    void awaitTermination() throws InterruptedException;
+
+    /** Builds and starts a {@link TcpServer}. Every option has a default; the handler is required. */
+    final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port;
+        private int backlog = DEFAULT_BACKLOG;
+        private String service = "tcp";
+        private ConnectionHandler handler;
+        private Limits limits = Limits.DEFAULT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Function<RejectReason, Optional<byte[]>> rejectionMessage = Builder::defaultRejection;
+
+        private Builder() {
+        }
+
+        /** Address to bind: a host name or literal; "0.0.0.0" or "::" for all (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port to bind; 0 (the default) picks a free one, readable from {@link #port()}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be positive, got " + backlog);
+            }
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** The service name, used in thread names, logs and listings (default "tcp"). */
+        public Builder service(String service) {
+            this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        public Builder handler(ConnectionHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** How long {@link TcpServer#close()} lets connections finish before forcing them (default 10 s). */
+        public Builder drainTimeout(Duration drainTimeout) {
+            if (drainTimeout == null || drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout must be zero or positive, got " + drainTimeout);
+            }
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        /**
+         * What a refused client is told before the close, per reason; empty for nothing.
+         * The default is one plain line such as {@code "ERR too many connections\r\n"}.
+         */
+        public Builder rejectionMessage(Function<RejectReason, Optional<byte[]>> rejectionMessage) {
+            this.rejectionMessage = Objects.requireNonNull(rejectionMessage, "rejectionMessage");
+            return this;
+        }
+
+        /** Binds the port and starts accepting. */
+        public TcpServer start() throws IOException {
+            if (handler == null) {
+                throw new IllegalStateException("a handler is required");
+            }
+            return EngineServer.start(new EngineServer.Config(host, port, backlog, service, handler,
+                    limits, drainTimeout, rejectionMessage));
+        }
+
+        private static Optional<byte[]> defaultRejection(RejectReason reason) {
+            String text = switch (reason) {
+                case MAX_CONNECTIONS -> "ERR too many connections\r\n";
+                case MAX_CONNECTIONS_PER_ADDRESS -> "ERR too many connections from your address\r\n";
+                case SHUTTING_DOWN -> "ERR server is shutting down\r\n";
+            };
+            return Optional.of(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.tcpkit.codec;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The input side of a connection: bytes read from a {@link Source} into one array, consumed by
+ * decoders by index, in place, with no allocation per message.
+ *
+ * <p>The array starts small ({@link #DEFAULT_INITIAL_CAPACITY}) so that an idle connection costs
+ * little, doubles while reads fill it (a bulk stream soon reads up to {@code maxCapacity} at a
+ * time) and halves again after a run of small reads. A decoder that needs a whole frame in memory
+ * may {@link #ensureCapacity grow} it up to its own frame limit.
+ *
+ * <p>Not thread-safe: it belongs to the one thread that runs the connection.
+ */
+public final class ReadBuffer {
+    /** Where the bytes come from; a connection supplies its timeouts and accounting here. */
+    @FunctionalInterface
+    public interface Source {
+        /**
+         * Reads at least one byte into {@code b}, blocking until some arrive.
+         *
+         * @param midFrame whether the buffer already holds the start of an incomplete frame, so
+         *                 the source can apply a frame deadline rather than an idle timeout
+         * @return the number of bytes read, or -1 at end of stream
+         */
+        int read(byte[] b, int off, int len, boolean midFrame) throws IOException;
+    }
+
+    public static final int DEFAULT_INITIAL_CAPACITY = 512;
+    public static final int DEFAULT_MAX_CAPACITY = 64 * 1024;
+    /** Consecutive small reads after which a grown buffer shrinks by half. */
+    private static final int SMALL_READS_BEFORE_SHRINK = 8;
+
+    private final Source source;
+    private final int initialCapacity;
+    private final int maxReadCapacity;
+    private byte[] buf;
+    private int readIndex;
+    private int writeIndex;
+    private int smallReads;
+    private boolean eof;
+
+    public ReadBuffer(Source source) {
+        this(source, DEFAULT_INITIAL_CAPACITY, DEFAULT_MAX_CAPACITY);
+    }
+
+    public ReadBuffer(Source source, int initialCapacity, int maxReadCapacity) {
+        if (initialCapacity < 16 || maxReadCapacity < initialCapacity) {
+            throw new IllegalArgumentException("need 16 <= initialCapacity <= maxReadCapacity, got "
+                    + initialCapacity + ", " + maxReadCapacity);
+        }
+        this.source = source;
+        this.initialCapacity = initialCapacity;
+        this.maxReadCapacity = maxReadCapacity;
+        this.buf = new byte[initialCapacity];
+    }
+
+    /** The backing array; valid from {@link #readIndex()} to {@link #writeIndex()} until the next fill. */
+    public byte[] array() {
+        return buf;
+    }
+
+    public int readIndex() {
+        return readIndex;
+    }
+
+    public int writeIndex() {
+        return writeIndex;
+    }
+
+    /** Bytes buffered and not yet consumed. */
+    public int readable() {
+        return writeIndex - readIndex;
+    }
+
+    public int capacity() {
+        return buf.length;
+    }
+
+    /** Whether the source has reported end of stream. */
+    public boolean isEof() {
+        return eof;
+    }
+
+    /** Consumes {@code n} buffered bytes. */
+    public void skip(int n) {
+        if (n < 0 || n > readable()) {
+            throw new IndexOutOfBoundsException("skip " + n + " of " + readable());
+        }
+        readIndex += n;
+        if (readIndex == writeIndex) {
+            readIndex = writeIndex = 0;
+        }
+    }
+
+    /** Index of the first {@code b} at or after {@code from} in the readable bytes, or -1. */
+    public int indexOf(byte b, int from) {
+        byte[] a = buf;
+        for (int i = Math.max(from, readIndex), end = writeIndex; i < end; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Reads once from the source, appending to the buffered bytes.
+     *
+     * @return the number of bytes read (at least 1), or -1 at end of stream
+     */
+    public int fill() throws IOException {
+        if (eof) {
+            return -1;
+        }
+        makeRoom();
+        int n = source.read(buf, writeIndex, buf.length - writeIndex, readIndex != writeIndex);
+        if (n < 0) {
+            eof = true;
+            return -1;
+        }
+        writeIndex += n;
+        adapt(n);
+        return n;
+    }
+
+    /**
+     * Makes room for at least {@code bytes} buffered bytes in total, growing the array if needed.
+     * Decoders call this to hold a frame larger than the read size, after checking their limit.
+     */
+    public void ensureCapacity(int bytes) {
+        if (bytes > buf.length) {
+            compact();
+            buf = Arrays.copyOf(buf, Math.max(bytes, Math.min(buf.length * 2, maxReadCapacity)));
+        }
+    }
+
+    /** Copies up to {@code len} buffered bytes into {@code dst}, consuming them. */
+    public int drainTo(byte[] dst, int off, int len) {
+        int n = Math.min(len, readable());
+        System.arraycopy(buf, readIndex, dst, off, n);
+        skip(n);
+        return n;
+    }
+
+    private void makeRoom() {
+        if (writeIndex < buf.length) {
+            return;
+        }
+        if (readIndex > 0) {
+            compact();
+        } else if (buf.length < maxReadCapacity) {
+            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxReadCapacity));
+        } else {
+            throw new IllegalStateException("read buffer full (" + buf.length
+                    + " bytes of one frame): consume bytes or ensureCapacity first");
+        }
+    }
+
+    private void compact() {
+        int n = readable();
+        System.arraycopy(buf, readIndex, buf, 0, n);
+        readIndex = 0;
+        writeIndex = n;
+    }
+
+    /** Grow after a read that filled the array; halve after a run of small reads into an empty one. */
+    private void adapt(int n) {
+        if (writeIndex == buf.length && buf.length < maxReadCapacity && readIndex == 0) {
+            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxReadCapacity));
+            smallReads = 0;
+        } else if (buf.length > initialCapacity && n < buf.length / 4) {
+            if (++smallReads >= SMALL_READS_BEFORE_SHRINK && n <= buf.length / 2) {
+                int keep = readable();
+                int size = Math.max(initialCapacity, Math.max(buf.length / 2, Integer.highestOneBit(keep) * 2));
+                if (size < buf.length) {
+                    byte[] smaller = new byte[size];
+                    System.arraycopy(buf, readIndex, smaller, 0, keep);
+                    buf = smaller;
+                    readIndex = 0;
+                    writeIndex = keep;
+                }
+                smallReads = 0;
+            }
+        } else {
+            smallReads = 0;
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Connection;
+import io.tcpkit.ConnectionInfo;
+import io.tcpkit.ConnectionTimeoutException;
+import io.tcpkit.Limits;
+import io.tcpkit.codec.LineReader;
+import io.tcpkit.codec.ReadBuffer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One connection: its socket, buffers, timeouts and counters. I/O runs on the connection's own
+ * virtual thread; {@link #close(CloseReason)}, {@link #info()} and the drain and sweeper hooks
+ * are safe from other threads. Its life (handler, errors, final close) is {@link ConnectionTask}.
+ */
+public final class ConnectionImpl implements Connection, ReadBuffer.Source {
+    private static final int INITIAL_OUTPUT_BYTES = 512;
+    /** Buffered output beyond this is flushed before more is appended. */
+    private static final int MAX_OUTPUT_BUFFER_BYTES = 64 * 1024;
+    /** A write at least this large, with nothing buffered, goes straight to the socket (no copy). */
+    private static final int DIRECT_WRITE_BYTES = 8 * 1024;
+
+    private final long id;
+    private final EngineServer server;
+    private final Socket socket;
+    private final InputStream socketIn;
+    private final OutputStream socketOut;
+    private final InetSocketAddress remote;
+    private final Instant openedAt = Instant.now();
+    private final ReadBuffer input;
+    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+    private volatile Thread owner;
+    private LineReader lines;
+    private byte[] output;
+    private int outputCount;
+
+    /** Nanos when the current partial frame started; 0 between frames. */
+    private long frameStartNanos;
+    private boolean peerEof;
+    private volatile boolean drainEof;
+    /** Set while blocked waiting for a new frame; the drain wakes only such readers. */
+    private volatile boolean waitingForFrame;
+    /** System.nanoTime() when the current blocking write started; 0 when not writing. */
+    private volatile long writeStartedNanos;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+
+    ConnectionImpl(long id, EngineServer server, Socket socket) throws IOException {
+        this.id = id;
+        this.server = server;
+        this.socket = socket;
+        this.socketIn = socket.getInputStream();
+        this.socketOut = socket.getOutputStream();
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.input = new ReadBuffer(this);
+    }
+
+    void bindOwner(Thread thread) {
+        this.owner = thread;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String service() {
+        return server.service();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    @Override
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    @Override
+    public Limits limits() {
+        return server.limits();
+    }
+
+    @Override
+    public ReadBuffer input() {
+        return input;
+    }
+
+    @Override
+    public LineReader lines() {
+        if (lines == null) {
+            lines = new LineReader(input, server.limits().maxLineBytes());
+        }
+        return lines;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (input.readable() == 0 && input.fill() < 0) {
+            return -1;
+        }
+        return input.drainTo(b, off, len);
+    }
+
+    @Override
+    public InputStream inputStream() {
+        return new ConnectionStreams.In(this);
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        return new ConnectionStreams.Out(this);
+    }
+
+    /** The read side of the buffer: flush first (one write per read batch), then block with a deadline. */
+    @Override
+    public int read(byte[] b, int off, int len, boolean midFrame) throws IOException {
+        flush();
+        CloseReason timeoutReason;
+        long timeoutNanos;
+        if (midFrame) {
+            long now = System.nanoTime();
+            if (frameStartNanos == 0) {
+                frameStartNanos = now;
+            }
+            timeoutReason = CloseReason.READ_TIMEOUT;
+            timeoutNanos = remaining(server.limits().readTimeout(), now - frameStartNanos);
+        } else {
+            frameStartNanos = 0;
+            timeoutReason = CloseReason.IDLE_TIMEOUT;
+            timeoutNanos = server.limits().idleTimeout().toNanos();
+            // Pairs with EngineServer.beginDrain: it sets draining, then wakes readers that are
+            // waiting; we set waiting, then check draining. One of the two sees the other.
+            waitingForFrame = true;
+            if (server.isDraining() && socketIn.available() == 0) {
+                waitingForFrame = false;
+                drainEof = true;
+                return -1;
+            }
+        }
+        int n;
+        try {
+            socket.setSoTimeout(timeoutNanos == 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+            n = socketIn.read(b, off, len);
+        } catch (SocketTimeoutException e) {
+            throw new ConnectionTimeoutException(timeoutReason);
+        } finally {
+            waitingForFrame = false;
+        }
+        if (n < 0) {
+            if (server.isDraining() && !midFrame) {
+                drainEof = true;
+            } else {
+                peerEof = true;
+            }
+            return -1;
+        }
+        bytesIn += n;
+        lastActivityNanos = System.nanoTime();
+        server.counters().bytesIn(n);
+        return n;
+    }
+
+    private static long remaining(Duration timeout, long elapsedNanos) throws ConnectionTimeoutException {
+        if (timeout.isZero()) {
+            return 0;
+        }
+        long left = timeout.toNanos() - elapsedNanos;
+        if (left <= 0) {
+            throw new ConnectionTimeoutException(CloseReason.READ_TIMEOUT);
+        }
+        return left;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (outputCount == 0 && len >= DIRECT_WRITE_BYTES) {
+            writeToSocket(b, off, len);
+            return;
+        }
+        if (output == null) {
+            output = new byte[Math.max(INITIAL_OUTPUT_BYTES, Integer.highestOneBit(len) << 1)];
+        }
+        if (outputCount + len > output.length) {
+            if (outputCount + len <= MAX_OUTPUT_BUFFER_BYTES) {
+                output = Arrays.copyOf(output, Math.min(MAX_OUTPUT_BUFFER_BYTES,
+                        Integer.highestOneBit(outputCount + len) << 1));
+            } else {
+                flush();
+                if (len > output.length) {
+                    writeToSocket(b, off, len);
+                    return;
+                }
+            }
+        }
+        System.arraycopy(b, off, output, outputCount, len);
+        outputCount += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (outputCount == 0) {
+            return;
+        }
+        int n = outputCount;
+        outputCount = 0;
+        writeToSocket(output, 0, n);
+        if (output.length > DIRECT_WRITE_BYTES && n < INITIAL_OUTPUT_BYTES) {
+            output = null; // a burst is over; don't keep its buffer while idle
+        }
+    }
+
+    private void writeToSocket(byte[] b, int off, int len) throws IOException {
+        writeStartedNanos = System.nanoTime() | 1; // never 0, which means "not writing"
+        try {
+            socketOut.write(b, off, len);
+        } finally {
+            writeStartedNanos = 0;
+        }
+        bytesOut += len;
+        lastActivityNanos = System.nanoTime();
+        server.counters().bytesOut(len);
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        flush();
+        if (!socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
+    }
+
+    @Override
+    public boolean isDraining() {
+        return server.isDraining();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closeReason.get() == null;
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+        if (!closeReason.compareAndSet(null, reason)) {
+            return;
+        }
+        if (Thread.currentThread() == owner) {
+            ConnectionTask.closeGracefully(this);
+        } else {
+            closeSocket();
+        }
+    }
+
+    /** Records a reason if none was recorded yet, without closing. */
+    void recordReason(CloseReason reason) {
+        closeReason.compareAndSet(null, reason);
+    }
+
+    CloseReason closeReason() {
+        return closeReason.get();
+    }
+
+    /** Called by the drain: a reader blocked waiting for a new frame sees end of stream. */
+    void wakeForDrain() {
+        if (waitingForFrame) {
+            try {
+                socket.shutdownInput();
+            } catch (IOException e) {
+                // Already closed or reset: the reader wakes anyway.
+            }
+        }
+    }
+
+    /** Called by the sweeper: the nanos a write has been blocked, or 0. */
+    long writeBlockedNanos(long now) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : now - started;
+    }
+
+    boolean sawPeerEof() {
+        return peerEof;
+    }
+
+    boolean sawDrainEof() {
+        return drainEof;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Nothing left to do for a socket that fails to close.
+        }
+    }
+
+    public ConnectionInfo info() {
+        long idleNanos = Math.max(0, System.nanoTime() - lastActivityNanos);
+        return new ConnectionInfo(id, server.service(), remote, openedAt,
+                Duration.ofNanos(idleNanos), bytesIn, bytesOut);
+    }
+
+    @Override
+    public String toString() {
+        return "conn-" + id + " " + EngineServer.format(remote);
+    }
+}

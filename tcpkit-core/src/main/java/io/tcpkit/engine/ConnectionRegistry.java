@@ -1,0 +1,120 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.RejectReason;
+
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The open connections of one listener, and the permits that bound them: a global count and a
+ * count per client address. A connection holds its permits from {@link #tryAdmit} until
+ * {@link #remove}, which runs exactly once, in the connection task's {@code finally}.
+ */
+final class ConnectionRegistry {
+    /** Connection ids are unique across every listener in the process. */
+    private static final AtomicLong NEXT_ID = new AtomicLong();
+
+    private final int maxConnections;
+    private final int maxPerAddress;
+    private final ConcurrentHashMap<Long, ConnectionImpl> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger permits = new AtomicInteger();
+    private final ReentrantLock emptyLock = new ReentrantLock();
+    private final Condition empty = emptyLock.newCondition();
+
+    ConnectionRegistry(int maxConnections, int maxPerAddress) {
+        this.maxConnections = maxConnections;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    static long nextId() {
+        return NEXT_ID.incrementAndGet();
+    }
+
+    /** Takes a global and a per-address permit, or returns why not (and takes neither). */
+    RejectReason tryAdmit(InetAddress address) {
+        if (permits.incrementAndGet() > maxConnections) {
+            permits.decrementAndGet();
+            return RejectReason.MAX_CONNECTIONS;
+        }
+        boolean[] over = new boolean[1];
+        perAddress.compute(address, (a, count) -> {
+            int n = count == null ? 0 : count;
+            if (n >= maxPerAddress) {
+                over[0] = true;
+                return count;
+            }
+            return n + 1;
+        });
+        if (over[0]) {
+            permits.decrementAndGet();
+            return RejectReason.MAX_CONNECTIONS_PER_ADDRESS;
+        }
+        return null;
+    }
+
+    void add(ConnectionImpl conn) {
+        open.put(conn.id(), conn);
+    }
+
+    /** Forgets the connection and returns its permits. */
+    void remove(ConnectionImpl conn, InetAddress address) {
+        if (open.remove(conn.id()) == null) {
+            return;
+        }
+        release(address);
+    }
+
+    /** Returns the permits of a connection admitted but never added (its thread failed to start). */
+    void release(InetAddress address) {
+        perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+        if (permits.decrementAndGet() == 0) {
+            emptyLock.lock();
+            try {
+                empty.signalAll();
+            } finally {
+                emptyLock.unlock();
+            }
+        }
+    }
+
+    ConnectionImpl get(long id) {
+        return open.get(id);
+    }
+
+    Collection<ConnectionImpl> all() {
+        return open.values();
+    }
+
+    int size() {
+        return permits.get();
+    }
+
+    /** Number of addresses with at least one open connection (for tests of permit leaks). */
+    int addressCount() {
+        return perAddress.size();
+    }
+
+    /** Waits until no connection holds a permit, or the deadline passes; true if empty. */
+    boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        emptyLock.lock();
+        try {
+            while (permits.get() > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                empty.await(left, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            emptyLock.unlock();
+        }
+    }
+}
