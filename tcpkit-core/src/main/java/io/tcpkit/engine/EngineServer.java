@@ -186,8 +186,8 @@ public final class EngineServer implements TcpServer {
         listener.stop();
         int open = registry.size();
         if (open > 0) {
-            LOG.log(Level.INFO, "{0}: draining {1} connection(s), up to {2} ms", config.service(),
-                    open, config.drainTimeout().toMillis());
+            LOG.log(Level.INFO, () -> config.service() + ": draining " + open + " connection(s), up to "
+                    + config.drainTimeout().toMillis() + " ms");
         }
         // Pairs with ConnectionImpl.read: we set draining, then wake readers already waiting.
         for (ConnectionImpl conn : registry.all()) {
@@ -196,8 +196,8 @@ public final class EngineServer implements TcpServer {
         if (!registry.awaitEmpty(deadline)) {
             forceClose();
             if (!registry.awaitEmpty(System.nanoTime() + FORCED_CLOSE_GRACE.toNanos())) {
-                LOG.log(Level.WARNING, "{0}: {1} handler(s) did not return after their sockets were closed",
-                        config.service(), registry.size());
+                    LOG.log(Level.WARNING, () -> config.service() + ": " + registry.size()
+                        + " handler(s) did not return after their sockets were closed");
             }
         }
         rejector.awaitIdle(System.nanoTime() + ConnectionTask.LINGER.toNanos());
@@ -206,7 +206,7 @@ public final class EngineServer implements TcpServer {
     private void forceClose() {
         int n = registry.size();
         if (n > 0) {
-            LOG.log(Level.WARNING, "{0}: drain deadline passed, closing {1} connection(s)", config.service(), n);
+            LOG.log(Level.WARNING, () -> config.service() + ": drain deadline passed, closing " + n + " connection(s)");
         }
         for (ConnectionImpl conn : registry.all()) {
             conn.close(CloseReason.SHUTDOWN_FORCED);

@@ -1,0 +1,31 @@
+package io.tcpkit.server;
+
+import io.tcpkit.ConnectionHandler;
+import io.tcpkit.RejectReason;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** A service the program can run on a listener: a name, a default port, and a handler. */
+public interface Service {
+
+    String name();
+
+    int defaultPort();
+
+    ConnectionHandler handler();
+
+    /** What a client refused at a connection limit is told, in the service's own protocol. */
+    default Optional<byte[]> rejectionMessage(RejectReason reason) {
+        String text = switch (reason) {
+            case MAX_CONNECTIONS -> "ERR too many connections\r\n";
+            case MAX_CONNECTIONS_PER_ADDRESS -> "ERR too many connections from your address\r\n";
+            case SHUTTING_DOWN -> "ERR server is shutting down\r\n";
+        };
+        return Optional.of(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Called when the server stops, after every connection has ended. */
+    default void stopped() {
+    }
+}

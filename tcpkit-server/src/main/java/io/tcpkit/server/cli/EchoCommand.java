@@ -1,0 +1,26 @@
+package io.tcpkit.server.cli;
+
+import io.tcpkit.server.echo.EchoService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code tcpkit echo}: the echo service alone. */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Run the echo service: every byte sent comes back; half-close is honoured.")
+final class EchoCommand implements Callable<Integer> {
+    @Mixin
+    ServerOptions options;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "" + EchoService.DEFAULT_PORT,
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        return ServiceRunner.run(Map.of(new EchoService(), port), options, System.out);
+    }
+}

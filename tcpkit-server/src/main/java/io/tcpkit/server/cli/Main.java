@@ -1,0 +1,67 @@
+package io.tcpkit.server.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The {@code tcpkit} program: {@code serve}, one service at a time, and {@code connect}. */
+@Command(name = "tcpkit",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A TCP server toolkit: echo, chat and a Redis-protocol command service, "
+                + "one virtual thread per connection.",
+        subcommands = {ServeCommand.class, EchoCommand.class, ConnectCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
+            description = "error, warn, info (default), debug or trace. Logs go to stderr.")
+    void logLevel(String level) {
+        Level parsed = Level.toLevel(level, null);
+        if (parsed == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--log-level: '" + level + "' is not one of error, warn, info, debug, trace");
+        }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/io/tcpkit/server/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"tcpkit " + p.getProperty("version", "unknown"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

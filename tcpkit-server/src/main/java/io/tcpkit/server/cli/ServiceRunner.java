@@ -1,0 +1,73 @@
+package io.tcpkit.server.cli;
+
+import io.tcpkit.TcpServer;
+import io.tcpkit.server.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs services on their listeners until SIGINT or SIGTERM, then drains them all in parallel and
+ * returns 0. Prints one line per listener on stdout, saying how to connect.
+ */
+final class ServiceRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+
+    private ServiceRunner() {
+    }
+
+    /** @param ports the port for each service, in the order to start them */
+    static int run(Map<Service, Integer> ports, ServerOptions options, PrintStream out) throws InterruptedException {
+        ShutdownSignal signal = ShutdownSignal.install();
+        List<TcpServer> servers = new ArrayList<>();
+        for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
+            Service service = entry.getKey();
+            try {
+                TcpServer server = TcpServer.builder()
+                        .host(options.host)
+                        .port(entry.getValue())
+                        .service(service.name())
+                        .handler(service.handler())
+                        .limits(options.limits())
+                        .drainTimeout(options.drainTimeout)
+                        .rejectionMessage(service::rejectionMessage)
+                        .start();
+                servers.add(server);
+                String address = hostPort(server);
+                out.printf("%-8s listening on %s  (try: tcpkit connect %s)%n", service.name(), address, address);
+                out.flush();
+            } catch (IOException e) {
+                System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
+                closeAll(servers);
+                return 1;
+            }
+        }
+        signal.await();
+        closeAll(servers);
+        ports.keySet().forEach(Service::stopped);
+        LOG.info("stopped");
+        return 0;
+    }
+
+    private static void closeAll(List<TcpServer> servers) throws InterruptedException {
+        List<Thread> closers = new ArrayList<>();
+        for (TcpServer server : servers) {
+            closers.add(Thread.ofPlatform().name("tcpkit-close-" + server.service()).start(server::close));
+        }
+        for (Thread closer : closers) {
+            closer.join();
+        }
+    }
+
+    static String hostPort(TcpServer server) {
+        InetAddress ip = server.localAddress().getAddress();
+        String host = ip.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.port();
+    }
+}
