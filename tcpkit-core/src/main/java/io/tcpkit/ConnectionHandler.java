@@ -19,5 +19,11 @@ import java.io.IOException;
  */
 @FunctionalInterface
 public interface ConnectionHandler {
-    void handle(Connection connection) throws IOException;
+    /**
+     * Serves one connection until the conversation ends.
+     *
+     * @throws IOException          the connection failed or timed out; the engine records why
+     * @throws InterruptedException a wait in the handler was interrupted; the connection closes
+     */
+    void handle(Connection connection) throws IOException, InterruptedException;
 }

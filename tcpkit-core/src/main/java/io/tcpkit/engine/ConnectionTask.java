@@ -44,6 +44,9 @@ final class ConnectionTask implements Runnable {
         } catch (IOException e) {
             conn.recordReason(CloseReason.IO_ERROR);
             LOG.log(Level.DEBUG, () -> conn + ": " + e);
+        } catch (InterruptedException e) {
+            conn.recordReason(CloseReason.SERVER_CLOSED);
+            LOG.log(Level.DEBUG, () -> conn + ": handler interrupted");
         } catch (RuntimeException e) {
             conn.recordReason(CloseReason.HANDLER_ERROR);
             LOG.log(Level.WARNING, conn + ": handler failed", e);

@@ -2,6 +2,7 @@ package io.tcpkit.server;
 
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RejectReason;
+import io.tcpkit.TcpServer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -23,6 +24,10 @@ public interface Service {
             case SHUTTING_DOWN -> "ERR server is shutting down\r\n";
         };
         return Optional.of(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Called once the service's listener is bound, before the first connection. */
+    default void started(TcpServer server) {
     }
 
     /** Called when the server stops, after every connection has ended. */

@@ -2,6 +2,7 @@ package io.tcpkit.server.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.tcpkit.server.BuildInfo;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,9 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 
 /** The {@code tcpkit} program: {@code serve}, one service at a time, and {@code connect}. */
 @Command(name = "tcpkit",
@@ -20,7 +18,8 @@ import java.util.Properties;
         versionProvider = Main.Version.class,
         description = "A TCP server toolkit: echo, chat and a Redis-protocol command service, "
                 + "one virtual thread per connection.",
-        subcommands = {ServeCommand.class, EchoCommand.class, ConnectCommand.class,
+        subcommands = {ServeCommand.class, EchoCommand.class, CommandCommand.class, ConnectCommand.class,
+                PasswdCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -53,14 +52,8 @@ public final class Main implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/io/tcpkit/server/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"tcpkit " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"tcpkit " + BuildInfo.version(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

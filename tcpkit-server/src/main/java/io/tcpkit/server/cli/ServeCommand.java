@@ -1,11 +1,15 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
+import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,14 +21,30 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
+    @Mixin
+    CommandOptions commandOptions;
+
     @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
 
+    @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
+            description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int commandPort;
+
     @Override
     public Integer call() throws InterruptedException {
+        Authenticator authenticator;
+        try {
+            authenticator = commandOptions.authenticator();
+        } catch (IOException e) {
+            System.err.println("tcpkit: " + e.getMessage());
+            return 1;
+        }
+        Sessions sessions = new Sessions();
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
+        ports.put(commandOptions.commandService(sessions, authenticator), commandPort);
         return ServiceRunner.run(ports, options, System.out);
     }
 }

@@ -39,6 +39,7 @@ final class ServiceRunner {
                         .rejectionMessage(service::rejectionMessage)
                         .start();
                 servers.add(server);
+                service.started(server);
                 String address = hostPort(server);
                 out.printf("%-8s listening on %s  (try: tcpkit connect %s)%n", service.name(), address, address);
                 out.flush();

@@ -1,0 +1,113 @@
+package io.tcpkit.codec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes RESP2 replies to a {@link ByteSink} (a connection's buffered output): simple strings,
+ * errors, integers, bulk strings, nulls and array headers. Numbers are formatted into a scratch
+ * array, so replies cost no allocation beyond what the caller passes in. Not thread-safe.
+ */
+public final class RespWriter {
+    /** Where replies go; {@code Connection::write} is one. */
+    @FunctionalInterface
+    public interface ByteSink {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    public static final byte[] OK = ascii("+OK\r\n");
+    public static final byte[] PONG = ascii("+PONG\r\n");
+    public static final byte[] NULL_BULK = ascii("$-1\r\n");
+    public static final byte[] NULL_ARRAY = ascii("*-1\r\n");
+    public static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+
+    private final ByteSink sink;
+    private final byte[] scratch = new byte[24];
+
+    public RespWriter(ByteSink sink) {
+        this.sink = sink;
+    }
+
+    /** Writes pre-encoded bytes as they are (constants such as {@link #OK}). */
+    public void raw(byte[] encoded) throws IOException {
+        sink.write(encoded, 0, encoded.length);
+    }
+
+    /** {@code +text\r\n}; CR and LF in {@code text} are replaced by spaces, as the protocol requires. */
+    public void simple(String text) throws IOException {
+        line('+', text);
+    }
+
+    /** {@code -text\r\n}, where text starts with the error code, e.g. "ERR unknown command". */
+    public void error(String text) throws IOException {
+        line('-', text);
+    }
+
+    public void integer(long value) throws IOException {
+        header(':', value);
+    }
+
+    public void bulk(byte[] b, int off, int len) throws IOException {
+        header('$', len);
+        sink.write(b, off, len);
+        sink.write(CRLF, 0, 2);
+    }
+
+    public void bulk(byte[] b) throws IOException {
+        bulk(b, 0, b.length);
+    }
+
+    /** A bulk string of {@code text} in UTF-8; null writes the null bulk string. */
+    public void bulk(String text) throws IOException {
+        if (text == null) {
+            raw(NULL_BULK);
+        } else {
+            bulk(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    public void nullBulk() throws IOException {
+        raw(NULL_BULK);
+    }
+
+    /** {@code *n\r\n}: the caller then writes n elements. */
+    public void arrayHeader(int n) throws IOException {
+        header('*', n);
+    }
+
+    private void line(char type, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\r' || b[i] == '\n') {
+                b[i] = ' ';
+            }
+        }
+        scratch[0] = (byte) type;
+        sink.write(scratch, 0, 1);
+        sink.write(b, 0, b.length);
+        sink.write(CRLF, 0, 2);
+    }
+
+    /** Writes type, the decimal value and CRLF from the scratch array, right to left. */
+    private void header(char type, long value) throws IOException {
+        int i = scratch.length;
+        scratch[--i] = '\n';
+        scratch[--i] = '\r';
+        boolean negative = value < 0;
+        long v = negative ? value : -value; // work in negatives so Long.MIN_VALUE fits
+        do {
+            scratch[--i] = (byte) ('0' - (v % 10));
+            v /= 10;
+        } while (v != 0);
+        if (negative) {
+            scratch[--i] = '-';
+        }
+        scratch[--i] = (byte) type;
+        sink.write(scratch, i, scratch.length - i);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,30 @@
+package io.tcpkit.server.cli;
+
+import io.tcpkit.codec.RespReader;
+import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.command.CommandService;
+import io.tcpkit.server.session.Sessions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Options of the command protocol (and of login, which chat shares). */
+final class CommandOptions {
+    @Option(names = "--users", paramLabel = "FILE",
+            description = "Users file (see 'tcpkit passwd'). Without one, everyone is the default user.")
+    Path usersFile;
+
+    @Option(names = "--max-request-bytes", defaultValue = "" + RespReader.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest command-protocol request, all arguments together (default: ${DEFAULT-VALUE}).")
+    int maxRequestBytes;
+
+    Authenticator authenticator() throws IOException {
+        return new Authenticator(usersFile == null ? Users.open() : Users.load(usersFile));
+    }
+
+    CommandService commandService(Sessions sessions, Authenticator authenticator) {
+        return new CommandService(sessions, authenticator, maxRequestBytes);
+    }
+}

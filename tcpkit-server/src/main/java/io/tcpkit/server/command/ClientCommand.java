@@ -1,0 +1,260 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.session.Session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * CLIENT ID | SETNAME | GETNAME | SETINFO | LIST | INFO | KILL | HELP: every connection, of every
+ * service, is a session with an id, a name, a user, an address, an age, an idle time and a last
+ * command, as in Redis.
+ */
+final class ClientCommand {
+    private ClientCommand() {
+    }
+
+    static Command command() {
+        return new Command("CLIENT", -2, false, "ID | SETNAME name | GETNAME | SETINFO LIB-NAME|LIB-VER value | "
+                + "LIST [ID id ...] | INFO | KILL ID id | KILL ADDR ip:port | KILL USER name",
+                "Inspect and manage client connections.", "connection", ClientCommand::run);
+    }
+
+    private static void run(CommandContext ctx) throws IOException {
+        String sub = ctx.keyword(1);
+        String permission = "client|" + sub.toLowerCase(java.util.Locale.ROOT);
+        ctx.session.commandRun(permission);
+        switch (sub) {
+            case "ID" -> {
+                if (arity(ctx, 2, permission)) {
+                    ctx.reply.integer(ctx.session.id());
+                }
+            }
+            case "GETNAME" -> {
+                if (arity(ctx, 2, permission)) {
+                    String name = ctx.session.name();
+                    ctx.reply.bulk(name.isEmpty() ? null : name);
+                }
+            }
+            case "SETNAME" -> {
+                if (arity(ctx, 3, permission) && setName(ctx, ctx.arg(2))) {
+                    ctx.reply.raw(RespWriter.OK);
+                }
+            }
+            case "SETINFO" -> {
+                if (arity(ctx, 4, permission)) {
+                    setInfo(ctx);
+                }
+            }
+            case "INFO" -> {
+                if (arity(ctx, 2, permission)) {
+                    ctx.reply.bulk(line(ctx.session));
+                }
+            }
+            case "LIST" -> {
+                if (ctx.permitted(permission)) {
+                    list(ctx);
+                }
+            }
+            case "KILL" -> {
+                if (ctx.argc() < 3) {
+                    ctx.wrongArity(permission);
+                } else if (ctx.permitted(permission)) {
+                    kill(ctx);
+                }
+            }
+            case "HELP" -> help(ctx);
+            default -> ctx.unknownSubcommand("CLIENT");
+        }
+    }
+
+    private static boolean arity(CommandContext ctx, int argc, String permission) throws IOException {
+        if (ctx.argc() != argc) {
+            ctx.wrongArity(permission);
+            return false;
+        }
+        return ctx.permitted(permission);
+    }
+
+    /** Sets the session's name if it is valid (printable ASCII, no spaces); else writes Redis's error. */
+    static boolean setName(CommandContext ctx, String name) throws IOException {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~') {
+                ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                return false;
+            }
+        }
+        ctx.session.name(name);
+        return true;
+    }
+
+    private static void setInfo(CommandContext ctx) throws IOException {
+        String attribute = ctx.keyword(2);
+        String value = ctx.arg(3);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '!' || c > '~') {
+                ctx.reply.error("ERR " + attribute + " cannot contain spaces, newlines or special characters.");
+                return;
+            }
+        }
+        switch (attribute) {
+            case "LIB-NAME" -> ctx.session.library(value, null);
+            case "LIB-VER" -> ctx.session.library(null, value);
+            default -> {
+                ctx.reply.error("ERR Unrecognized option '" + CommandContext.abbreviate(ctx.arg(2)) + "'");
+                return;
+            }
+        }
+        ctx.reply.raw(RespWriter.OK);
+    }
+
+    private static void list(CommandContext ctx) throws IOException {
+        Predicate<Session> filter = s -> true;
+        for (int j = 2; j < ctx.argc(); j++) {
+            String option = ctx.keyword(j);
+            if (option.equals("ID") && j + 1 < ctx.argc()) {
+                List<Long> ids = new ArrayList<>();
+                for (j++; j < ctx.argc(); j++) {
+                    Long id = parseId(ctx.arg(j));
+                    if (id == null) {
+                        ctx.reply.error("ERR Invalid client ID");
+                        return;
+                    }
+                    ids.add(id);
+                }
+                filter = filter.and(s -> ids.contains(s.id()));
+            } else if (option.equals("TYPE") && j + 1 < ctx.argc()) {
+                String type = ctx.keyword(++j);
+                if (!List.of("NORMAL", "PUBSUB", "MASTER", "REPLICA", "SLAVE").contains(type)) {
+                    ctx.reply.error("ERR Unknown client type '" + CommandContext.abbreviate(ctx.arg(j)) + "'");
+                    return;
+                }
+                filter = filter.and(s -> type.equals("NORMAL"));
+            } else {
+                ctx.reply.error("ERR syntax error");
+                return;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Session s : ctx.service.sessions().list()) {
+            if (filter.test(s)) {
+                sb.append(line(s));
+            }
+        }
+        ctx.reply.bulk(sb.toString());
+    }
+
+    private static void kill(CommandContext ctx) throws IOException {
+        if (ctx.argc() == 3) {
+            // Old form: CLIENT KILL ip:port, replying +OK or an error.
+            String addr = ctx.arg(2);
+            List<Session> victims = ctx.service.sessions().list().stream()
+                    .filter(s -> address(s.remoteAddress()).equals(addr)).toList();
+            if (victims.isEmpty()) {
+                ctx.reply.error("ERR No such client");
+                return;
+            }
+            victims.forEach(Session::kill);
+            ctx.reply.raw(RespWriter.OK);
+            return;
+        }
+        Predicate<Session> filter = s -> true;
+        boolean skipMe = true;
+        for (int j = 2; j < ctx.argc(); j += 2) {
+            if (j + 1 >= ctx.argc()) {
+                ctx.reply.error("ERR syntax error");
+                return;
+            }
+            String option = ctx.keyword(j);
+            String value = ctx.arg(j + 1);
+            switch (option) {
+                case "ID" -> {
+                    Long id = parseId(value);
+                    if (id == null) {
+                        ctx.reply.error("ERR client-id should be greater than 0");
+                        return;
+                    }
+                    filter = filter.and(s -> s.id() == id);
+                }
+                case "ADDR" -> filter = filter.and(s -> address(s.remoteAddress()).equals(value));
+                case "LADDR" -> filter = filter.and(s -> address(s.localAddress()).equals(value));
+                case "USER" -> filter = filter.and(s -> s.user() != null && s.user().name().equals(value));
+                case "SKIPME" -> {
+                    String yesNo = ctx.keyword(j + 1);
+                    if (!yesNo.equals("YES") && !yesNo.equals("NO")) {
+                        ctx.reply.error("ERR syntax error");
+                        return;
+                    }
+                    skipMe = yesNo.equals("YES");
+                }
+                default -> {
+                    ctx.reply.error("ERR syntax error");
+                    return;
+                }
+            }
+        }
+        long self = ctx.session.id();
+        boolean skip = skipMe;
+        List<Session> victims = ctx.service.sessions().list().stream()
+                .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
+        victims.forEach(Session::kill);
+        ctx.reply.integer(victims.size());
+    }
+
+    private static Long parseId(String s) {
+        if (!s.matches("[0-9]{1,18}")) {
+            return null;
+        }
+        long id = Long.parseLong(s);
+        return id > 0 ? id : null;
+    }
+
+    /** One CLIENT LIST line, in Redis's field order where the fields exist here. */
+    static String line(Session s) {
+        return "id=" + s.id()
+                + " addr=" + address(s.remoteAddress())
+                + " laddr=" + address(s.localAddress())
+                + " fd=-1"
+                + " name=" + s.name()
+                + " age=" + s.age().toSeconds()
+                + " idle=" + s.idle().toSeconds()
+                + " flags=N db=0 sub=0 psub=0 multi=-1"
+                + " cmd=" + s.lastCommand()
+                + " user=" + (s.user() == null ? "" : s.user().name())
+                + " lib-name=" + s.libName()
+                + " lib-ver=" + s.libVersion()
+                + " resp=2"
+                + " service=" + s.service()
+                + "\n";
+    }
+
+    static String address(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private static void help(CommandContext ctx) throws IOException {
+        List<String> lines = List.of(
+                "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "ID -- Return the ID of the current connection.",
+                "GETNAME -- Return the name of the current connection.",
+                "SETNAME <name> -- Assign the name <name> to the current connection.",
+                "SETINFO <LIB-NAME|LIB-VER> <value> -- Record the client library and its version.",
+                "INFO -- Return information about the current client connection.",
+                "LIST [TYPE <type>] [ID <id> [<id> ...]] -- Return information about client connections.",
+                "KILL <ip:port> -- Kill connection made from <ip:port>.",
+                "KILL <option> <value> [<option> <value> [...]] -- Kill connections. Options are: "
+                        + "ID <client-id>, ADDR <ip:port>, LADDR <ip:port>, USER <username>, SKIPME (YES|NO).",
+                "HELP -- Print this help.");
+        ctx.reply.arrayHeader(lines.size());
+        for (String l : lines) {
+            ctx.reply.simple(l);
+        }
+    }
+}

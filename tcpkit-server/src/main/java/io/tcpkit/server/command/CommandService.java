@@ -1,0 +1,178 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Connection;
+import io.tcpkit.ConnectionHandler;
+import io.tcpkit.RejectReason;
+import io.tcpkit.TcpServer;
+import io.tcpkit.codec.RespProtocolException;
+import io.tcpkit.codec.RespReader;
+import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.Service;
+import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.auth.User;
+import io.tcpkit.server.session.Session;
+import io.tcpkit.server.session.Sessions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The command protocol: the Redis serialization protocol (RESP2 arrays from programs, inline
+ * lines from people), with connection, session and server commands, so that redis-cli,
+ * redis-benchmark and Redis client libraries work against it unchanged.
+ *
+ * <p>Each connection parses requests in place and writes replies to its output buffer; the
+ * engine flushes once per read batch, so a pipeline of N requests gets one write. A protocol
+ * error gets {@code -ERR Protocol error: ...} and a close, as in Redis.
+ */
+public final class CommandService implements Service {
+    public static final int DEFAULT_PORT = 7002;
+    private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+
+    private final Sessions sessions;
+    private final Authenticator authenticator;
+    private final CommandTable table;
+    private final LongAdder commandsProcessed = new LongAdder();
+    private final Instant startedAt = Instant.now();
+    private final int maxRequestBytes;
+    private volatile TcpServer server;
+
+    public CommandService(Sessions sessions, Authenticator authenticator, int maxRequestBytes) {
+        this.sessions = sessions;
+        this.authenticator = authenticator;
+        this.maxRequestBytes = maxRequestBytes;
+        List<Command> commands = new ArrayList<>();
+        commands.addAll(ConnectionCommands.all());
+        commands.add(ClientCommand.command());
+        commands.addAll(ServerCommands.all());
+        this.table = new CommandTable(commands);
+    }
+
+    @Override
+    public String name() {
+        return "command";
+    }
+
+    @Override
+    public int defaultPort() {
+        return DEFAULT_PORT;
+    }
+
+    @Override
+    public Optional<byte[]> rejectionMessage(RejectReason reason) {
+        String text = reason == RejectReason.SHUTTING_DOWN ? "-ERR server is shutting down\r\n"
+                : "-ERR max number of clients reached\r\n";
+        return Optional.of(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public void started(TcpServer server) {
+        this.server = server;
+        if (!authenticator.users().required() && !server.localAddress().getAddress().isLoopbackAddress()) {
+            LOG.warn("command service listens on {} without a users file: anyone who can reach it may run "
+                    + "every command (use --users FILE)", server.localAddress());
+        }
+    }
+
+    @Override
+    public ConnectionHandler handler() {
+        return this::serve;
+    }
+
+    private void serve(Connection conn) throws IOException, InterruptedException {
+        Session session = sessions.open(conn, authenticator.users().required() ? null : User.DEFAULT);
+        try {
+            RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
+                    RespReader.DEFAULT_MAX_ARGUMENTS);
+            CommandContext ctx = new CommandContext(this, session, request, new RespWriter(conn::write));
+            while (true) {
+                try {
+                    if (!request.next()) {
+                        return;
+                    }
+                } catch (RespProtocolException e) {
+                    ctx.reply.error("ERR Protocol error: " + e.getMessage());
+                    LOG.debug("{}: protocol error: {}", conn, e.getMessage());
+                    conn.close(CloseReason.PROTOCOL_ERROR);
+                    return;
+                }
+                execute(ctx);
+                if (ctx.quitRequested()) {
+                    return;
+                }
+            }
+        } finally {
+            sessions.close(session);
+        }
+    }
+
+    private void execute(CommandContext ctx) throws IOException, InterruptedException {
+        commandsProcessed.increment();
+        Command command = table.lookup(ctx.request);
+        if (command == null) {
+            unknownCommand(ctx);
+            return;
+        }
+        ctx.session.commandRun(command.lowerName());
+        if (!ctx.session.isAuthenticated() && !command.beforeLogin()) {
+            ctx.reply.error("NOAUTH Authentication required.");
+            return;
+        }
+        if (!command.arityMatches(ctx.argc())) {
+            ctx.wrongArity(command.name());
+            return;
+        }
+        if (ctx.session.isAuthenticated() && !ctx.permitted(command.lowerName())) {
+            return;
+        }
+        command.handler().run(ctx);
+    }
+
+    private static void unknownCommand(CommandContext ctx) throws IOException {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < ctx.argc() && args.length() < 128; i++) {
+            args.append('\'').append(CommandContext.abbreviate(ctx.arg(i))).append("' ");
+        }
+        ctx.reply.error("ERR unknown command '" + CommandContext.abbreviate(ctx.arg(0))
+                + "', with args beginning with: " + args);
+    }
+
+    // ---- for commands ----
+
+    Sessions sessions() {
+        return sessions;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    CommandTable table() {
+        return table;
+    }
+
+    int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    long commandsProcessed() {
+        return commandsProcessed.sum();
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The listener this service runs on (null before it started). */
+    TcpServer server() {
+        return server;
+    }
+}

@@ -1,0 +1,190 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.auth.User;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** Commands about the connection itself: PING, ECHO, QUIT, HELP, SELECT, HELLO, AUTH, LOGIN, ACL. */
+final class ConnectionCommands {
+    static final String VERSION_2_ONLY = "NOPROTO unsupported protocol version";
+
+    private ConnectionCommands() {
+    }
+
+    static List<Command> all() {
+        return List.of(
+                new Command("PING", -1, true, "[message]", "Reply PONG, or the message.", "connection",
+                        ConnectionCommands::ping),
+                new Command("ECHO", 2, false, "message", "Reply the message.", "connection",
+                        ctx -> ctx.reply.bulk(ctx.request.array(1), ctx.request.start(1), ctx.request.length(1))),
+                new Command("QUIT", -1, true, "", "Close the connection (after +OK).", "connection", ctx -> {
+                    ctx.reply.raw(RespWriter.OK);
+                    ctx.quit();
+                }),
+                new Command("HELP", -1, true, "[command]", "List the commands, or describe one.", "connection",
+                        ConnectionCommands::help),
+                new Command("SELECT", 2, false, "index", "Select database 0, the only one.", "connection",
+                        ConnectionCommands::select),
+                new Command("HELLO", -1, true, "[protover [AUTH username password] [SETNAME name]]",
+                        "Handshake: protocol version 2, optional login and name; replies server facts.",
+                        "connection", ConnectionCommands::hello),
+                new Command("AUTH", -2, true, "[username] password", "Log in.", "connection",
+                        ConnectionCommands::auth),
+                new Command("LOGIN", 3, true, "username password", "Log in (same as AUTH username password).",
+                        "connection", ctx -> login(ctx, ctx.arg(1), 2)),
+                new Command("ACL", -2, false, "WHOAMI | USERS", "Who you are logged in as; the users.", "server",
+                        ConnectionCommands::acl));
+    }
+
+    private static void ping(CommandContext ctx) throws IOException {
+        switch (ctx.argc()) {
+            case 1 -> ctx.reply.raw(RespWriter.PONG);
+            case 2 -> ctx.reply.bulk(ctx.request.array(1), ctx.request.start(1), ctx.request.length(1));
+            default -> ctx.wrongArity("ping");
+        }
+    }
+
+    private static void help(CommandContext ctx) throws IOException {
+        CommandTable table = ctx.service.table();
+        if (ctx.argc() >= 2) {
+            Command c = table.find(ctx.arg(1));
+            if (c == null) {
+                ctx.reply.error("ERR no such command '" + CommandContext.abbreviate(ctx.arg(1)) + "'");
+                return;
+            }
+            ctx.reply.arrayHeader(1);
+            ctx.reply.simple(c.helpLine());
+            return;
+        }
+        ctx.reply.arrayHeader(table.all().size());
+        for (Command c : table.all()) {
+            ctx.reply.simple(c.helpLine());
+        }
+    }
+
+    private static void select(CommandContext ctx) throws IOException {
+        String index = ctx.arg(1);
+        if (!index.matches("-?[0-9]{1,18}")) {
+            ctx.reply.error("ERR value is not an integer or out of range");
+        } else if (Long.parseLong(index) != 0) {
+            ctx.reply.error("ERR DB index is out of range");
+        } else {
+            ctx.reply.raw(RespWriter.OK);
+        }
+    }
+
+    private static void hello(CommandContext ctx) throws IOException, InterruptedException {
+        int next = 1;
+        if (ctx.argc() >= 2) {
+            String version = ctx.arg(next++);
+            if (!version.matches("-?[0-9]{1,18}")) {
+                ctx.reply.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (Long.parseLong(version) != 2) {
+                ctx.reply.error(VERSION_2_ONLY);
+                return;
+            }
+        }
+        String user = null;
+        String password = null;
+        String name = null;
+        for (int j = next; j < ctx.argc(); j++) {
+            int more = ctx.argc() - 1 - j;
+            String option = ctx.keyword(j);
+            if (option.equals("AUTH") && more >= 2) {
+                user = ctx.arg(j + 1);
+                password = ctx.arg(j + 2);
+                j += 2;
+            } else if (option.equals("SETNAME") && more >= 1) {
+                name = ctx.arg(j + 1);
+                j++;
+            } else {
+                ctx.reply.error("ERR Syntax error in HELLO option '" + CommandContext.abbreviate(ctx.arg(j)) + "'");
+                return;
+            }
+        }
+        if (user != null) {
+            Optional<User> u = ctx.service.authenticator().login(user, password.toCharArray(),
+                    ctx.session.remoteAddress().getAddress());
+            if (u.isEmpty()) {
+                ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+                return;
+            }
+            ctx.session.user(u.get());
+        }
+        if (!ctx.session.isAuthenticated()) {
+            ctx.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+                    + "select the RESP protocol version at the same time");
+            return;
+        }
+        if (name != null && !ClientCommand.setName(ctx, name)) {
+            return;
+        }
+        ServerCommands.helloMap(ctx);
+    }
+
+    private static void auth(CommandContext ctx) throws IOException, InterruptedException {
+        if (ctx.argc() > 3) {
+            ctx.reply.error("ERR syntax error");
+            return;
+        }
+        if (ctx.argc() == 2) {
+            if (!ctx.service.authenticator().users().required()) {
+                ctx.reply.error("ERR AUTH <password> called without any password configured for the default user. "
+                        + "Are you sure your configuration is correct?");
+                return;
+            }
+            login(ctx, User.DEFAULT.name(), 1);
+        } else {
+            login(ctx, ctx.arg(1), 2);
+        }
+    }
+
+    private static void login(CommandContext ctx, String user, int passwordArg) throws IOException, InterruptedException {
+        char[] password = ctx.arg(passwordArg).toCharArray();
+        Optional<User> u = ctx.service.authenticator().login(user, password, ctx.session.remoteAddress().getAddress());
+        java.util.Arrays.fill(password, '\0');
+        if (u.isEmpty()) {
+            ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+            return;
+        }
+        ctx.session.user(u.get());
+        ctx.reply.raw(RespWriter.OK);
+    }
+
+    private static void acl(CommandContext ctx) throws IOException {
+        String sub = ctx.keyword(1);
+        switch (sub) {
+            case "WHOAMI" -> {
+                if (ctx.argc() != 2) {
+                    ctx.wrongArity("acl|whoami");
+                } else if (ctx.permitted("acl|whoami")) {
+                    ctx.reply.bulk(ctx.session.user().name());
+                }
+            }
+            case "USERS" -> {
+                if (ctx.argc() != 2) {
+                    ctx.wrongArity("acl|users");
+                } else if (ctx.permitted("acl|users")) {
+                    List<User> users = ctx.service.authenticator().users().required()
+                            ? ctx.service.authenticator().users().all() : List.of(User.DEFAULT);
+                    ctx.reply.arrayHeader(users.size());
+                    for (User u : users) {
+                        ctx.reply.bulk(u.name());
+                    }
+                }
+            }
+            case "HELP" -> {
+                ctx.reply.arrayHeader(2);
+                ctx.reply.simple("WHOAMI -- Return the name of the user of this connection.");
+                ctx.reply.simple("USERS -- List the users.");
+            }
+            default -> ctx.unknownSubcommand("ACL");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.Limits;
+import io.tcpkit.ServerStats;
+import io.tcpkit.TcpServer;
+import io.tcpkit.server.BuildInfo;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Commands about the server: COMMAND (and COUNT, DOCS, INFO, LIST), INFO and CONFIG GET, answered
+ * the way redis-cli and redis-benchmark expect when they start, and HELLO's reply.
+ */
+final class ServerCommands {
+    /** The Redis version whose protocol and replies we follow; clients gate features on it. */
+    static final String REDIS_COMPATIBLE_VERSION = "7.2.0";
+
+    private ServerCommands() {
+    }
+
+    static List<Command> all() {
+        return List.of(
+                new Command("COMMAND", -1, false, "[COUNT | DOCS [name ...] | INFO [name ...] | LIST]",
+                        "Describe the commands.", "server", ServerCommands::command),
+                new Command("INFO", -1, false, "[section ...]", "Facts and counters about the server.", "server",
+                        ServerCommands::info),
+                new Command("CONFIG", -2, false, "GET parameter [parameter ...]",
+                        "Read configuration parameters (read-only here).", "server", ServerCommands::config));
+    }
+
+    /** HELLO's reply: a map of server facts, written as a RESP2 array of name, value pairs. */
+    static void helloMap(CommandContext ctx) throws IOException {
+        ctx.reply.arrayHeader(14);
+        ctx.reply.bulk("server");
+        ctx.reply.bulk("tcpkit");
+        ctx.reply.bulk("version");
+        ctx.reply.bulk(BuildInfo.version());
+        ctx.reply.bulk("proto");
+        ctx.reply.integer(2);
+        ctx.reply.bulk("id");
+        ctx.reply.integer(ctx.session.id());
+        ctx.reply.bulk("mode");
+        ctx.reply.bulk("standalone");
+        ctx.reply.bulk("role");
+        ctx.reply.bulk("master");
+        ctx.reply.bulk("modules");
+        ctx.reply.arrayHeader(0);
+    }
+
+    private static void command(CommandContext ctx) throws IOException {
+        CommandTable table = ctx.service.table();
+        if (ctx.argc() == 1) {
+            ctx.reply.arrayHeader(table.all().size());
+            for (Command c : table.all()) {
+                commandInfo(ctx, c);
+            }
+            return;
+        }
+        switch (ctx.keyword(1)) {
+            case "COUNT" -> ctx.reply.integer(table.all().size());
+            case "LIST" -> {
+                ctx.reply.arrayHeader(table.all().size());
+                for (Command c : table.all()) {
+                    ctx.reply.bulk(c.lowerName());
+                }
+            }
+            case "INFO" -> {
+                List<Command> wanted = selected(ctx, table);
+                ctx.reply.arrayHeader(ctx.argc() == 2 ? wanted.size() : ctx.argc() - 2);
+                if (ctx.argc() == 2) {
+                    for (Command c : wanted) {
+                        commandInfo(ctx, c);
+                    }
+                } else {
+                    for (int i = 2; i < ctx.argc(); i++) {
+                        Command c = table.find(ctx.arg(i));
+                        if (c == null) {
+                            ctx.reply.raw(io.tcpkit.codec.RespWriter.NULL_ARRAY);
+                        } else {
+                            commandInfo(ctx, c);
+                        }
+                    }
+                }
+            }
+            case "DOCS" -> {
+                List<Command> wanted = selected(ctx, table);
+                ctx.reply.arrayHeader(wanted.size() * 2);
+                for (Command c : wanted) {
+                    ctx.reply.bulk(c.lowerName());
+                    ctx.reply.arrayHeader(6);
+                    ctx.reply.bulk("summary");
+                    ctx.reply.bulk(c.summary());
+                    ctx.reply.bulk("since");
+                    ctx.reply.bulk(Command.SINCE);
+                    ctx.reply.bulk("group");
+                    ctx.reply.bulk(c.group());
+                }
+            }
+            case "HELP" -> {
+                ctx.reply.arrayHeader(5);
+                ctx.reply.simple("(no subcommand) -- Return details about all commands.");
+                ctx.reply.simple("COUNT -- Return the total number of commands.");
+                ctx.reply.simple("DOCS [<command-name> ...] -- Return documentary information about commands.");
+                ctx.reply.simple("INFO [<command-name> ...] -- Return details about commands.");
+                ctx.reply.simple("LIST -- Return a list of all commands.");
+            }
+            default -> ctx.unknownSubcommand("COMMAND");
+        }
+    }
+
+    /** The commands named from argument 2 on (unknown ones skipped), or all of them. */
+    private static List<Command> selected(CommandContext ctx, CommandTable table) {
+        if (ctx.argc() == 2) {
+            return table.all();
+        }
+        return java.util.stream.IntStream.range(2, ctx.argc())
+                .mapToObj(i -> table.find(ctx.arg(i))).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** One COMMAND entry as Redis 7 writes it: name, arity, flags, keys, ACL categories, tips, key specs, subcommands. */
+    private static void commandInfo(CommandContext ctx, Command c) throws IOException {
+        ctx.reply.arrayHeader(10);
+        ctx.reply.bulk(c.lowerName());
+        ctx.reply.integer(c.arity());
+        ctx.reply.arrayHeader(c.beforeLogin() ? 3 : 2);
+        ctx.reply.simple("fast");
+        ctx.reply.simple("stale");
+        if (c.beforeLogin()) {
+            ctx.reply.simple("no-auth");
+        }
+        ctx.reply.integer(0);
+        ctx.reply.integer(0);
+        ctx.reply.integer(0);
+        ctx.reply.arrayHeader(1);
+        ctx.reply.simple("@" + c.group());
+        ctx.reply.arrayHeader(0);
+        ctx.reply.arrayHeader(0);
+        ctx.reply.arrayHeader(0);
+    }
+
+    private static void info(CommandContext ctx) throws IOException {
+        Map<String, Map<String, Object>> sections = sections(ctx);
+        List<String> wanted = new java.util.ArrayList<>();
+        for (int i = 1; i < ctx.argc(); i++) {
+            wanted.add(ctx.arg(i).toLowerCase(Locale.ROOT));
+        }
+        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("default")
+                || wanted.contains("everything");
+        StringBuilder sb = new StringBuilder();
+        sections.forEach((name, fields) -> {
+            if (all || wanted.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!sb.isEmpty()) {
+                    sb.append("\r\n");
+                }
+                sb.append("# ").append(name).append("\r\n");
+                fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
+            }
+        });
+        ctx.reply.bulk(sb.toString());
+    }
+
+    private static Map<String, Map<String, Object>> sections(CommandContext ctx) {
+        TcpServer server = ctx.service.server();
+        ServerStats stats = server == null ? null : server.stats();
+        long uptime = Duration.between(ctx.service.startedAt(), Instant.now()).toSeconds();
+        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("redis_version", REDIS_COMPATIBLE_VERSION);
+        s.put("tcpkit_version", BuildInfo.version());
+        s.put("redis_mode", "standalone");
+        s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        s.put("arch_bits", 64);
+        s.put("java_version", Runtime.version());
+        s.put("process_id", ProcessHandle.current().pid());
+        s.put("tcp_port", server == null ? 0 : server.port());
+        s.put("uptime_in_seconds", uptime);
+        s.put("uptime_in_days", uptime / 86_400);
+        sections.put("Server", s);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("connected_clients", stats == null ? 0 : stats.open());
+        c.put("maxclients", server == null ? Limits.DEFAULT_MAX_CONNECTIONS : server.limits().maxConnections());
+        c.put("sessions", ctx.service.sessions().size());
+        sections.put("Clients", c);
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("total_connections_received", stats == null ? 0 : stats.accepted());
+        st.put("total_commands_processed", ctx.service.commandsProcessed());
+        st.put("rejected_connections", stats == null ? 0 : stats.rejectedTotal());
+        st.put("total_net_input_bytes", stats == null ? 0 : stats.bytesIn());
+        st.put("total_net_output_bytes", stats == null ? 0 : stats.bytesOut());
+        sections.put("Stats", st);
+        sections.put("Keyspace", Map.of());
+        return sections;
+    }
+
+    private static void config(CommandContext ctx) throws IOException {
+        String sub = ctx.keyword(1);
+        switch (sub) {
+            case "GET" -> {
+                if (ctx.argc() < 3) {
+                    ctx.wrongArity("config|get");
+                    return;
+                }
+                Map<String, String> params = parameters(ctx);
+                Map<String, String> matched = new LinkedHashMap<>();
+                for (int i = 2; i < ctx.argc(); i++) {
+                    Pattern glob = glob(ctx.arg(i).toLowerCase(Locale.ROOT));
+                    params.forEach((k, v) -> {
+                        if (glob.matcher(k).matches()) {
+                            matched.put(k, v);
+                        }
+                    });
+                }
+                ctx.reply.arrayHeader(matched.size() * 2);
+                for (Map.Entry<String, String> e : matched.entrySet()) {
+                    ctx.reply.bulk(e.getKey());
+                    ctx.reply.bulk(e.getValue());
+                }
+            }
+            case "SET" -> {
+                if (ctx.permitted("config|set")) {
+                    ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
+                }
+            }
+            case "HELP" -> {
+                ctx.reply.arrayHeader(1);
+                ctx.reply.simple("GET <pattern> -- Return parameters matching the glob-like <pattern> and their values.");
+            }
+            default -> ctx.unknownSubcommand("CONFIG");
+        }
+    }
+
+    private static Map<String, String> parameters(CommandContext ctx) {
+        TcpServer server = ctx.service.server();
+        Limits limits = server == null ? Limits.DEFAULT : server.limits();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("appendonly", "no");
+        p.put("bind", server == null ? "" : server.localAddress().getAddress().getHostAddress());
+        p.put("databases", "1");
+        p.put("maxclients", Integer.toString(limits.maxConnections()));
+        p.put("port", server == null ? "0" : Integer.toString(server.port()));
+        p.put("proto-max-bulk-len", Integer.toString(ctx.service.maxRequestBytes()));
+        p.put("save", "");
+        p.put("timeout", Long.toString(limits.idleTimeout().toSeconds()));
+        return p;
+    }
+
+    /** Redis-style glob (*, ?, [abc], \x) as a regex. */
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
+            switch (ch) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                case '[' -> {
+                    int close = glob.indexOf(']', i + 1);
+                    if (close < 0) {
+                        re.append("\\[");
+                    } else {
+                        String set = glob.substring(i + 1, close).replace("\\", "\\\\");
+                        re.append('[').append(set.startsWith("^") ? "^" + set.substring(1) : set).append(']');
+                        i = close;
+                    }
+                }
+                case '\\' -> {
+                    if (i + 1 < glob.length()) {
+                        re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    }
+                }
+                default -> re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}
