@@ -78,6 +78,23 @@ public interface Connection {
     /** The output as a stream: writes go to the output buffer; {@code flush()} flushes it. */
     OutputStream outputStream();
 
+    /**
+     * Queues a message for this connection from any thread, without blocking: for fan-out (chat,
+     * pub/sub). Messages are written in order by a writer thread, gathered into as few writes as
+     * possible and serialised with the owner's own flushes. If more than
+     * {@link Limits#maxOutboundBytes()} are waiting, the connection is closed as a
+     * {@linkplain CloseReason#SLOW_CONSUMER slow consumer} and this returns false; it also returns
+     * false once the connection is closed. The array must not be modified afterwards; one array
+     * may be sent to many connections.
+     *
+     * <p>The owner thread's {@link #write} output is not ordered with sent messages: a handler
+     * that mixes both flushes first, then sends, or sends everything.
+     */
+    boolean send(byte[] message);
+
+    /** Waits until every message {@link #send sent} so far has been written; false on timeout or close. */
+    boolean awaitSent(java.time.Duration timeout) throws InterruptedException;
+
     /** Flushes, then half-closes: the peer reads end of stream; we can still read. */
     void shutdownOutput() throws IOException;
 

@@ -18,6 +18,9 @@ import java.time.Duration;
  *                                  read (default 30 seconds)
  * @param maxLineBytes              longest line (or inline frame) a line decoder accepts, without
  *                                  its terminator (default 64 KiB)
+ * @param maxOutboundBytes          bytes that may wait in a connection's outbound queue (messages
+ *                                  other connections {@link Connection#send sent} it); past that
+ *                                  it is closed as a slow consumer (default 1 MiB)
  */
 public record Limits(
         int maxConnections,
@@ -25,7 +28,8 @@ public record Limits(
         Duration idleTimeout,
         Duration readTimeout,
         Duration writeTimeout,
-        int maxLineBytes) {
+        int maxLineBytes,
+        int maxOutboundBytes) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
@@ -33,10 +37,11 @@ public record Limits(
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1024 * 1024;
 
     public static final Limits DEFAULT = new Limits(DEFAULT_MAX_CONNECTIONS,
             DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_IDLE_TIMEOUT, DEFAULT_READ_TIMEOUT,
-            DEFAULT_WRITE_TIMEOUT, DEFAULT_MAX_LINE_BYTES);
+            DEFAULT_WRITE_TIMEOUT, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_OUTBOUND_BYTES);
 
     public Limits {
         positive("maxConnections", maxConnections);
@@ -45,30 +50,35 @@ public record Limits(
         notNegative("readTimeout", readTimeout);
         notNegative("writeTimeout", writeTimeout);
         positive("maxLineBytes", maxLineBytes);
+        positive("maxOutboundBytes", maxOutboundBytes);
     }
 
     public Limits withMaxConnections(int n) {
-        return new Limits(n, maxConnectionsPerAddress, idleTimeout, readTimeout, writeTimeout, maxLineBytes);
+        return new Limits(n, maxConnectionsPerAddress, idleTimeout, readTimeout, writeTimeout, maxLineBytes, maxOutboundBytes);
     }
 
     public Limits withMaxConnectionsPerAddress(int n) {
-        return new Limits(maxConnections, n, idleTimeout, readTimeout, writeTimeout, maxLineBytes);
+        return new Limits(maxConnections, n, idleTimeout, readTimeout, writeTimeout, maxLineBytes, maxOutboundBytes);
     }
 
     public Limits withIdleTimeout(Duration d) {
-        return new Limits(maxConnections, maxConnectionsPerAddress, d, readTimeout, writeTimeout, maxLineBytes);
+        return new Limits(maxConnections, maxConnectionsPerAddress, d, readTimeout, writeTimeout, maxLineBytes, maxOutboundBytes);
     }
 
     public Limits withReadTimeout(Duration d) {
-        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, d, writeTimeout, maxLineBytes);
+        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, d, writeTimeout, maxLineBytes, maxOutboundBytes);
     }
 
     public Limits withWriteTimeout(Duration d) {
-        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, readTimeout, d, maxLineBytes);
+        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, readTimeout, d, maxLineBytes, maxOutboundBytes);
     }
 
     public Limits withMaxLineBytes(int n) {
-        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, readTimeout, writeTimeout, n);
+        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, readTimeout, writeTimeout, n, maxOutboundBytes);
+    }
+
+    public Limits withMaxOutboundBytes(int n) {
+        return new Limits(maxConnections, maxConnectionsPerAddress, idleTimeout, readTimeout, writeTimeout, maxLineBytes, n);
     }
 
     private static void positive(String name, int value) {

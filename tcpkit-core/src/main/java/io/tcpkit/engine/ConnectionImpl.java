@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection: its socket, buffers, timeouts and counters. I/O runs on the connection's own
@@ -41,6 +42,10 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private final Instant openedAt = Instant.now();
     private final ReadBuffer input;
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+    /** Serialises socket writes of the owner thread and the outbound writer; never held while waiting for anything else. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile Outbound outbound;
+    private volatile boolean socketClosed;
     private volatile Thread owner;
     private LineReader lines;
     private byte[] output;
@@ -235,20 +240,63 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     }
 
     private void writeToSocket(byte[] b, int off, int len) throws IOException {
-        writeStartedNanos = System.nanoTime() | 1; // never 0, which means "not writing"
+        writeLock.lock();
         try {
-            socketOut.write(b, off, len);
+            writeStartedNanos = System.nanoTime() | 1; // never 0, which means "not writing"
+            try {
+                socketOut.write(b, off, len);
+            } finally {
+                writeStartedNanos = 0;
+            }
         } finally {
-            writeStartedNanos = 0;
+            writeLock.unlock();
         }
         bytesOut += len;
         lastActivityNanos = System.nanoTime();
         server.counters().bytesOut(len);
     }
 
+    /** A write from the outbound writer thread: whole messages, serialised with the owner's flushes. */
+    void writeShared(byte[] b, int off, int len) throws IOException {
+        writeToSocket(b, off, len);
+    }
+
+    @Override
+    public boolean send(byte[] message) {
+        Outbound out = outbound;
+        if (out == null) {
+            synchronized (this) {
+                out = outbound;
+                if (out == null) {
+                    outbound = out = new Outbound(this, server.limits().maxOutboundBytes());
+                }
+            }
+        }
+        return out.send(message);
+    }
+
+    @Override
+    public boolean awaitSent(Duration timeout) throws InterruptedException {
+        Outbound out = outbound;
+        return out == null || out.awaitEmpty(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Drops queued messages and waits (bounded) for the outbound writer to end; after close. */
+    void closeOutbound() throws InterruptedException {
+        Outbound out = outbound;
+        if (out != null) {
+            out.close();
+        }
+    }
+
     @Override
     public void shutdownOutput() throws IOException {
         flush();
+        try {
+            awaitSent(server.limits().writeTimeout().isZero() ? ConnectionTask.LINGER : server.limits().writeTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (!socket.isOutputShutdown()) {
             socket.shutdownOutput();
         }
@@ -314,7 +362,13 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         return socket;
     }
 
+    /** Whether the socket itself is closed (a graceful close may still be writing before that). */
+    boolean isSocketClosed() {
+        return socketClosed;
+    }
+
     void closeSocket() {
+        socketClosed = true;
         try {
             socket.close();
         } catch (IOException e) {

@@ -52,6 +52,11 @@ final class ConnectionTask implements Runnable {
             LOG.log(Level.WARNING, conn + ": handler failed", e);
         } finally {
             conn.closeSocket();
+            try {
+                conn.closeOutbound();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server.connectionEnded(conn);
         }
     }

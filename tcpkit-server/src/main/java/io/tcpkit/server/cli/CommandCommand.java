@@ -2,6 +2,7 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.command.CommandService;
+import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,7 @@ final class CommandCommand implements Callable<Integer> {
             System.err.println("tcpkit: " + e.getMessage());
             return 1;
         }
-        return ServiceRunner.run(Map.of(commandOptions.commandService(new Sessions(), authenticator), port),
+        return ServiceRunner.run(Map.of(commandOptions.commandService(new Sessions(), authenticator, new LocalHub()), port),
                 options, System.out);
     }
 }

@@ -4,6 +4,7 @@ import io.tcpkit.codec.RespReader;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.command.CommandService;
+import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Option;
 
@@ -24,7 +25,7 @@ final class CommandOptions {
         return new Authenticator(usersFile == null ? Users.open() : Users.load(usersFile));
     }
 
-    CommandService commandService(Sessions sessions, Authenticator authenticator) {
-        return new CommandService(sessions, authenticator, maxRequestBytes);
+    CommandService commandService(Sessions sessions, Authenticator authenticator, Hub hub) {
+        return new CommandService(sessions, authenticator, hub, maxRequestBytes);
     }
 }

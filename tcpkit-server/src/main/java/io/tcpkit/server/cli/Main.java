@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "A TCP server toolkit: echo, chat and a Redis-protocol command service, "
                 + "one virtual thread per connection.",
-        subcommands = {ServeCommand.class, EchoCommand.class, CommandCommand.class, ConnectCommand.class,
+        subcommands = {ServeCommand.class, EchoCommand.class, ChatCommand.class, CommandCommand.class, ConnectCommand.class,
                 PasswdCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

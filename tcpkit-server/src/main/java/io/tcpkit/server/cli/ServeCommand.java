@@ -2,8 +2,11 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
+import io.tcpkit.server.hub.Hub;
+import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code tcpkit serve}: every service on its default port. */
+/** {@code tcpkit serve}: every service on its default port, sharing sessions, users and rooms. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run every service on its own port until SIGINT/SIGTERM, then drain and exit 0.")
 final class ServeCommand implements Callable<Integer> {
@@ -27,6 +30,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
+
+    @Option(names = "--chat-port", defaultValue = "" + ChatService.DEFAULT_PORT,
+            description = "Port of the chat (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int chatPort;
 
     @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -42,9 +49,11 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Sessions sessions = new Sessions();
+        Hub hub = new LocalHub();
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
-        ports.put(commandOptions.commandService(sessions, authenticator), commandPort);
+        ports.put(new ChatService(sessions, authenticator, hub), chatPort);
+        ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
         return ServiceRunner.run(ports, options, System.out);
     }
 }

@@ -36,6 +36,11 @@ final class ServerOptions {
             description = "Longest line accepted (default: ${DEFAULT-VALUE}).")
     int maxLineBytes;
 
+    @Option(names = "--max-outbound-bytes", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_BYTES,
+            description = "Bytes of chat or pub/sub messages that may wait for one slow reader before it is "
+                    + "disconnected as a slow consumer (default: ${DEFAULT-VALUE}).")
+    int maxOutboundBytes;
+
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "On shutdown, time given to open connections to finish (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
@@ -47,6 +52,7 @@ final class ServerOptions {
                 .withIdleTimeout(idleTimeout)
                 .withReadTimeout(readTimeout)
                 .withWriteTimeout(writeTimeout)
-                .withMaxLineBytes(maxLineBytes);
+                .withMaxLineBytes(maxLineBytes)
+                .withMaxOutboundBytes(maxOutboundBytes);
     }
 }

@@ -135,7 +135,9 @@ final class ClientCommand {
                     ctx.reply.error("ERR Unknown client type '" + CommandContext.abbreviate(ctx.arg(j)) + "'");
                     return;
                 }
-                filter = filter.and(s -> type.equals("NORMAL"));
+                boolean pubsub = type.equals("PUBSUB");
+                filter = filter.and(s -> (s.subscribedRooms() + s.subscribedPatterns() > 0) == pubsub
+                        && (pubsub || type.equals("NORMAL")));
             } else {
                 ctx.reply.error("ERR syntax error");
                 return;
@@ -224,7 +226,8 @@ final class ClientCommand {
                 + " name=" + s.name()
                 + " age=" + s.age().toSeconds()
                 + " idle=" + s.idle().toSeconds()
-                + " flags=N db=0 sub=0 psub=0 multi=-1"
+                + " flags=" + (s.subscribedRooms() + s.subscribedPatterns() > 0 ? "P" : "N")
+                + " db=0 sub=" + s.subscribedRooms() + " psub=" + s.subscribedPatterns() + " multi=-1"
                 + " cmd=" + s.lastCommand()
                 + " user=" + (s.user() == null ? "" : s.user().name())
                 + " lib-name=" + s.libName()

@@ -1,28 +1,98 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.Connection;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.session.Session;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 
 /**
  * What a command handler works with: the request's arguments, the reply writer, the session, and
  * the service. One per connection, reused for every request on it.
+ *
+ * <p>Replies normally go to the connection's output buffer (flushed once per read batch). While
+ * the connection has subscriptions, published messages reach it through its outbound queue, so
+ * replies go there too, in order: each command's replies are queued when it ends, or earlier with
+ * {@link #flushReply()}, which pub/sub commands call before they (un)subscribe.
  */
 final class CommandContext {
     final CommandService service;
     final Session session;
+    final Connection connection;
     final RespReader request;
     final RespWriter reply;
+    private final ByteArrayOutputStream queuedReply = new ByteArrayOutputStream();
+    private boolean queueReplies;
+    private PubSubClient pubsub;
     private boolean quit;
 
-    CommandContext(CommandService service, Session session, RespReader request, RespWriter reply) {
+    CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
         this.service = service;
         this.session = session;
+        this.connection = connection;
         this.request = request;
-        this.reply = reply;
+        this.reply = new RespWriter(this::sink);
+    }
+
+    private void sink(byte[] b, int off, int len) throws IOException {
+        if (queueReplies) {
+            queuedReply.write(b, off, len);
+        } else {
+            connection.write(b, off, len);
+        }
+    }
+
+    /** Sends the replies written so far now: queued in subscribed mode, else flushed. */
+    void flushReply() throws IOException {
+        if (queueReplies) {
+            if (queuedReply.size() > 0) {
+                connection.send(queuedReply.toByteArray());
+                queuedReply.reset();
+            }
+        } else {
+            connection.flush();
+        }
+    }
+
+    /** After each command: hands queued replies over, and leaves subscribed mode when nothing is left. */
+    void endCommand() throws IOException, InterruptedException {
+        if (!queueReplies) {
+            return;
+        }
+        flushReply();
+        if (pubsub.count() == 0) {
+            // Later replies go straight to the socket: let queued messages and replies go first.
+            connection.awaitSent(connection.limits().writeTimeout().isZero()
+                    ? java.time.Duration.ofSeconds(30) : connection.limits().writeTimeout());
+            queueReplies = false;
+        }
+    }
+
+    /** The connection's subscriptions; entering subscribed mode flushes what was written before. */
+    PubSubClient pubsub() throws IOException {
+        if (pubsub == null) {
+            pubsub = new PubSubClient(connection, session, service.hub());
+        }
+        if (!queueReplies) {
+            connection.flush();
+            queueReplies = true;
+        }
+        return pubsub;
+    }
+
+    /** Whether the connection has subscriptions (RESP2's subscribed mode). */
+    boolean subscribed() {
+        return pubsub != null && pubsub.count() > 0;
+    }
+
+    /** Leaves every subscription; when the connection ends. */
+    void leaveAll() {
+        if (pubsub != null) {
+            pubsub.leaveAll();
+        }
     }
 
     int argc() {

@@ -11,6 +11,7 @@ import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.User;
+import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 import org.slf4j.Logger;
@@ -39,20 +40,23 @@ public final class CommandService implements Service {
 
     private final Sessions sessions;
     private final Authenticator authenticator;
+    private final Hub hub;
     private final CommandTable table;
     private final LongAdder commandsProcessed = new LongAdder();
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
     private volatile TcpServer server;
 
-    public CommandService(Sessions sessions, Authenticator authenticator, int maxRequestBytes) {
+    public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
         this.sessions = sessions;
         this.authenticator = authenticator;
+        this.hub = hub;
         this.maxRequestBytes = maxRequestBytes;
         List<Command> commands = new ArrayList<>();
         commands.addAll(ConnectionCommands.all());
         commands.add(ClientCommand.command());
         commands.addAll(ServerCommands.all());
+        commands.addAll(PubSubCommands.all());
         this.table = new CommandTable(commands);
     }
 
@@ -92,25 +96,36 @@ public final class CommandService implements Service {
         try {
             RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
                     RespReader.DEFAULT_MAX_ARGUMENTS);
-            CommandContext ctx = new CommandContext(this, session, request, new RespWriter(conn::write));
-            while (true) {
-                try {
-                    if (!request.next()) {
-                        return;
-                    }
-                } catch (RespProtocolException e) {
-                    ctx.reply.error("ERR Protocol error: " + e.getMessage());
-                    LOG.debug("{}: protocol error: {}", conn, e.getMessage());
-                    conn.close(CloseReason.PROTOCOL_ERROR);
-                    return;
-                }
-                execute(ctx);
-                if (ctx.quitRequested()) {
-                    return;
-                }
+            CommandContext ctx = new CommandContext(this, session, conn, request);
+            try {
+                serve(conn, ctx);
+            } finally {
+                ctx.leaveAll();
             }
         } finally {
             sessions.close(session);
+        }
+    }
+
+    private void serve(Connection conn, CommandContext ctx) throws IOException, InterruptedException {
+        RespReader request = ctx.request;
+        while (true) {
+            try {
+                if (!request.next()) {
+                    return;
+                }
+            } catch (RespProtocolException e) {
+                ctx.reply.error("ERR Protocol error: " + e.getMessage());
+                ctx.endCommand();
+                LOG.debug("{}: protocol error: {}", conn, e.getMessage());
+                conn.close(CloseReason.PROTOCOL_ERROR);
+                return;
+            }
+            execute(ctx);
+            ctx.endCommand();
+            if (ctx.quitRequested()) {
+                return;
+            }
         }
     }
 
@@ -133,6 +148,11 @@ public final class CommandService implements Service {
         if (ctx.session.isAuthenticated() && !ctx.permitted(command.lowerName())) {
             return;
         }
+        if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
+            ctx.reply.error("ERR Can't execute '" + command.lowerName() + "': only (P|S)SUBSCRIBE / "
+                    + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
         command.handler().run(ctx);
     }
 
@@ -149,6 +169,10 @@ public final class CommandService implements Service {
 
     Sessions sessions() {
         return sessions;
+    }
+
+    Hub hub() {
+        return hub;
     }
 
     Authenticator authenticator() {

@@ -40,6 +40,17 @@ final class ConnectionCommands {
     }
 
     private static void ping(CommandContext ctx) throws IOException {
+        if (ctx.subscribed() && ctx.argc() <= 2) {
+            // RESP2 subscribed mode answers PING as a message-shaped array.
+            ctx.reply.arrayHeader(2);
+            ctx.reply.bulk("pong");
+            if (ctx.argc() == 2) {
+                ctx.reply.bulk(ctx.request.array(1), ctx.request.start(1), ctx.request.length(1));
+            } else {
+                ctx.reply.bulk("");
+            }
+            return;
+        }
         switch (ctx.argc()) {
             case 1 -> ctx.reply.raw(RespWriter.PONG);
             case 2 -> ctx.reply.bulk(ctx.request.array(1), ctx.request.start(1), ctx.request.length(1));

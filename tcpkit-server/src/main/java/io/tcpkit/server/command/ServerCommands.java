@@ -4,6 +4,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
 import io.tcpkit.server.BuildInfo;
+import io.tcpkit.server.hub.Glob;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -211,7 +212,7 @@ final class ServerCommands {
                 Map<String, String> params = parameters(ctx);
                 Map<String, String> matched = new LinkedHashMap<>();
                 for (int i = 2; i < ctx.argc(); i++) {
-                    Pattern glob = glob(ctx.arg(i).toLowerCase(Locale.ROOT));
+                    Pattern glob = Glob.compile(ctx.arg(i).toLowerCase(Locale.ROOT));
                     params.forEach((k, v) -> {
                         if (glob.matcher(k).matches()) {
                             matched.put(k, v);
@@ -250,34 +251,5 @@ final class ServerCommands {
         p.put("save", "");
         p.put("timeout", Long.toString(limits.idleTimeout().toSeconds()));
         return p;
-    }
-
-    /** Redis-style glob (*, ?, [abc], \x) as a regex. */
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char ch = glob.charAt(i);
-            switch (ch) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                case '[' -> {
-                    int close = glob.indexOf(']', i + 1);
-                    if (close < 0) {
-                        re.append("\\[");
-                    } else {
-                        String set = glob.substring(i + 1, close).replace("\\", "\\\\");
-                        re.append('[').append(set.startsWith("^") ? "^" + set.substring(1) : set).append(']');
-                        i = close;
-                    }
-                }
-                case '\\' -> {
-                    if (i + 1 < glob.length()) {
-                        re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-                    }
-                }
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 }

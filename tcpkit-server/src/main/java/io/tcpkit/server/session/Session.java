@@ -21,6 +21,8 @@ public final class Session {
     private volatile long lastCommandNanos = System.nanoTime();
     private volatile String libName = "";
     private volatile String libVersion = "";
+    private volatile int subscribedRooms;
+    private volatile int subscribedPatterns;
 
     Session(Connection connection, User user) {
         this.connection = connection;
@@ -102,6 +104,20 @@ public final class Session {
         if (version != null) {
             libVersion = version;
         }
+    }
+
+    /** Rooms subscribed to (pub/sub or chat), for listings. */
+    public int subscribedRooms() {
+        return subscribedRooms;
+    }
+
+    public int subscribedPatterns() {
+        return subscribedPatterns;
+    }
+
+    public void subscriptions(int rooms, int patterns) {
+        subscribedRooms = rooms;
+        subscribedPatterns = patterns;
     }
 
     /** Closes the session's connection from any thread. */

@@ -19,7 +19,7 @@ class ServeProgramTest {
 
     @Test
     void serveRunsEchoPrintsHowToConnectAndExitsZeroOnSigterm() throws Exception {
-        try (Program serve = Program.start("serve", "--echo-port", "0", "--command-port", "0")) {
+        try (Program serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0")) {
             int port = serve.awaitPort("echo", STARTUP);
             assertThat(serve.stdout()).contains("listening on 127.0.0.1:" + port,
                     "tcpkit connect 127.0.0.1:" + port);

@@ -1,0 +1,157 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection's bounded outbound queue, for messages that other connections send it (chat
+ * fan-out, pub/sub). A sender never blocks: it enqueues and returns. A writer virtual thread,
+ * started when the queue becomes non-empty and ending when it is empty again, gathers what is
+ * queued into one write. A receiver whose queue exceeds {@code maxBytes} is closed as a slow
+ * consumer; the senders and everyone else carry on.
+ *
+ * <p>Messages are byte arrays shared by every receiver and never modified.
+ */
+final class Outbound {
+    private static final System.Logger LOG = System.getLogger(Outbound.class.getName());
+    /** A writer gathers queued messages into one write of at most this many bytes. */
+    private static final int GATHER_BYTES = 64 * 1024;
+
+    private final ConnectionImpl conn;
+    private final long maxBytes;
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean writerRunning = new AtomicBoolean();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
+    private volatile Thread writer;
+
+    Outbound(ConnectionImpl conn, long maxBytes) {
+        this.conn = conn;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Enqueues a message; false if the connection is closed or was just closed as a slow consumer. */
+    boolean send(byte[] message) {
+        if (!conn.isOpen()) {
+            return false;
+        }
+        long queued = queuedBytes.addAndGet(message.length);
+        if (queued > maxBytes) {
+            queuedBytes.addAndGet(-message.length);
+            LOG.log(Level.WARNING, () -> conn + ": slow consumer: " + (queued - message.length)
+                    + " bytes waiting and more arriving, over the limit of " + maxBytes + "; closing");
+            conn.close(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        queue.add(message);
+        if (writerRunning.compareAndSet(false, true)) {
+            startWriter();
+        }
+        return true;
+    }
+
+    private void startWriter() {
+        try {
+            writer = Thread.ofVirtual().name(conn + " writer").start(this::drain);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            writerRunning.set(false);
+            conn.close(CloseReason.IO_ERROR);
+        }
+    }
+
+    /** The writer: runs until the queue is empty (and stays empty after it says so). */
+    private void drain() {
+        try {
+            while (true) {
+                byte[] first = queue.poll();
+                if (first == null) {
+                    writerRunning.set(false);
+                    signalIdle();
+                    // A sender may have enqueued after our poll but before the flag cleared.
+                    if (queue.isEmpty() || !writerRunning.compareAndSet(false, true)) {
+                        return;
+                    }
+                    continue;
+                }
+                writeBatch(first);
+            }
+        } catch (IOException e) {
+            conn.close(CloseReason.IO_ERROR);
+            discard();
+        }
+    }
+
+    private void writeBatch(byte[] first) throws IOException {
+        byte[] next = queue.peek();
+        if (next == null || first.length + next.length > GATHER_BYTES) {
+            conn.writeShared(first, 0, first.length);
+            queuedBytes.addAndGet(-first.length);
+            return;
+        }
+        byte[] batch = new byte[GATHER_BYTES];
+        System.arraycopy(first, 0, batch, 0, first.length);
+        int n = first.length;
+        while ((next = queue.peek()) != null && n + next.length <= GATHER_BYTES) {
+            queue.poll();
+            System.arraycopy(next, 0, batch, n, next.length);
+            n += next.length;
+        }
+        conn.writeShared(batch, 0, n);
+        queuedBytes.addAndGet(-n);
+    }
+
+    /** Waits until everything queued so far has been written, or the deadline passes; true if so. */
+    boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        idleLock.lock();
+        try {
+            while (writerRunning.get() || !queue.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0 || conn.isSocketClosed()) {
+                    return false;
+                }
+                idle.await(left, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    /** Bytes waiting to be written. */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** After the connection closed: drop what is queued and wait (bounded) for the writer to end. */
+    void close() throws InterruptedException {
+        discard();
+        Thread w = writer;
+        if (w != null) {
+            w.join(1000);
+        }
+    }
+
+    private void discard() {
+        queue.clear();
+        queuedBytes.set(0);
+        signalIdle();
+    }
+
+    private void signalIdle() {
+        idleLock.lock();
+        try {
+            idle.signalAll();
+        } finally {
+            idleLock.unlock();
+        }
+    }
+}

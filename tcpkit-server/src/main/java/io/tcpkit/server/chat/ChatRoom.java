@@ -1,0 +1,60 @@
+package io.tcpkit.server.chat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The people in one room. Joins and leaves are serialised by the room's monitor, so that the
+ * presence line a newcomer gets and the notices others get always agree. Delivery of messages
+ * goes through the hub, not through here.
+ */
+final class ChatRoom {
+    private final String name;
+    private final Set<ChatMember> members = new LinkedHashSet<>();
+    /** Set when the room emptied and left the room map; a joiner that finds it so retries. */
+    private boolean closed;
+
+    ChatRoom(String name) {
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Adds a member and runs {@code announce} with the others, atomically; false if the room closed. */
+    synchronized boolean join(ChatMember member, java.util.function.Consumer<List<String>> announce) {
+        if (closed) {
+            return false;
+        }
+        List<String> others = new ArrayList<>();
+        for (ChatMember m : members) {
+            others.add(m.name());
+        }
+        announce.accept(others);
+        members.add(member);
+        return true;
+    }
+
+    /** Removes a member and runs {@code announce}; returns whether the room is now empty (and closed). */
+    synchronized boolean leave(ChatMember member, Runnable announce) {
+        if (!members.remove(member)) {
+            return members.isEmpty();
+        }
+        announce.run();
+        if (members.isEmpty()) {
+            closed = true;
+        }
+        return closed;
+    }
+
+    synchronized List<String> names() {
+        return members.stream().map(ChatMember::name).toList();
+    }
+
+    synchronized int size() {
+        return members.size();
+    }
+}

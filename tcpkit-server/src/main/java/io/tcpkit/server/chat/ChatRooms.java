@@ -1,0 +1,102 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.server.hub.Hub;
+import io.tcpkit.server.hub.Message;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is in the chat: names (unique, ignoring case) and rooms (created on first join, gone when
+ * the last person leaves). Joining and leaving subscribe the member to the room in the hub, so
+ * people and programs share the same rooms. Thread-safe.
+ */
+final class ChatRooms {
+    static final String LOBBY = "lobby";
+
+    private final Hub hub;
+    private final ConcurrentHashMap<String, ChatMember> byName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
+
+    ChatRooms(Hub hub) {
+        this.hub = hub;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    /** Takes a name for a member; false if someone has it already. */
+    boolean claim(String name, ChatMember member) {
+        return byName.putIfAbsent(key(name), member) == null;
+    }
+
+    void release(String name, ChatMember member) {
+        byName.remove(key(name), member);
+    }
+
+    Optional<ChatMember> find(String name) {
+        return Optional.ofNullable(byName.get(key(name)));
+    }
+
+    /**
+     * Puts a member in a room: they get the presence line (everyone else there), the others get
+     * a notice, and from then on the member receives what is said there.
+     */
+    void join(ChatMember member, String roomName) {
+        while (true) {
+            ChatRoom room = rooms.computeIfAbsent(roomName, ChatRoom::new);
+            boolean joined = room.join(member, others -> {
+                String where = roomName.equals(LOBBY) ? "The room" : "The room " + roomName;
+                member.tell("* " + where + " contains: " + String.join(", ", others));
+                hub.publish(Message.notice(roomName, member.name() + " has entered the room"), member);
+                hub.subscribe(roomName, member);
+                member.room(room);
+            });
+            if (joined) {
+                return;
+            }
+            rooms.remove(roomName, room); // closed while we looked it up; make a new one
+        }
+    }
+
+    /** Takes a member out of their room, telling the others. */
+    void leave(ChatMember member) {
+        ChatRoom room = member.room();
+        if (room == null) {
+            return;
+        }
+        boolean empty = room.leave(member, () -> {
+            hub.unsubscribe(room.name(), member);
+            hub.publish(Message.notice(room.name(), member.name() + " has left the room"), member);
+        });
+        member.room(null);
+        if (empty) {
+            rooms.remove(room.name(), room);
+        }
+    }
+
+    /** Rooms with people, and how many are in each, by name. */
+    Map<String, Integer> roomSizes() {
+        Map<String, Integer> sizes = new TreeMap<>();
+        rooms.forEach((name, room) -> {
+            int n = room.size();
+            if (n > 0) {
+                sizes.put(name, n);
+            }
+        });
+        return sizes;
+    }
+
+    List<String> names(ChatRoom room) {
+        return room.names();
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,79 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.Connection;
+import io.tcpkit.server.hub.Hub;
+import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Subscriber;
+import io.tcpkit.server.session.Session;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One command-protocol connection's subscriptions. Messages reach it from publishers' threads
+ * through {@link #deliver}, which only queues them on the connection; the sets of rooms and
+ * patterns belong to the connection's own thread.
+ */
+final class PubSubClient implements Subscriber {
+    private final Connection connection;
+    private final Session session;
+    private final Hub hub;
+    final Set<String> rooms = new LinkedHashSet<>();
+    final Set<String> patterns = new LinkedHashSet<>();
+
+    PubSubClient(Connection connection, Session session, Hub hub) {
+        this.connection = connection;
+        this.session = session;
+        this.hub = hub;
+    }
+
+    @Override
+    public boolean deliver(Message message, String pattern) {
+        return connection.send(pattern == null ? message.resp() : message.resp(pattern));
+    }
+
+    int count() {
+        return rooms.size() + patterns.size();
+    }
+
+    void subscribe(String room) {
+        if (rooms.add(room)) {
+            hub.subscribe(room, this);
+            counted();
+        }
+    }
+
+    void unsubscribe(String room) {
+        if (rooms.remove(room)) {
+            hub.unsubscribe(room, this);
+            counted();
+        }
+    }
+
+    void psubscribe(String pattern) {
+        if (patterns.add(pattern)) {
+            hub.psubscribe(pattern, this);
+            counted();
+        }
+    }
+
+    void punsubscribe(String pattern) {
+        if (patterns.remove(pattern)) {
+            hub.punsubscribe(pattern, this);
+            counted();
+        }
+    }
+
+    /** Leaves everything; in the connection's finally. */
+    void leaveAll() {
+        rooms.forEach(r -> hub.unsubscribe(r, this));
+        patterns.forEach(p -> hub.punsubscribe(p, this));
+        rooms.clear();
+        patterns.clear();
+        counted();
+    }
+
+    private void counted() {
+        session.subscriptions(rooms.size(), patterns.size());
+    }
+}

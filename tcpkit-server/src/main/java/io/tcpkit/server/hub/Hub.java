@@ -1,0 +1,38 @@
+package io.tcpkit.server.hub;
+
+import java.util.List;
+
+/**
+ * Rooms and who listens to them: the one place chat and pub/sub meet. Narrow on purpose, so that
+ * an implementation over an existing distributed engine (Redis pub/sub) can replace the
+ * in-process {@link LocalHub} when one machine is not enough. Delivery never blocks the
+ * publisher: each subscriber queues what it receives.
+ */
+public interface Hub {
+
+    void subscribe(String room, Subscriber subscriber);
+
+    void unsubscribe(String room, Subscriber subscriber);
+
+    /** Subscribes to every room matching a Redis glob pattern ({@code news.*}). */
+    void psubscribe(String pattern, Subscriber subscriber);
+
+    void punsubscribe(String pattern, Subscriber subscriber);
+
+    /**
+     * Delivers a message to every subscriber of its room and of matching patterns, except
+     * {@code except} (a person's own line is not sent back to them; null for none).
+     *
+     * @return the number of subscribers that accepted it
+     */
+    int publish(Message message, Subscriber except);
+
+    /** Rooms with at least one direct subscriber, matching a glob (null for all). */
+    List<String> rooms(String pattern);
+
+    /** Direct subscribers of a room. */
+    int subscribers(String room);
+
+    /** Pattern subscriptions in force. */
+    int patterns();
+}

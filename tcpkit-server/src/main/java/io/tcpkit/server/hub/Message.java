@@ -1,0 +1,94 @@
+package io.tcpkit.server.hub;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message to a room, encoded once for each kind of receiver and shared by all of them: a text
+ * line for people (terminal-safe: control characters replaced) and a RESP {@code message} frame
+ * for programs. Immutable.
+ *
+ * <p>What people say reaches programs as the line people see ({@code [alice] hi}); what programs
+ * PUBLISH reaches programs verbatim, as in Redis, and people as {@code [publisher] text}.
+ */
+public final class Message {
+    private final String room;
+    private final byte[] payload;
+    private final byte[] line;
+    private final byte[] resp;
+
+    private Message(String room, byte[] payload, String lineText) {
+        this.room = room;
+        this.payload = payload;
+        this.line = (lineText + "\n").getBytes(StandardCharsets.UTF_8);
+        this.resp = frame("message", null, room, payload);
+    }
+
+    /** A person's chat line: "[from] text". */
+    public static Message chat(String room, String from, String text) {
+        String line = "[" + from + "] " + Text.sanitize(text);
+        return new Message(room, line.getBytes(StandardCharsets.UTF_8), line);
+    }
+
+    /** A person's action (/me): "* from text". */
+    public static Message action(String room, String from, String text) {
+        return notice(room, from + " " + Text.sanitize(text));
+    }
+
+    /** A notice from the server: "* text". */
+    public static Message notice(String room, String text) {
+        String line = "* " + text;
+        return new Message(room, line.getBytes(StandardCharsets.UTF_8), line);
+    }
+
+    /** What a program PUBLISHed: verbatim for programs, "[from] text" for people. */
+    public static Message published(String room, String from, byte[] payload) {
+        return new Message(room, payload, "[" + from + "] " + Text.sanitize(payload));
+    }
+
+    public String room() {
+        return room;
+    }
+
+    /** The payload programs receive. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    /** The line people receive, with its LF. Shared: do not modify. */
+    public byte[] line() {
+        return line;
+    }
+
+    /** {@code *3 message room payload}. Shared: do not modify. */
+    public byte[] resp() {
+        return resp;
+    }
+
+    /** {@code *4 pmessage pattern room payload}. */
+    public byte[] resp(String pattern) {
+        return frame("pmessage", pattern, room, payload);
+    }
+
+    private static byte[] frame(String kind, String pattern, String room, byte[] payload) {
+        byte[] k = kind.getBytes(StandardCharsets.US_ASCII);
+        byte[] p = pattern == null ? null : pattern.getBytes(StandardCharsets.UTF_8);
+        byte[] r = room.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder();
+        head.append('*').append(p == null ? 3 : 4).append("\r\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(payload.length + r.length + 48);
+        out.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
+        bulk(out, k);
+        if (p != null) {
+            bulk(out, p);
+        }
+        bulk(out, r);
+        bulk(out, payload);
+        return out.toByteArray();
+    }
+
+    private static void bulk(java.io.ByteArrayOutputStream out, byte[] b) {
+        out.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(b);
+        out.writeBytes(new byte[] {'\r', '\n'});
+    }
+}
