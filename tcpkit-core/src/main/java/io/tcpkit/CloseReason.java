@@ -26,6 +26,10 @@ public enum CloseReason {
     SHUTDOWN("server shutdown"),
     /** The server shut down and the connection was still open at the drain deadline. */
     SHUTDOWN_FORCED("server shutdown (forced)"),
+    /** Refused after accept (access rules, limits, PROXY header) before the handler ran. */
+    REJECTED("rejected"),
+    /** The TLS handshake failed or did not finish in time (plain text on a TLS port, say). */
+    TLS_HANDSHAKE_FAILED("TLS handshake failed"),
     /** The service's handler failed with an unexpected exception. */
     HANDLER_ERROR("handler error");
 

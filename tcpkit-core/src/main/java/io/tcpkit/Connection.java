@@ -44,6 +44,9 @@ public interface Connection {
 
     Limits limits();
 
+    /** The TLS session (protocol, cipher suite, peer certificates) on a TLS listener; empty otherwise. */
+    java.util.Optional<javax.net.ssl.SSLSession> tlsSession();
+
     /** The connection's read buffer, for decoders that parse in place. */
     ReadBuffer input();
 

@@ -1,6 +1,9 @@
 package io.tcpkit;
 
 import io.tcpkit.engine.EngineServer;
+import io.tcpkit.proxy.ProxyProtocolConfig;
+import io.tcpkit.tls.ServerTls;
+import io.tcpkit.tls.TlsServerConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -61,6 +64,9 @@ public interface TcpServer extends AutoCloseable {
     /** Closes one connection by id (for CLIENT KILL); false if no such connection is open here. */
     boolean kill(long connectionId);
 
+    /** The listener's TLS certificate holder (to {@link ServerTls#reload() reload} it), if it is a TLS listener. */
+    Optional<ServerTls> tls();
+
     /** Whether {@link #close()} has begun. */
     boolean isDraining();
 
@@ -81,6 +87,9 @@ public interface TcpServer extends AutoCloseable {
         private Limits limits = Limits.DEFAULT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Function<RejectReason, Optional<byte[]>> rejectionMessage = Builder::defaultRejection;
+        private AccessRules access = AccessRules.OPEN;
+        private ProxyProtocolConfig proxyProtocol;
+        private TlsServerConfig tls;
 
         private Builder() {
         }
@@ -142,19 +151,41 @@ public interface TcpServer extends AutoCloseable {
             return this;
         }
 
+        /** Allow and deny lists and a per-address connection rate limit (default: open). */
+        public Builder access(AccessRules access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** Requires a PROXY protocol header (v1 or v2) from a trusted proxy on every connection. */
+        public Builder proxyProtocol(ProxyProtocolConfig proxyProtocol) {
+            this.proxyProtocol = proxyProtocol;
+            return this;
+        }
+
+        /** Serves TLS (1.2 and 1.3) with this certificate; files are reloaded when they change. */
+        public Builder tls(TlsServerConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** Binds the port and starts accepting. */
         public TcpServer start() throws IOException {
             if (handler == null) {
                 throw new IllegalStateException("a handler is required");
             }
+            ServerTls serverTls = tls == null ? null : new ServerTls(tls);
             return EngineServer.start(new EngineServer.Config(host, port, backlog, service, handler,
-                    limits, drainTimeout, rejectionMessage));
+                    limits, drainTimeout, rejectionMessage, access, proxyProtocol, serverTls));
         }
 
         private static Optional<byte[]> defaultRejection(RejectReason reason) {
             String text = switch (reason) {
                 case MAX_CONNECTIONS -> "ERR too many connections\r\n";
                 case MAX_CONNECTIONS_PER_ADDRESS -> "ERR too many connections from your address\r\n";
+                case DENIED -> "ERR access denied\r\n";
+                case RATE_LIMITED -> "ERR too many connections per second from your address\r\n";
+                case BAD_PROXY_HEADER -> "ERR bad PROXY protocol header\r\n";
                 case SHUTTING_DOWN -> "ERR server is shutting down\r\n";
             };
             return Optional.of(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -11,6 +11,7 @@ import io.tcpkit.codec.ReadBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -35,10 +36,14 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     private final long id;
     private final EngineServer server;
-    private final Socket socket;
-    private final InputStream socketIn;
-    private final OutputStream socketOut;
-    private final InetSocketAddress remote;
+    /** The accepted socket until a TLS layer replaces it (before the handler runs). */
+    private volatile Socket socket;
+    private InputStream socketIn;
+    private OutputStream socketOut;
+    /** The peer: the socket's, or the real client's from a PROXY header. */
+    private volatile InetSocketAddress remote;
+    /** The address whose per-address slot this connection holds, or null. */
+    private volatile InetAddress admittedAddress;
     private final Instant openedAt = Instant.now();
     private final ReadBuffer input;
     private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
@@ -73,6 +78,31 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         this.input = new ReadBuffer(this);
     }
 
+    /**
+     * Switches I/O to {@code layered} (a TLS socket over the accepted one), or keeps the socket
+     * and first replays {@code prefix} (bytes read past a PROXY header). Owner thread, before
+     * the handler runs.
+     */
+    void attach(Socket layered, byte[] prefix) throws IOException {
+        socket = layered;
+        InputStream in = layered.getInputStream();
+        socketIn = prefix == null || prefix.length == 0 ? in : new PrefixedInputStream(prefix, in);
+        socketOut = layered.getOutputStream();
+    }
+
+    /** The real client, from a PROXY header. */
+    void remote(InetSocketAddress realClient) {
+        this.remote = realClient;
+    }
+
+    void admittedAddress(InetAddress address) {
+        this.admittedAddress = address;
+    }
+
+    InetAddress admittedAddress() {
+        return admittedAddress;
+    }
+
     void bindOwner(Thread thread) {
         this.owner = thread;
     }
@@ -100,6 +130,12 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     @Override
     public Instant openedAt() {
         return openedAt;
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return socket instanceof javax.net.ssl.SSLSocket ssl ? java.util.Optional.of(ssl.getSession())
+                : java.util.Optional.empty();
     }
 
     @Override

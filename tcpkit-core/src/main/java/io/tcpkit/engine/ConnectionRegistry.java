@@ -1,7 +1,5 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.RejectReason;
-
 import java.net.InetAddress;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,12 +35,17 @@ final class ConnectionRegistry {
         return NEXT_ID.incrementAndGet();
     }
 
-    /** Takes a global and a per-address permit, or returns why not (and takes neither). */
-    RejectReason tryAdmit(InetAddress address) {
+    /** Takes a global permit; false at {@code maxConnections}. */
+    boolean tryAdmitGlobal() {
         if (permits.incrementAndGet() > maxConnections) {
             permits.decrementAndGet();
-            return RejectReason.MAX_CONNECTIONS;
+            return false;
         }
+        return true;
+    }
+
+    /** Takes a per-address slot; false at {@code maxPerAddress}. */
+    boolean tryAdmitAddress(InetAddress address) {
         boolean[] over = new boolean[1];
         perAddress.compute(address, (a, count) -> {
             int n = count == null ? 0 : count;
@@ -52,28 +55,30 @@ final class ConnectionRegistry {
             }
             return n + 1;
         });
-        if (over[0]) {
-            permits.decrementAndGet();
-            return RejectReason.MAX_CONNECTIONS_PER_ADDRESS;
-        }
-        return null;
+        return !over[0];
+    }
+
+    void releaseAddress(InetAddress address) {
+        perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
     }
 
     void add(ConnectionImpl conn) {
         open.put(conn.id(), conn);
     }
 
-    /** Forgets the connection and returns its permits. */
-    void remove(ConnectionImpl conn, InetAddress address) {
+    /** Forgets the connection and returns its permits (its address slot, if it took one). */
+    void remove(ConnectionImpl conn) {
         if (open.remove(conn.id()) == null) {
             return;
         }
-        release(address);
+        if (conn.admittedAddress() != null) {
+            releaseAddress(conn.admittedAddress());
+        }
+        releaseGlobal();
     }
 
-    /** Returns the permits of a connection admitted but never added (its thread failed to start). */
-    void release(InetAddress address) {
-        perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    /** Returns a global permit. */
+    void releaseGlobal() {
         if (permits.decrementAndGet() == 0) {
             emptyLock.lock();
             try {

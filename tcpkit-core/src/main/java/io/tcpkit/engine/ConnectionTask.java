@@ -33,6 +33,9 @@ final class ConnectionTask implements Runnable {
     @Override
     public void run() {
         try {
+            if (!Prelude.run(conn, server)) {
+                return;
+            }
             server.handler().handle(conn);
             conn.close(conn.sawPeerEof() ? CloseReason.PEER_CLOSED
                     : conn.sawDrainEof() || server.isDraining() ? CloseReason.SHUTDOWN

@@ -1,5 +1,6 @@
 package io.tcpkit.engine;
 
+import io.tcpkit.AccessRules;
 import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionInfo;
@@ -7,6 +8,8 @@ import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
+import io.tcpkit.proxy.ProxyProtocolConfig;
+import io.tcpkit.tls.ServerTls;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -32,7 +35,8 @@ public final class EngineServer implements TcpServer {
     /** Everything a server is built from, validated by {@link TcpServer.Builder}. */
     public record Config(String host, int port, int backlog, String service, ConnectionHandler handler,
                          Limits limits, Duration drainTimeout,
-                         Function<RejectReason, Optional<byte[]>> rejectionMessage) {
+                         Function<RejectReason, Optional<byte[]>> rejectionMessage,
+                         AccessRules access, ProxyProtocolConfig proxyProtocol, ServerTls tls) {
     }
 
     private final Config config;
@@ -41,6 +45,8 @@ public final class EngineServer implements TcpServer {
     private final ConnectionRegistry registry;
     private final Counters counters = new Counters();
     private final Rejector rejector;
+    private final Admission admission;
+    private final LogThrottle handshakeFailureLog = new LogThrottle(10_000);
     private final Listener listener;
     private final Sweeper sweeper;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -54,6 +60,7 @@ public final class EngineServer implements TcpServer {
         this.registry = new ConnectionRegistry(config.limits().maxConnections(),
                 config.limits().maxConnectionsPerAddress());
         this.rejector = new Rejector(this);
+        this.admission = new Admission(config.access(), registry);
         this.listener = new Listener(this, serverSocket);
         this.sweeper = new Sweeper(this);
     }
@@ -72,6 +79,9 @@ public final class EngineServer implements TcpServer {
         EngineServer server = new EngineServer(config, socket);
         server.listener.start();
         server.sweeper.start();
+        if (config.tls() != null) {
+            config.tls().watch(2000);
+        }
         LOG.log(Level.DEBUG, () -> config.service() + " listening on " + format(server.localAddress));
         return server;
     }
@@ -94,6 +104,26 @@ public final class EngineServer implements TcpServer {
         return rejector;
     }
 
+    Admission admission() {
+        return admission;
+    }
+
+    boolean usesProxyProtocol() {
+        return config.proxyProtocol() != null;
+    }
+
+    ProxyProtocolConfig proxyProtocol() {
+        return config.proxyProtocol();
+    }
+
+    ServerTls serverTls() {
+        return config.tls();
+    }
+
+    LogThrottle handshakeFailureLog() {
+        return handshakeFailureLog;
+    }
+
     Optional<byte[]> rejectionMessage(RejectReason reason) {
         return config.rejectionMessage().apply(reason);
     }
@@ -101,7 +131,7 @@ public final class EngineServer implements TcpServer {
     /** Runs in the connection task's finally: the one place a connection's permits are returned. */
     void connectionEnded(ConnectionImpl conn) {
         CloseReason reason = conn.closeReason() == null ? CloseReason.SERVER_CLOSED : conn.closeReason();
-        registry.remove(conn, conn.remoteAddress().getAddress());
+        registry.remove(conn);
         counters.closed(reason);
         LOG.log(Level.DEBUG, () -> {
             ConnectionInfo info = conn.info();
@@ -159,6 +189,11 @@ public final class EngineServer implements TcpServer {
     }
 
     @Override
+    public Optional<ServerTls> tls() {
+        return Optional.ofNullable(config.tls());
+    }
+
+    @Override
     public boolean isDraining() {
         return draining;
     }
@@ -176,6 +211,9 @@ public final class EngineServer implements TcpServer {
             forceClose();
         } finally {
             sweeper.stop();
+            if (config.tls() != null) {
+                config.tls().close();
+            }
             terminated.countDown();
         }
     }

@@ -77,11 +77,19 @@ final class Listener implements Runnable {
     }
 
     private void admit(Socket socket) {
-        InetAddress address = socket.getInetAddress();
-        RejectReason rejected = server.registry().tryAdmit(address);
-        if (rejected != null) {
-            server.rejector().reject(socket, rejected);
+        if (!server.registry().tryAdmitGlobal()) {
+            server.rejector().reject(socket, RejectReason.MAX_CONNECTIONS);
             return;
+        }
+        InetAddress address = socket.getInetAddress();
+        // Behind a PROXY header the real address is known only later, on the connection's thread.
+        if (!server.usesProxyProtocol()) {
+            RejectReason rejected = server.admission().admit(address);
+            if (rejected != null) {
+                server.registry().releaseGlobal();
+                server.rejector().reject(socket, rejected);
+                return;
+            }
         }
         ConnectionImpl conn;
         try {
@@ -90,9 +98,15 @@ final class Listener implements Runnable {
             conn = new ConnectionImpl(ConnectionRegistry.nextId(), server, socket);
         } catch (IOException e) {
             // Reset between accept and here: nothing to serve.
-            server.registry().release(address);
+            if (!server.usesProxyProtocol()) {
+                server.registry().releaseAddress(address);
+            }
+            server.registry().releaseGlobal();
             closeQuietly(socket);
             return;
+        }
+        if (!server.usesProxyProtocol()) {
+            conn.admittedAddress(address);
         }
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(new ConnectionTask(conn, server));
         conn.bindOwner(thread);
@@ -100,7 +114,7 @@ final class Listener implements Runnable {
         try {
             thread.start();
         } catch (OutOfMemoryError | RuntimeException e) {
-            server.registry().remove(conn, address);
+            server.registry().remove(conn);
             closeQuietly(socket);
             LOG.log(Level.ERROR, server + ": cannot start a connection thread", e);
         }

@@ -27,10 +27,9 @@ final class Rejector {
 
     void reject(Socket socket, RejectReason reason) {
         server.counters().rejected(reason);
-        log.log(LOG, Level.WARNING, n -> server + ": refused " + EngineServer.format(
-                (java.net.InetSocketAddress) socket.getRemoteSocketAddress()) + ": " + reason
-                + (n > 0 ? " (and " + n + " more since last report)" : ""));
-        byte[] message = server.rejectionMessage(reason).orElse(null);
+        log((java.net.InetSocketAddress) socket.getRemoteSocketAddress(), reason, null);
+        // A TLS client would read a plain-text line as a broken handshake: just close.
+        byte[] message = server.serverTls() != null ? null : server.rejectionMessage(reason).orElse(null);
         if (message == null || !inFlight.tryAcquire()) {
             Listener.closeQuietly(socket);
             return;
@@ -53,6 +52,13 @@ final class Rejector {
             inFlight.release();
             Listener.closeQuietly(socket);
         }
+    }
+
+    /** Logs a refusal, at most once per 10 s per listener (with a count of the rest). */
+    void log(java.net.InetSocketAddress from, RejectReason reason, String detail) {
+        log.log(LOG, Level.WARNING, n -> server + ": refused " + EngineServer.format(from) + ": " + reason
+                + (detail == null ? "" : " (" + detail + ")")
+                + (n > 0 ? "; " + n + " more refusals since the last report" : ""));
     }
 
     /** Waits (bounded) for refusals in progress, so shutdown leaves no thread behind. */

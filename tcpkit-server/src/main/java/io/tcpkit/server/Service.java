@@ -21,6 +21,9 @@ public interface Service {
         String text = switch (reason) {
             case MAX_CONNECTIONS -> "ERR too many connections\r\n";
             case MAX_CONNECTIONS_PER_ADDRESS -> "ERR too many connections from your address\r\n";
+            case DENIED -> "ERR access denied\r\n";
+            case RATE_LIMITED -> "ERR too many connections per second from your address\r\n";
+            case BAD_PROXY_HEADER -> "ERR bad PROXY protocol header\r\n";
             case SHUTTING_DOWN -> "ERR server is shutting down\r\n";
         };
         return Optional.of(text.getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import io.tcpkit.codec.FrameTooLongException;
 import io.tcpkit.codec.LineReader;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.auth.User;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
@@ -56,7 +57,7 @@ public final class ChatService implements Service {
     }
 
     private void serve(Connection conn) throws IOException, InterruptedException {
-        Session session = sessions.open(conn, authenticator.users().required() ? null : User.DEFAULT);
+        Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
         try {
             conn.write(WELCOME);
             conn.flush();

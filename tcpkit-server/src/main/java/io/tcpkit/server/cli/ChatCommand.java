@@ -20,6 +20,9 @@ final class ChatCommand implements Callable<Integer> {
     ServerOptions options;
 
     @Mixin
+    EdgeOptions edge;
+
+    @Mixin
     CommandOptions commandOptions;
 
     @Option(names = {"-p", "--port"}, defaultValue = "" + ChatService.DEFAULT_PORT,
@@ -36,6 +39,6 @@ final class ChatCommand implements Callable<Integer> {
             return 1;
         }
         return ServiceRunner.run(Map.of(new ChatService(new Sessions(), authenticator, new LocalHub()), port),
-                options, System.out);
+                options, edge, System.out);
     }
 }

@@ -4,6 +4,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.tcpkit.tls.TlsContexts;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -14,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -39,6 +45,21 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = {"-C", "--crlf"}, description = "Send line endings as CRLF (for servers that insist).")
     boolean crlf;
 
+    @Option(names = "--tls", description = "Speak TLS (1.2 or 1.3), verifying the server's certificate and name.")
+    boolean tls;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "With --tls: trust these CA certificates (PEM) instead of the system's.")
+    Path ca;
+
+    @Option(names = "--insecure", description = "With --tls: accept any server certificate (development only).")
+    boolean insecure;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "With --tls: client certificate chain (PEM).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "With --tls: client private key (PEM, PKCS#8).")
+    Path key;
+
     @Override
     public Integer call() {
         InetSocketAddress address;
@@ -50,18 +71,33 @@ final class ConnectCommand implements Callable<Integer> {
         if (address.isUnresolved()) {
             return fail("unknown host " + address.getHostString());
         }
-        try (Socket socket = new Socket()) {
+        if ((cert == null) != (key == null)) {
+            return fail("--cert and --key go together");
+        }
+        if (!tls && (ca != null || insecure || cert != null)) {
+            return fail("--ca, --insecure, --cert and --key need --tls");
+        }
+        try (Socket plain = new Socket()) {
             try {
-                socket.connect(address, (int) connectTimeout.toMillis());
+                plain.connect(address, (int) connectTimeout.toMillis());
             } catch (ConnectException e) {
                 return fail("connection refused by " + target);
             } catch (SocketTimeoutException e) {
                 return fail("timed out connecting to " + target);
             }
-            socket.setTcpNoDelay(true);
+            plain.setTcpNoDelay(true);
+            Socket socket = plain;
+            if (tls) {
+                try {
+                    socket = handshake(plain, address);
+                } catch (IOException e) {
+                    return fail("TLS handshake with " + target + " failed: " + e.getMessage());
+                }
+            }
             socket.setSoTimeout((int) idleTimeout.toMillis());
+            Socket connected = socket;
             Thread pump = Thread.ofPlatform().daemon().name("tcpkit-connect-stdin")
-                    .start(() -> pumpStdin(socket));
+                    .start(() -> pumpStdin(connected));
             try {
                 copySocketToStdout(socket.getInputStream());
             } catch (SocketTimeoutException e) {
@@ -74,6 +110,22 @@ final class ConnectCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(target + ": " + e.getMessage());
         }
+    }
+
+    private Socket handshake(Socket plain, InetSocketAddress address) throws IOException {
+        SSLContext context = TlsContexts.clientContext(ca, cert, key, insecure);
+        String host = address.getHostString();
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, host, address.getPort(), true);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setProtocols(TlsContexts.PROTOCOLS);
+        if (!insecure) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        ssl.setSSLParameters(parameters);
+        ssl.setSoTimeout((int) connectTimeout.toMillis());
+        ssl.startHandshake();
+        ssl.setSoTimeout(0);
+        return ssl;
     }
 
     private void copySocketToStdout(InputStream in) throws IOException {

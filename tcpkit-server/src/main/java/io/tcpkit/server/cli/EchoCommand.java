@@ -15,12 +15,15 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
+    @Mixin
+    EdgeOptions edge;
+
     @Option(names = {"-p", "--port"}, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServiceRunner.run(Map.of(new EchoService(), port), options, System.out);
+        return ServiceRunner.run(Map.of(new EchoService(), port), options, edge, System.out);
     }
 }

@@ -25,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions options;
 
     @Mixin
+    EdgeOptions edge;
+
+    @Mixin
     CommandOptions commandOptions;
 
     @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
@@ -54,6 +57,6 @@ final class ServeCommand implements Callable<Integer> {
         ports.put(new EchoService(), echoPort);
         ports.put(new ChatService(sessions, authenticator, hub), chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, System.out);
+        return ServiceRunner.run(ports, options, edge, System.out);
     }
 }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,27 +24,44 @@ final class ServiceRunner {
     }
 
     /** @param ports the port for each service, in the order to start them */
-    static int run(Map<Service, Integer> ports, ServerOptions options, PrintStream out) throws InterruptedException {
-        ShutdownSignal signal = ShutdownSignal.install();
+    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
+            throws InterruptedException {
+        String invalid = edge.validate();
+        if (invalid != null) {
+            System.err.println("tcpkit: " + invalid);
+            return 2;
+        }
         List<TcpServer> servers = new ArrayList<>();
+        ShutdownSignal signal = ShutdownSignal.install(
+                () -> servers.forEach(s -> s.tls().ifPresent(io.tcpkit.tls.ServerTls::reload)));
+        Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
             Service service = entry.getKey();
             try {
-                TcpServer server = TcpServer.builder()
+                if (edge.tlsSelfSigned && selfSigned == null) {
+                    selfSigned = SelfSigned.create();
+                }
+                TcpServer.Builder builder = TcpServer.builder()
                         .host(options.host)
                         .port(entry.getValue())
                         .service(service.name())
                         .handler(service.handler())
                         .limits(options.limits())
                         .drainTimeout(options.drainTimeout)
-                        .rejectionMessage(service::rejectionMessage)
-                        .start();
+                        .rejectionMessage(service::rejectionMessage);
+                edge.apply(builder, service.name(), selfSigned);
+                TcpServer server = builder.start();
                 servers.add(server);
                 service.started(server);
                 String address = hostPort(server);
-                out.printf("%-8s listening on %s  (try: tcpkit connect %s)%n", service.name(), address, address);
+                String tls = server.tls().isPresent() ? " (TLS)" : "";
+                String connect = server.tls().isPresent()
+                        ? "tcpkit connect --tls" + (edge.tlsSelfSigned ? " --insecure " : " ") + address
+                        : "tcpkit connect " + address;
+                out.printf("%-8s listening on %s%s  (try: %s)%n", service.name(), address, tls, connect);
+                server.tls().ifPresent(t -> out.println("         TLS certificate SHA-256 " + t.fingerprint()));
                 out.flush();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
                 closeAll(servers);
                 return 1;

@@ -18,11 +18,16 @@ final class ShutdownSignal {
     private final CountDownLatch requested = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
 
-    static ShutdownSignal install() {
+    /** Installs the INT and TERM handlers, and HUP to run {@code onHangup} (certificate reload). */
+    static ShutdownSignal install(Runnable onHangup) {
         ShutdownSignal signal = new ShutdownSignal();
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), s -> signal.onSignal("SIG" + s.getName()));
         }
+        Signal.handle(new Signal("HUP"), s -> {
+            LOG.info("SIGHUP received: reloading TLS certificates");
+            onHangup.run();
+        });
         return signal;
     }
 

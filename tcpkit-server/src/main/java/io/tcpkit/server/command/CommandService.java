@@ -10,7 +10,7 @@ import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.auth.User;
+import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
@@ -92,7 +92,7 @@ public final class CommandService implements Service {
     }
 
     private void serve(Connection conn) throws IOException, InterruptedException {
-        Session session = sessions.open(conn, authenticator.users().required() ? null : User.DEFAULT);
+        Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
         try {
             RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
                     RespReader.DEFAULT_MAX_ARGUMENTS);

@@ -1,0 +1,93 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.RejectReason;
+import io.tcpkit.Cidr;
+import io.tcpkit.proxy.ProxyHeader;
+import io.tcpkit.proxy.ProxyProtocol;
+import io.tcpkit.tls.ServerTls;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * What happens on a connection's thread before its handler: the PROXY header (when the listener
+ * takes one), admission of the real client address, and the TLS handshake (when the listener is
+ * TLS), each with its own deadline. Services see none of it: they get a connection whose address
+ * is the real client's and whose streams are already decrypted.
+ */
+final class Prelude {
+    private static final System.Logger LOG = System.getLogger(Prelude.class.getName());
+
+    private Prelude() {
+    }
+
+    /** True if the handler may run; otherwise the connection has been refused or failed, with a reason. */
+    static boolean run(ConnectionImpl conn, EngineServer server) throws IOException {
+        Socket raw = conn.socket();
+        byte[] leftover = null;
+        if (server.usesProxyProtocol()) {
+            InetSocketAddress proxy = (InetSocketAddress) raw.getRemoteSocketAddress();
+            if (!Cidr.anyMatches(server.proxyProtocol().trustedProxies(), proxy.getAddress())) {
+                return refuse(conn, server, RejectReason.BAD_PROXY_HEADER, "not a trusted proxy");
+            }
+            ProxyHeader header;
+            try {
+                header = ProxyProtocol.read(raw, server.proxyProtocol().timeout());
+            } catch (IOException e) {
+                return refuse(conn, server, RejectReason.BAD_PROXY_HEADER, e.getMessage());
+            }
+            if (header.source() != null) {
+                conn.remote(header.source());
+                Thread.currentThread().setName(conn.toString());
+            }
+            leftover = header.leftover();
+            RejectReason rejected = server.admission().admit(conn.remoteAddress().getAddress());
+            if (rejected != null) {
+                return refuse(conn, server, rejected, null);
+            }
+            conn.admittedAddress(conn.remoteAddress().getAddress());
+        }
+        ServerTls tls = server.serverTls();
+        if (tls == null) {
+            if (leftover != null && leftover.length > 0) {
+                conn.attach(raw, leftover);
+            }
+            return true;
+        }
+        SSLSocket ssl = tls.wrap(raw, leftover);
+        conn.attach(ssl, null);
+        try {
+            ssl.setSoTimeout((int) tls.config().handshakeTimeout().toMillis());
+            ssl.startHandshake();
+            ssl.setSoTimeout(0);
+            return true;
+        } catch (IOException e) {
+            conn.recordReason(CloseReason.TLS_HANDSHAKE_FAILED);
+            server.handshakeFailureLog().log(LOG, Level.INFO, n -> conn + ": TLS handshake failed: " + e.getMessage()
+                    + (n > 0 ? " (and " + n + " more since last report)" : ""));
+            return false;
+        }
+    }
+
+    /** Refuses after accept: the reason line (plain listeners only), then a graceful close. */
+    private static boolean refuse(ConnectionImpl conn, EngineServer server, RejectReason reason, String detail) {
+        server.counters().rejected(reason);
+        conn.recordReason(CloseReason.REJECTED);
+        server.rejector().log(conn.remoteAddress(), reason, detail);
+        if (server.serverTls() == null && reason != RejectReason.BAD_PROXY_HEADER) {
+            server.rejectionMessage(reason).ifPresent(message -> {
+                try {
+                    conn.socket().getOutputStream().write(message);
+                } catch (IOException e) {
+                    // The client left already.
+                }
+            });
+        }
+        ConnectionTask.closeGracefully(conn);
+        return false;
+    }
+}
