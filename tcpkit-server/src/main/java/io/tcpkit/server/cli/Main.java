@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "A TCP server toolkit: echo, chat and a Redis-protocol command service, "
                 + "one virtual thread per connection.",
         subcommands = {ServeCommand.class, EchoCommand.class, ChatCommand.class, CommandCommand.class, ConnectCommand.class,
-                PasswdCommand.class,
+                PasswdCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

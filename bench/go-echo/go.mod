@@ -1,0 +1,3 @@
+module tcpkit.io/bench/go-echo
+
+go 1.19

@@ -1,0 +1,69 @@
+package io.tcpkit.server.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Locale;
+
+/** The figures of one run, printed for people or as JSON for scripts. */
+record BenchResult(String target, String mode, int connections, int size, int inFlight, double rate,
+                   double seconds, long replies, long bytes, long errors, String firstError,
+                   Histogram latency, Double serverCpuSeconds, Long serverRssBytes, Long idleRssBytesPerConnection) {
+
+    double repliesPerSecond() {
+        return replies / seconds;
+    }
+
+    double megabytesPerSecond() {
+        return bytes / seconds / 1e6;
+    }
+
+    /** Server CPU microseconds per reply, if the server's pid was given. */
+    Double serverMicrosPerReply() {
+        return serverCpuSeconds == null || replies == 0 ? null : serverCpuSeconds * 1e6 / replies;
+    }
+
+    private double ms(double percentile) {
+        return latency.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "tcpkit bench %s  mode=%s connections=%d size=%d in-flight=%d%s duration=%.1fs%n",
+                target, mode, connections, size, inFlight, rate > 0 ? String.format(Locale.ROOT, " rate=%.0f/s", rate) : "",
+                seconds));
+        if (mode.equals("idle")) {
+            sb.append(String.format(Locale.ROOT, "held        %,d idle connections%n", connections));
+        } else {
+            sb.append(String.format(Locale.ROOT, "replies     %,d  (%,.0f/s)%n", replies, repliesPerSecond()));
+            sb.append(String.format(Locale.ROOT, "throughput  %.2f MB/s of replies%n", megabytesPerSecond()));
+            sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                    ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
+        }
+        if (serverMicrosPerReply() != null) {
+            sb.append(String.format(Locale.ROOT, "server CPU  %.2f s, %.2f us per reply%n", serverCpuSeconds, serverMicrosPerReply()));
+        }
+        if (serverRssBytes != null) {
+            sb.append(String.format(Locale.ROOT, "server RSS  %,d KiB%s%n", serverRssBytes / 1024,
+                    idleRssBytesPerConnection == null ? ""
+                            : String.format(Locale.ROOT, ", %.2f KiB per idle connection", idleRssBytesPerConnection / 1024.0)));
+        }
+        sb.append("errors      ").append(errors).append(firstError == null ? "" : " (first: " + firstError + ")").append('\n');
+        return sb.toString();
+    }
+
+    String json() {
+        return String.format(Locale.ROOT, "{\"target\":\"%s\",\"mode\":\"%s\",\"connections\":%d,\"size\":%d,\"inFlight\":%d,"
+                        + "\"rate\":%.1f,\"seconds\":%.3f,\"replies\":%d,\"repliesPerSecond\":%.1f,\"megabytesPerSecond\":%.3f,"
+                        + "\"latencyMs\":{\"p50\":%.4f,\"p90\":%.4f,\"p99\":%.4f,\"p999\":%.4f,\"max\":%.4f},"
+                        + "\"errors\":%d,\"serverCpuSeconds\":%s,\"serverMicrosPerReply\":%s,\"serverRssBytes\":%s,"
+                        + "\"idleRssBytesPerConnection\":%s}",
+                target, mode, connections, size, inFlight, rate, seconds, replies, repliesPerSecond(), megabytesPerSecond(),
+                ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6, errors,
+                json(serverCpuSeconds), json(serverMicrosPerReply()), serverRssBytes == null ? "null" : serverRssBytes.toString(),
+                idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString());
+    }
+
+    private static String json(Double d) {
+        return d == null ? "null" : String.format(Locale.ROOT, "%.4f", d);
+    }
+}

@@ -1,0 +1,216 @@
+package io.tcpkit.server.bench;
+
+import io.tcpkit.tls.TlsContexts;
+import org.HdrHistogram.Histogram;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one load test: opens the connections, warms up, measures for the duration, checks every
+ * reply, and reads the server's CPU time and memory from /proc when given its pid. Every loop is
+ * bounded by the duration; sockets time out rather than hang.
+ */
+public final class BenchRunner {
+    /** How it should run. {@code rate} 0 means closed loop; {@code sourceAddresses} spreads loopback clients. */
+    public record Config(InetSocketAddress target, String mode, int connections, int size, int inFlight,
+                         Duration duration, Duration warmup, double rate, boolean tls, Path ca, boolean insecure,
+                         Long serverPid, int sourceAddresses) {
+    }
+
+    private static final int CONNECT_PARALLELISM = 64;
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Config config;
+    private final PrintStream progress;
+    private final BenchStats stats = new BenchStats();
+
+    public BenchRunner(Config config, PrintStream progress) {
+        this.config = config;
+        this.progress = progress;
+    }
+
+    public String run(boolean json) throws IOException, InterruptedException {
+        BenchResult result = config.mode().equals("idle") ? idle() : load();
+        return json ? result.json() : result.text();
+    }
+
+    private BenchResult load() throws IOException, InterruptedException {
+        Workload workload = Workload.of(config.mode(), config.size());
+        ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
+        List<Socket> sockets = connect();
+        long warmupEnd = System.nanoTime() + config.warmup().toNanos();
+        long stop = warmupEnd + config.duration().toNanos();
+        List<Thread> threads = new ArrayList<>();
+        double perConnection = config.rate() / sockets.size();
+        for (Socket s : sockets) {
+            if (config.rate() > 0) {
+                OpenLoop loop = new OpenLoop(s, workload, stats, perConnection, stop);
+                threads.add(Thread.ofVirtual().start(loop::write));
+                threads.add(Thread.ofVirtual().start(loop::read));
+            } else {
+                threads.add(Thread.ofVirtual().start(new ClosedLoop(s, workload, config.inFlight(), stats, stop)));
+            }
+        }
+        sleepUntil(warmupEnd);
+        stats.interval();
+        stats.startMeasuring();
+        Double cpu0 = server == null ? null : server.cpuSeconds();
+        long start = System.nanoTime();
+        showProgress(start, stop);
+        stats.stopMeasuring();
+        long end = System.nanoTime();
+        Double cpu = server == null ? null : server.cpuSeconds() - cpu0;
+        Long rss = server == null ? null : server.rssBytes();
+        for (Thread t : threads) {
+            t.join(SOCKET_TIMEOUT.toMillis());
+        }
+        closeAll(sockets);
+        if (progress != null) {
+            progress.print("\r\033[K");
+            progress.flush();
+        }
+        Histogram latency = stats.total();
+        return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
+                config.inFlight(), config.rate(), (end - start) / 1e9, stats.replies(), stats.bytes(),
+                stats.errors(), stats.firstError(), latency, cpu, rss, null);
+    }
+
+    private BenchResult idle() throws IOException, InterruptedException {
+        ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
+        Long before = server == null ? null : server.rssBytes();
+        long start = System.nanoTime();
+        List<Socket> sockets = connect();
+        sleepUntil(System.nanoTime() + config.duration().toNanos());
+        Long after = server == null ? null : server.rssBytes();
+        // Check the connections still work after idling, so "idle" is not "dead".
+        for (Socket s : sockets) {
+            if (s.isClosed()) {
+                stats.error("a connection closed while idle");
+            }
+        }
+        closeAll(sockets);
+        Long perConnection = before == null ? null : (after - before) / Math.max(1, sockets.size());
+        return new BenchResult(target(), "idle", sockets.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
+                0, 0, stats.errors(), stats.firstError(), new Histogram(3), null, after, perConnection);
+    }
+
+    /** Opens every connection, a few dozen at a time; clients on loopback may be spread over 127.0.1.x. */
+    private List<Socket> connect() throws IOException, InterruptedException {
+        SSLContext tls = config.tls() ? TlsContexts.clientContext(config.ca(), null, null, config.insecure()) : null;
+        Semaphore parallel = new Semaphore(CONNECT_PARALLELISM);
+        List<Future<Socket>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < config.connections(); i++) {
+                int index = i;
+                parallel.acquire();
+                futures.add(executor.submit(() -> {
+                    try {
+                        return open(index, tls);
+                    } finally {
+                        parallel.release();
+                    }
+                }));
+            }
+        }
+        List<Socket> sockets = new ArrayList<>();
+        IOException failure = null;
+        for (Future<Socket> f : futures) {
+            try {
+                sockets.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+        if (failure != null) {
+            closeAll(sockets);
+            throw new IOException("could not open " + config.connections() + " connections to " + target()
+                    + ": " + failure.getMessage(), failure);
+        }
+        return sockets;
+    }
+
+    private Socket open(int index, SSLContext tls) throws IOException {
+        Socket socket = new Socket();
+        try {
+            if (config.sourceAddresses() > 1 && config.target().getAddress().isLoopbackAddress()) {
+                int n = index % config.sourceAddresses();
+                socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + n)}), 0));
+            }
+            socket.setTcpNoDelay(true);
+            socket.connect(config.target(), (int) SOCKET_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) SOCKET_TIMEOUT.toMillis());
+            if (tls == null) {
+                return socket;
+            }
+            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
+                    config.target().getHostString(), config.target().getPort(), true);
+            ssl.startHandshake();
+            return ssl;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void showProgress(long start, long stop) throws InterruptedException {
+        long lastReplies = 0;
+        long lastNanos = start;
+        while (true) {
+            long now = System.nanoTime();
+            if (now - stop >= 0) {
+                return;
+            }
+            sleepUntil(Math.min(stop, now + TimeUnit.SECONDS.toNanos(1)));
+            if (progress != null) {
+                long replies = stats.replies();
+                long t = System.nanoTime();
+                Histogram h = stats.interval();
+                progress.printf(Locale.ROOT, "\r\033[K%5.1fs  %,12.0f replies/s  p99 %.3f ms  errors %d",
+                        (t - start) / 1e9, (replies - lastReplies) / ((t - lastNanos) / 1e9),
+                        h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6, stats.errors());
+                progress.flush();
+                lastReplies = replies;
+                lastNanos = t;
+            }
+        }
+    }
+
+    private String target() {
+        InetSocketAddress t = config.target();
+        String host = t.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.getPort();
+    }
+
+    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+        long left;
+        while ((left = deadlineNanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // Closing is all that is left to do.
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.tcpkit.server.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the connections measure, shared by all of them: replies, bytes, errors, and a latency
+ * histogram (nanoseconds, 3 significant digits). Recording is lock-free; before the measured
+ * window opens (warm-up) nothing is recorded.
+ */
+final class BenchStats {
+    private final Recorder latency = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
+    private final LongAdder replies = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final Histogram total = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
+    private volatile boolean measuring;
+    private volatile String firstError;
+
+    void startMeasuring() {
+        latency.reset();
+        replies.reset();
+        bytes.reset();
+        measuring = true;
+    }
+
+    void stopMeasuring() {
+        measuring = false;
+    }
+
+    void reply(long latencyNanos, int replyBytes) {
+        if (measuring) {
+            latency.recordValue(Math.min(latencyNanos, TimeUnit.MINUTES.toNanos(1)));
+            replies.increment();
+            bytes.add(replyBytes);
+        }
+    }
+
+    void error(String what) {
+        errors.increment();
+        if (firstError == null) {
+            firstError = what;
+        }
+    }
+
+    /** The latencies recorded since the last call, also added to the total. */
+    synchronized Histogram interval() {
+        Histogram h = latency.getIntervalHistogram();
+        total.add(h);
+        return h;
+    }
+
+    synchronized Histogram total() {
+        interval();
+        return total.copy();
+    }
+
+    long replies() {
+        return replies.sum();
+    }
+
+    long bytes() {
+        return bytes.sum();
+    }
+
+    long errors() {
+        return errors.sum();
+    }
+
+    String firstError() {
+        return firstError;
+    }
+}
