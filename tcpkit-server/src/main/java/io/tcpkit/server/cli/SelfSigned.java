@@ -25,6 +25,11 @@ final class SelfSigned {
     static Path create() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("tcpkit-tls-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // Deleted at exit in reverse order of registration: the folder after its files.
+        dir.toFile().deleteOnExit();
+        for (String name : new String[] {"cert.pem", "key.pem"}) {
+            dir.resolve(name).toFile().deleteOnExit();
+        }
         Path store = dir.resolve("self-signed.p12");
         String password = "tcpkit-self-signed";
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -52,10 +57,6 @@ final class SelfSigned {
         } finally {
             Files.deleteIfExists(store);
         }
-        for (String name : new String[] {"cert.pem", "key.pem"}) {
-            dir.resolve(name).toFile().deleteOnExit();
-        }
-        dir.toFile().deleteOnExit();
         return dir;
     }
 
