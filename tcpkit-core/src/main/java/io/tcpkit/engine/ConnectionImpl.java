@@ -38,6 +38,8 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private final EngineServer server;
     /** The accepted socket until a TLS layer replaces it (before the handler runs). */
     private volatile Socket socket;
+    /** The accepted TCP socket, under any TLS layer. */
+    private final Socket tcpSocket;
     private InputStream socketIn;
     private OutputStream socketOut;
     /** The peer: the socket's, or the real client's from a PROXY header. */
@@ -60,6 +62,8 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private long frameStartNanos;
     private boolean peerEof;
     private volatile boolean drainEof;
+    /** Set when the drain shut our input to wake a waiting read. */
+    private volatile boolean wokenForDrain;
     /** Set while blocked waiting for a new frame; the drain wakes only such readers. */
     private volatile boolean waitingForFrame;
     /** System.nanoTime() when the current blocking write started; 0 when not writing. */
@@ -72,6 +76,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         this.id = id;
         this.server = server;
         this.socket = socket;
+        this.tcpSocket = socket;
         this.socketIn = socket.getInputStream();
         this.socketOut = socket.getOutputStream();
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
@@ -209,6 +214,12 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
             throw new ConnectionTimeoutException(timeoutReason);
+        } catch (IOException e) {
+            if (!wokenForDrain) {
+                throw e;
+            }
+            // A TLS layer reports the TCP input we shut as an error: for us it is the drain's EOF.
+            n = -1;
         } finally {
             waitingForFrame = false;
         }
@@ -372,8 +383,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     /** Called by the drain: a reader blocked waiting for a new frame sees end of stream. */
     void wakeForDrain() {
         if (waitingForFrame) {
+            wokenForDrain = true;
             try {
-                socket.shutdownInput();
+                // The TCP socket, not a TLS layer over it: SSLSocket.shutdownInput would send a
+                // fatal alert (no close_notify yet) where we want the reader to see end of stream.
+                tcpSocket.shutdownInput();
             } catch (IOException e) {
                 // Already closed or reset: the reader wakes anyway.
             }
