@@ -371,6 +371,14 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         }
     }
 
+    /** Interrupts the connection's thread, for a handler blocked on something other than its socket. */
+    void interruptOwner() {
+        Thread t = owner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
     /** Records a reason if none was recorded yet, without closing. */
     void recordReason(CloseReason reason) {
         closeReason.compareAndSet(null, reason);

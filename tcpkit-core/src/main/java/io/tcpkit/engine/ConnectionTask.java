@@ -48,7 +48,7 @@ final class ConnectionTask implements Runnable {
             conn.recordReason(CloseReason.IO_ERROR);
             LOG.log(Level.DEBUG, () -> conn + ": " + e);
         } catch (InterruptedException e) {
-            conn.recordReason(CloseReason.SERVER_CLOSED);
+            conn.recordReason(server.isDraining() ? CloseReason.SHUTDOWN_FORCED : CloseReason.SERVER_CLOSED);
             LOG.log(Level.DEBUG, () -> conn + ": handler interrupted");
         } catch (RuntimeException e) {
             conn.recordReason(CloseReason.HANDLER_ERROR);

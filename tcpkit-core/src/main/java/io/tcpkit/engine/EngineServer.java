@@ -248,6 +248,8 @@ public final class EngineServer implements TcpServer {
         }
         for (ConnectionImpl conn : registry.all()) {
             conn.close(CloseReason.SHUTDOWN_FORCED);
+            // Closing the socket wakes a handler blocked in I/O; this wakes one waiting on anything else.
+            conn.interruptOwner();
         }
     }
 
