@@ -131,8 +131,8 @@ public final class EngineServer implements TcpServer {
     /** Runs in the connection task's finally: the one place a connection's permits are returned. */
     void connectionEnded(ConnectionImpl conn) {
         CloseReason reason = conn.closeReason() == null ? CloseReason.SERVER_CLOSED : conn.closeReason();
+        counters.closed(reason); // before the registry lets close() return, so its counts are final
         registry.remove(conn);
-        counters.closed(reason);
         LOG.log(Level.DEBUG, () -> {
             ConnectionInfo info = conn.info();
             return conn + " closed: " + reason.description() + " after " + info.age().toMillis()

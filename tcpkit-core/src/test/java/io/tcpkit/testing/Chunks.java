@@ -1,0 +1,49 @@
+package io.tcpkit.testing;
+
+import io.tcpkit.codec.ReadBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** A ReadBuffer source that returns scripted chunks, one per read, then end of stream. */
+public final class Chunks implements ReadBuffer.Source {
+    private final Deque<byte[]> chunks = new ArrayDeque<>();
+    private byte[] current;
+    private int position;
+    public int reads;
+
+    public static Chunks of(String... parts) {
+        Chunks c = new Chunks();
+        for (String p : parts) {
+            c.chunks.add(p.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return c;
+    }
+
+    /** The text cut into pieces of {@code size} bytes. */
+    public static Chunks split(String text, int size) {
+        Chunks c = new Chunks();
+        byte[] all = text.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < all.length; i += size) {
+            c.chunks.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + size)));
+        }
+        return c;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len, boolean midFrame) {
+        reads++;
+        while (current == null || position == current.length) {
+            current = chunks.poll();
+            position = 0;
+            if (current == null) {
+                return -1;
+            }
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current, position, b, off, n);
+        position += n;
+        return n;
+    }
+}
