@@ -31,7 +31,12 @@ record BenchResult(String target, String mode, int connections, int size, int in
         sb.append(String.format(Locale.ROOT, "tcpkit bench %s  mode=%s connections=%d size=%d in-flight=%d%s duration=%.1fs%n",
                 target, mode, connections, size, inFlight, rate > 0 ? String.format(Locale.ROOT, " rate=%.0f/s", rate) : "",
                 seconds));
-        if (mode.equals("idle")) {
+        if (mode.equals("pubsub")) {
+            sb.append(String.format(Locale.ROOT, "subscribers %,d, publishers %,d (closed loop)%n", connections, inFlight));
+            sb.append(String.format(Locale.ROOT, "delivered   %,d messages  (%,.0f/s)%n", replies, repliesPerSecond()));
+            sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
+                    ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
+        } else if (mode.equals("idle")) {
             sb.append(String.format(Locale.ROOT, "held        %,d idle connections%n", connections));
         } else {
             sb.append(String.format(Locale.ROOT, "replies     %,d  (%,.0f/s)%n", replies, repliesPerSecond()));

@@ -30,7 +30,7 @@ public final class BenchRunner {
     /** How it should run. {@code rate} 0 means closed loop; {@code sourceAddresses} spreads loopback clients. */
     public record Config(InetSocketAddress target, String mode, int connections, int size, int inFlight,
                          Duration duration, Duration warmup, double rate, boolean tls, Path ca, boolean insecure,
-                         Long serverPid, int sourceAddresses) {
+                         Long serverPid, int sourceAddresses, int publishers) {
     }
 
     private static final int CONNECT_PARALLELISM = 64;
@@ -46,7 +46,11 @@ public final class BenchRunner {
     }
 
     public String run(boolean json) throws IOException, InterruptedException {
-        BenchResult result = config.mode().equals("idle") ? idle() : load();
+        BenchResult result = switch (config.mode()) {
+            case "idle" -> idle();
+            case "pubsub" -> pubsub();
+            default -> load();
+        };
         return json ? result.json() : result.text();
     }
 
@@ -91,6 +95,53 @@ public final class BenchRunner {
                 stats.errors(), stats.firstError(), latency, cpu, rss, null);
     }
 
+    /** {@code connections} subscribers of one room, {@code publishers} publishing to it. */
+    private BenchResult pubsub() throws IOException, InterruptedException {
+        ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
+        List<Socket> sockets = connect(config.connections() + config.publishers());
+        List<Socket> subscribers = sockets.subList(0, config.connections());
+        List<Socket> publishers = sockets.subList(config.connections(), sockets.size());
+        PubSubLoad.subscribeAll(subscribers);
+        long warmupEnd = System.nanoTime() + config.warmup().toNanos();
+        long stop = warmupEnd + config.duration().toNanos();
+        List<Thread> subscriberThreads = new ArrayList<>();
+        List<Thread> publisherThreads = new ArrayList<>();
+        for (Socket s : subscribers) {
+            s.setSoTimeout(2000);
+            subscriberThreads.add(Thread.ofVirtual().start(
+                    () -> PubSubLoad.subscriber(s, config.size(), stats, stop + 1_000_000_000L)));
+        }
+        for (Socket s : publishers) {
+            publisherThreads.add(Thread.ofVirtual().start(
+                    () -> PubSubLoad.publisher(s, config.size(), config.connections(), stats, stop)));
+        }
+        sleepUntil(warmupEnd);
+        stats.interval();
+        stats.startMeasuring();
+        Double cpu0 = server == null ? null : server.cpuSeconds();
+        long start = System.nanoTime();
+        showProgress(start, stop);
+        stats.stopMeasuring();
+        long end = System.nanoTime();
+        Double cpu = server == null ? null : server.cpuSeconds() - cpu0;
+        Long rss = server == null ? null : server.rssBytes();
+        for (Thread t : publisherThreads) {
+            t.join(SOCKET_TIMEOUT.toMillis());
+        }
+        closeAll(publishers);
+        for (Thread t : subscriberThreads) {
+            t.join(SOCKET_TIMEOUT.toMillis());
+        }
+        closeAll(subscribers);
+        if (progress != null) {
+            progress.print("\r\033[K");
+            progress.flush();
+        }
+        return new BenchResult(target(), "pubsub", config.connections(), config.size(), config.publishers(), 0,
+                (end - start) / 1e9, stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
+                stats.total(), cpu, rss, null);
+    }
+
     private BenchResult idle() throws IOException, InterruptedException {
         ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
         Long before = server == null ? null : server.rssBytes();
@@ -112,11 +163,15 @@ public final class BenchRunner {
 
     /** Opens every connection, a few dozen at a time; clients on loopback may be spread over 127.0.1.x. */
     private List<Socket> connect() throws IOException, InterruptedException {
+        return connect(config.connections());
+    }
+
+    private List<Socket> connect(int count) throws IOException, InterruptedException {
         SSLContext tls = config.tls() ? TlsContexts.clientContext(config.ca(), null, null, config.insecure()) : null;
         Semaphore parallel = new Semaphore(CONNECT_PARALLELISM);
         List<Future<Socket>> futures = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < config.connections(); i++) {
+            for (int i = 0; i < count; i++) {
                 int index = i;
                 parallel.acquire();
                 futures.add(executor.submit(() -> {
@@ -139,7 +194,7 @@ public final class BenchRunner {
         }
         if (failure != null) {
             closeAll(sockets);
-            throw new IOException("could not open " + config.connections() + " connections to " + target()
+            throw new IOException("could not open " + count + " connections to " + target()
                     + ": " + failure.getMessage(), failure);
         }
         return sockets;

@@ -37,7 +37,8 @@ final class BenchCommand implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = {"-m", "--mode"}, defaultValue = "echo",
-            description = "echo (binary), line (text lines), ping (Redis PING), idle (hold connections, for memory) (default: ${DEFAULT-VALUE}).")
+            description = "echo (binary), line (text lines), ping (Redis PING), pubsub (Redis SUBSCRIBE/PUBLISH fan-out: "
+                    + "--connections subscribers, --publishers), idle (hold connections, for memory) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--rate", defaultValue = "0",
@@ -61,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Spread loopback clients over this many source addresses 127.0.1.x (many connections).")
     int sourceAddresses;
 
+    @Option(names = "--publishers", defaultValue = "1",
+            description = "With --mode pubsub: connections that PUBLISH, each in a closed loop (default: ${DEFAULT-VALUE}).")
+    int publishers;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -80,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean live = !json && System.console() != null;
         BenchRunner runner = new BenchRunner(new BenchRunner.Config(address, mode, connections, size, inFlight,
-                duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses), live ? System.err : null);
+                duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses, publishers), live ? System.err : null);
         try {
             String result = runner.run(json);
             System.out.println(result.strip());

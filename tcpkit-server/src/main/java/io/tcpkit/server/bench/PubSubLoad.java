@@ -1,0 +1,136 @@
+package io.tcpkit.server.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Fan-out over the Redis protocol: subscribers SUBSCRIBE to one room, publishers PUBLISH to it in
+ * a closed loop (each waits for its ":receivers" reply, which counts subscribers, before the
+ * next). Subscribers check every message frame byte for byte and count deliveries; latency is
+ * from publish to delivery at each subscriber. Works against tcpkit's command protocol and
+ * redis-server alike.
+ */
+final class PubSubLoad {
+    static final String ROOM = "tcpkit-bench";
+
+    private PubSubLoad() {
+    }
+
+    static byte[] subscribe() {
+        return resp("SUBSCRIBE", ROOM);
+    }
+
+    static byte[] confirmation() {
+        return ("*3\r\n$9\r\nsubscribe\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n:1\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A payload that carries its publish time: 16 hex digits of System.nanoTime(), padded to {@code size}. */
+    static byte[] payload(long nanos, int size) {
+        byte[] p = new byte[Math.max(16, size)];
+        String hex = String.format("%016x", nanos);
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i < 16 ? (byte) hex.charAt(i) : (byte) 'x';
+        }
+        return p;
+    }
+
+    static byte[] resp(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(("$" + b.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(b);
+            out.writeBytes(new byte[] {'\r', '\n'});
+        }
+        return out.toByteArray();
+    }
+
+    /** A subscriber: after its confirmation, reads message frames until the socket closes or times out. */
+    static void subscriber(Socket socket, int size, BenchStats stats, long stopNanos) {
+        byte[] prefix = ("*3\r\n$7\r\nmessage\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n$" + Math.max(16, size) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        int frame = prefix.length + Math.max(16, size) + 2;
+        byte[] in = new byte[Math.max(64 * 1024, frame * 4)];
+        int filled = 0;
+        try {
+            InputStream input = socket.getInputStream();
+            while (System.nanoTime() - stopNanos < 0) {
+                int n = input.read(in, filled, in.length - filled);
+                if (n < 0) {
+                    stats.error("server closed a subscriber");
+                    return;
+                }
+                filled += n;
+                long now = System.nanoTime();
+                int pos = 0;
+                while (filled - pos >= frame) {
+                    if (!java.util.Arrays.equals(in, pos, pos + prefix.length, prefix, 0, prefix.length)
+                            || in[pos + frame - 2] != '\r' || in[pos + frame - 1] != '\n') {
+                        stats.error("a message frame differs from what was published");
+                        return;
+                    }
+                    long sent = Long.parseUnsignedLong(new String(in, pos + prefix.length, 16, StandardCharsets.US_ASCII), 16);
+                    stats.reply(now - sent, frame);
+                    pos += frame;
+                }
+                System.arraycopy(in, pos, in, 0, filled - pos);
+                filled -= pos;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // The run ended and nothing more came.
+        } catch (IOException e) {
+            if (System.nanoTime() - stopNanos < 0) {
+                stats.error(e.toString());
+            }
+        }
+    }
+
+    /** A publisher: PUBLISH, wait for the receiver count, repeat until the stop time. */
+    static void publisher(Socket socket, int size, int subscribers, BenchStats stats, long stopNanos) {
+        byte[] head = ("*3\r\n$7\r\nPUBLISH\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n$" + Math.max(16, size) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = (":" + subscribers + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] reply = new byte[expected.length];
+        try {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            while (System.nanoTime() - stopNanos < 0) {
+                byte[] payload = payload(System.nanoTime(), size);
+                byte[] request = new byte[head.length + payload.length + 2];
+                System.arraycopy(head, 0, request, 0, head.length);
+                System.arraycopy(payload, 0, request, head.length, payload.length);
+                request[request.length - 2] = '\r';
+                request[request.length - 1] = '\n';
+                out.write(request);
+                if (in.readNBytes(reply, 0, reply.length) < reply.length || !java.util.Arrays.equals(reply, expected)) {
+                    stats.error("PUBLISH replied " + new String(reply, StandardCharsets.US_ASCII).strip()
+                            + ", expected " + new String(expected, StandardCharsets.US_ASCII).strip());
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            stats.error(e.toString());
+        }
+    }
+
+    /** Subscribes every socket and checks each confirmation. */
+    static void subscribeAll(List<Socket> sockets) throws IOException {
+        byte[] request = subscribe();
+        byte[] expected = confirmation();
+        for (Socket s : sockets) {
+            s.getOutputStream().write(request);
+        }
+        for (Socket s : sockets) {
+            byte[] got = s.getInputStream().readNBytes(expected.length);
+            if (!java.util.Arrays.equals(got, expected)) {
+                throw new IOException("unexpected SUBSCRIBE reply: " + new String(got, StandardCharsets.US_ASCII));
+            }
+        }
+    }
+}
