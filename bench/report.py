@@ -18,8 +18,11 @@ WORKLOADS = [
     ("idle", "10,000 idle connections"),
     ("ping-P1", "PING, redis-benchmark -c 50 -P 1"),
     ("ping-P16", "PING, redis-benchmark -c 50 -P 16"),
+    ("fanout-1000", "PUBLISH to 1,000 subscribers, 1 publisher (per delivery)"),
+    ("fanout-1000x100", "PUBLISH to 1,000 subscribers, 100 publishers (per delivery)"),
+    ("generator", "the generator: PING -c 50 against redis-server"),
 ]
-SERVERS = ["c-epoll", "go", "netty", "tcpkit", "redis", "tcpkit-command"]
+SERVERS = ["c-epoll", "go", "netty", "tcpkit", "redis", "tcpkit-command", "tcpkit-bench", "redis-benchmark"]
 
 
 def load(results):
