@@ -71,28 +71,14 @@ public final class BenchRunner {
                 threads.add(Thread.ofVirtual().start(new ClosedLoop(s, workload, config.inFlight(), stats, stop)));
             }
         }
-        sleepUntil(warmupEnd);
-        stats.interval();
-        stats.startMeasuring();
-        Double cpu0 = server == null ? null : server.cpuSeconds();
-        long start = System.nanoTime();
-        showProgress(start, stop);
-        stats.stopMeasuring();
-        long end = System.nanoTime();
-        Double cpu = server == null ? null : server.cpuSeconds() - cpu0;
-        Long rss = server == null ? null : server.rssBytes();
+        Window window = measure(server, warmupEnd, stop);
         for (Thread t : threads) {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
         closeAll(sockets);
-        if (progress != null) {
-            progress.print("\r\033[K");
-            progress.flush();
-        }
-        Histogram latency = stats.total();
         return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
-                config.inFlight(), config.rate(), (end - start) / 1e9, stats.replies(), stats.bytes(),
-                stats.errors(), stats.firstError(), latency, cpu, rss, null);
+                config.inFlight(), config.rate(), window.seconds(), stats.replies(), stats.bytes(),
+                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null);
     }
 
     /** {@code connections} subscribers of one room, {@code publishers} publishing to it. */
@@ -115,16 +101,7 @@ public final class BenchRunner {
             publisherThreads.add(Thread.ofVirtual().start(
                     () -> PubSubLoad.publisher(s, config.size(), config.connections(), stats, stop)));
         }
-        sleepUntil(warmupEnd);
-        stats.interval();
-        stats.startMeasuring();
-        Double cpu0 = server == null ? null : server.cpuSeconds();
-        long start = System.nanoTime();
-        showProgress(start, stop);
-        stats.stopMeasuring();
-        long end = System.nanoTime();
-        Double cpu = server == null ? null : server.cpuSeconds() - cpu0;
-        Long rss = server == null ? null : server.rssBytes();
+        Window window = measure(server, warmupEnd, stop);
         for (Thread t : publisherThreads) {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
@@ -133,13 +110,9 @@ public final class BenchRunner {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
         closeAll(subscribers);
-        if (progress != null) {
-            progress.print("\r\033[K");
-            progress.flush();
-        }
         return new BenchResult(target(), "pubsub", config.connections(), config.size(), config.publishers(), 0,
-                (end - start) / 1e9, stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
-                stats.total(), cpu, rss, null);
+                window.seconds(), stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
+                stats.total(), window.serverCpu(), window.serverRss(), null);
     }
 
     private BenchResult idle() throws IOException, InterruptedException {
@@ -221,6 +194,29 @@ public final class BenchRunner {
             socket.close();
             throw e;
         }
+    }
+
+    /** The measured part of a run: its length, and the server's CPU time in it and memory at its end. */
+    private record Window(double seconds, Double serverCpu, Long serverRss) {
+    }
+
+    /** Waits out the warm-up, then measures until {@code stop}, showing progress. */
+    private Window measure(ServerProcess server, long warmupEnd, long stop) throws IOException, InterruptedException {
+        sleepUntil(warmupEnd);
+        stats.interval();
+        stats.startMeasuring();
+        Double cpu0 = server == null ? null : server.cpuSeconds();
+        long start = System.nanoTime();
+        showProgress(start, stop);
+        stats.stopMeasuring();
+        long end = System.nanoTime();
+        Window window = new Window((end - start) / 1e9, server == null ? null : server.cpuSeconds() - cpu0,
+                server == null ? null : server.rssBytes());
+        if (progress != null) {
+            progress.print("\r\033[K");
+            progress.flush();
+        }
+        return window;
     }
 
     private void showProgress(long start, long stop) throws InterruptedException {

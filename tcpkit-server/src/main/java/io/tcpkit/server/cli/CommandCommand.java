@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -31,11 +30,8 @@ final class CommandCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Authenticator authenticator;
-        try {
-            authenticator = commandOptions.authenticator();
-        } catch (IOException e) {
-            System.err.println("tcpkit: " + e.getMessage());
+        Authenticator authenticator = commandOptions.authenticator();
+        if (authenticator == null) {
             return 1;
         }
         return ServiceRunner.run(Map.of(commandOptions.commandService(new Sessions(), authenticator, new LocalHub()), port),

@@ -21,8 +21,14 @@ final class CommandOptions {
             description = "Largest command-protocol request, all arguments together (default: ${DEFAULT-VALUE}).")
     int maxRequestBytes;
 
-    Authenticator authenticator() throws IOException {
-        return new Authenticator(usersFile == null ? Users.open() : Users.load(usersFile));
+    /** The users file's authenticator, or null after saying on stderr why the file cannot be used. */
+    Authenticator authenticator() {
+        try {
+            return new Authenticator(usersFile == null ? Users.open() : Users.load(usersFile));
+        } catch (IOException e) {
+            System.err.println("tcpkit: " + e.getMessage());
+            return null;
+        }
     }
 
     CommandService commandService(Sessions sessions, Authenticator authenticator, Hub hub) {

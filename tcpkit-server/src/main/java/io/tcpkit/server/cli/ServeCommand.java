@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,11 +43,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Authenticator authenticator;
-        try {
-            authenticator = commandOptions.authenticator();
-        } catch (IOException e) {
-            System.err.println("tcpkit: " + e.getMessage());
+        Authenticator authenticator = commandOptions.authenticator();
+        if (authenticator == null) {
             return 1;
         }
         Sessions sessions = new Sessions();
