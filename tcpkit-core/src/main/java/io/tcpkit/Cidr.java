@@ -58,6 +58,10 @@ public record Cidr(byte[] network, int prefixLength) {
                 || (address.indexOf(':') < 0 && !address.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
             throw new IllegalArgumentException("not an IP address: '" + address + "'");
         }
+        // The JDK hands a dotted quad with an octet over 255 to the resolver, as a host name.
+        if (address.indexOf(':') < 0 && java.util.Arrays.stream(address.split("\\.")).anyMatch(o -> Integer.parseInt(o) > 255)) {
+            throw new IllegalArgumentException("not an IP address: '" + address + "'");
+        }
         try {
             return InetAddress.getByName(address);
         } catch (UnknownHostException e) {

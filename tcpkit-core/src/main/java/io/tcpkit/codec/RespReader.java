@@ -80,7 +80,14 @@ public final class RespReader {
                 continue;
             }
             if (in.readable() == in.capacity()) {
-                in.ensureCapacity(Math.min(in.capacity() * 2, maxRequestBytes + 64));
+                int most = Math.max(maxRequestBytes, maxInlineBytes) + 64;
+                if (in.capacity() >= most) {
+                    // The incomplete request already fills the largest buffer allowed (its last
+                    // "$len" header cut short, say): it is over the limit whatever comes next.
+                    throw new RespProtocolException(state == INLINE ? "too big inline request"
+                            : "request larger than " + maxRequestBytes + " bytes");
+                }
+                in.ensureCapacity(Math.min(in.capacity() * 2, most));
             }
             if (in.fill() < 0) {
                 return false;

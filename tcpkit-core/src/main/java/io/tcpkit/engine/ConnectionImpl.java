@@ -60,6 +60,8 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     /** Nanos when the current partial frame started; 0 between frames. */
     private long frameStartNanos;
+    /** Bytes the decoder had consumed when the current partial frame started. */
+    private long frameStartConsumed;
     private boolean peerEof;
     private volatile boolean drainEof;
     /** Set when the drain shut our input to wake a waiting read. */
@@ -190,8 +192,12 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         long timeoutNanos;
         if (midFrame) {
             long now = System.nanoTime();
-            if (frameStartNanos == 0) {
+            // If the decoder consumed input since the deadline started, a frame was completed and
+            // the buffered bytes begin a new one: it gets a deadline of its own.
+            long consumed = bytesIn - input.readable();
+            if (frameStartNanos == 0 || consumed != frameStartConsumed) {
                 frameStartNanos = now;
+                frameStartConsumed = consumed;
             }
             timeoutReason = CloseReason.READ_TIMEOUT;
             timeoutNanos = remaining(server.limits().readTimeout(), now - frameStartNanos);
@@ -210,7 +216,9 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         }
         int n;
         try {
-            socket.setSoTimeout(timeoutNanos == 0 ? 0 : (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+            // Clamped: a timeout over Integer.MAX_VALUE ms (24.8 days) would wrap negative.
+            socket.setSoTimeout(timeoutNanos == 0 ? 0
+                    : (int) Math.clamp(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), 1, Integer.MAX_VALUE));
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
             throw new ConnectionTimeoutException(timeoutReason);
@@ -376,6 +384,13 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         Thread t = owner;
         if (t != null) {
             t.interrupt();
+        }
+    }
+
+    /** Closes at once, on any thread, without flushing or waiting: for a peer that cannot keep up. */
+    void abort(CloseReason reason) {
+        if (closeReason.compareAndSet(null, reason)) {
+            closeSocket();
         }
     }
 

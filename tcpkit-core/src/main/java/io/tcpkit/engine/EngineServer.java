@@ -80,7 +80,7 @@ public final class EngineServer implements TcpServer {
         server.listener.start();
         server.sweeper.start();
         if (config.tls() != null) {
-            config.tls().watch(2000);
+            config.tls().watch(config.service() + "-" + server.localAddress.getPort(), 2000);
         }
         LOG.log(Level.DEBUG, () -> config.service() + " listening on " + format(server.localAddress));
         return server;

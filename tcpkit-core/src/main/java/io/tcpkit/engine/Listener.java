@@ -1,5 +1,6 @@
 package io.tcpkit.engine;
 
+import io.tcpkit.CloseReason;
 import io.tcpkit.RejectReason;
 
 import java.io.IOException;
@@ -102,6 +103,7 @@ final class Listener implements Runnable {
                 server.registry().releaseAddress(address);
             }
             server.registry().releaseGlobal();
+            server.counters().closed(CloseReason.IO_ERROR); // so that accepted = refused + closed + open
             closeQuietly(socket);
             return;
         }

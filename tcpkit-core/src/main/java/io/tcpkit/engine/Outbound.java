@@ -49,7 +49,9 @@ final class Outbound {
             queuedBytes.addAndGet(-message.length);
             LOG.log(Level.WARNING, () -> conn + ": slow consumer: " + (queued - message.length)
                     + " bytes waiting and more arriving, over the limit of " + maxBytes + "; closing");
-            conn.close(CloseReason.SLOW_CONSUMER);
+            // Abruptly, whoever's thread this is: a graceful close would wait for the very queue
+            // that overflowed, and a sender must never wait.
+            conn.abort(CloseReason.SLOW_CONSUMER);
             return false;
         }
         queue.add(message);
@@ -86,6 +88,7 @@ final class Outbound {
             }
         } catch (IOException e) {
             conn.close(CloseReason.IO_ERROR);
+            writerRunning.set(false); // or awaitEmpty would wait out its whole timeout
             discard();
         }
     }

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What happens on a connection's thread before its handler: the PROXY header (when the listener
@@ -60,16 +63,38 @@ final class Prelude {
         }
         SSLSocket ssl = tls.wrap(raw, leftover);
         conn.attach(ssl, null);
+        Duration timeout = tls.config().handshakeTimeout();
+        // SO_TIMEOUT bounds each read, not the handshake: a peer sending its ClientHello a byte at
+        // a time would never hit it. A timer closes the TCP socket at the deadline instead, which
+        // fails the handshake; whichever of the two settles first wins.
+        AtomicBoolean settled = new AtomicBoolean();
+        Thread deadline = Thread.ofVirtual().name(conn + " handshake deadline").start(() -> {
+            try {
+                Thread.sleep(timeout);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (settled.compareAndSet(false, true)) {
+                Listener.closeQuietly(raw);
+            }
+        });
         try {
-            ssl.setSoTimeout((int) tls.config().handshakeTimeout().toMillis());
+            ssl.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
             ssl.startHandshake();
+            if (!settled.compareAndSet(false, true)) {
+                throw new SocketTimeoutException("not completed within " + timeout.toMillis() + " ms");
+            }
             ssl.setSoTimeout(0);
             return true;
         } catch (IOException e) {
+            String why = settled.compareAndSet(false, true) ? e.getMessage()
+                    : "not completed within " + timeout.toMillis() + " ms";
             conn.recordReason(CloseReason.TLS_HANDSHAKE_FAILED);
-            server.handshakeFailureLog().log(LOG, Level.INFO, n -> conn + ": TLS handshake failed: " + e.getMessage()
+            server.handshakeFailureLog().log(LOG, Level.INFO, n -> conn + ": TLS handshake failed: " + why
                     + (n > 0 ? " (and " + n + " more since last report)" : ""));
             return false;
+        } finally {
+            deadline.interrupt();
         }
     }
 

@@ -114,7 +114,9 @@ public final class ProxyProtocol {
             InetAddress src = Cidr.literal(f[2]);
             InetAddress dst = Cidr.literal(f[3]);
             boolean v4 = f[1].equals("TCP4");
-            if ((src.getAddress().length == 4) != v4 || (dst.getAddress().length == 4) != v4) {
+            // By the text, not the parsed length: an IPv4-mapped IPv6 literal (::ffff:192.0.2.1,
+            // sent by proxies listening on dual-stack sockets) parses to an IPv4 address.
+            if ((f[2].indexOf(':') < 0) != v4 || (f[3].indexOf(':') < 0) != v4) {
                 throw new ProtocolException("PROXY v1 addresses do not match " + f[1]);
             }
             return new ProxyHeader(new InetSocketAddress(src, port(f[4])), new InetSocketAddress(dst, port(f[5])), 1, leftover);

@@ -33,6 +33,8 @@ public final class ServerTls implements AutoCloseable {
     private final TlsServerConfig config;
     private volatile Loaded current;
     private ScheduledExecutorService watcher;
+    /** File stamps of the last reload that failed, so a broken file is reported once, not every period. */
+    private volatile List<Long> failedStamps;
 
     private record Loaded(SSLContext context, SSLParameters parameters, List<Long> stamps, String fingerprint) {
     }
@@ -76,16 +78,22 @@ public final class ServerTls implements AutoCloseable {
         }
     }
 
-    /** Checks the files every {@code periodMillis} and reloads when one changed (by time or size). */
-    public synchronized void watch(long periodMillis) {
+    /**
+     * Checks the files every {@code periodMillis} and reloads when one changed (by time or size).
+     * A change that fails to load is reported once; the files are tried again when they change again.
+     *
+     * @param owner names the watcher thread ({@code tcpkit-tls-watch-<owner>})
+     */
+    public synchronized void watch(String owner, long periodMillis) {
         if (watcher != null) {
             return;
         }
         watcher = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().daemon().name("tcpkit-tls-watch").unstarted(r));
+                r -> Thread.ofPlatform().daemon().name("tcpkit-tls-watch-" + owner).unstarted(r));
         watcher.scheduleWithFixedDelay(() -> {
-            if (!stamps().equals(current.stamps())) {
-                reload();
+            List<Long> now = stamps();
+            if (!now.equals(current.stamps()) && !now.equals(failedStamps)) {
+                failedStamps = reload() ? null : now;
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }

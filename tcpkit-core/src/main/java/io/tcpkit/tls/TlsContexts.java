@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -28,7 +30,16 @@ public final class TlsContexts {
     /** A context with the key and chain as our identity, trusting {@code trustedCa} (null: nobody). */
     public static SSLContext context(Path chain, Path key, Path trustedCa) throws IOException {
         try {
-            KeyManager[] keyManagers = chain == null ? null : keyManagers(PemFiles.certificates(chain), PemFiles.privateKey(key));
+            KeyManager[] keyManagers = null;
+            if (chain != null) {
+                List<X509Certificate> certificates = PemFiles.certificates(chain);
+                PrivateKey privateKey = PemFiles.privateKey(key);
+                // A rotation caught half way (new certificate, old key) would load fine and fail every handshake.
+                if (!matches(certificates.get(0), privateKey)) {
+                    throw new IOException(key + ": the private key does not match the certificate in " + chain);
+                }
+                keyManagers = keyManagers(certificates, privateKey);
+            }
             TrustManager[] trustManagers = trustedCa == null ? null : trustManagers(PemFiles.certificates(trustedCa));
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers, trustManagers, null);
@@ -67,6 +78,31 @@ public final class TlsContexts {
     static boolean modern(String suite) {
         return suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_")
                 || (suite.startsWith("TLS_ECDHE_") && (suite.contains("_GCM_") || suite.contains("CHACHA20")));
+    }
+
+    /** Whether {@code key} is the private half of the certificate's public key (a signature round trip). */
+    static boolean matches(X509Certificate certificate, PrivateKey key) throws GeneralSecurityException {
+        PublicKey publicKey = certificate.getPublicKey();
+        if (!publicKey.getAlgorithm().equals(key.getAlgorithm())) {
+            return false;
+        }
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> null; // others (EdDSA, RSASSA-PSS): left to the handshake
+        };
+        if (algorithm == null) {
+            return true;
+        }
+        byte[] probe = "tcpkit key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(publicKey);
+        verifier.update(probe);
+        return verifier.verify(signature);
     }
 
     private static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException, IOException {

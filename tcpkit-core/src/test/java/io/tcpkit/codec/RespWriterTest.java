@@ -1,12 +1,15 @@
 package io.tcpkit.codec;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** RESP2 reply encodings, byte for byte. */
+@Timeout(10)
 class RespWriterTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final RespWriter writer = new RespWriter(out::write);
@@ -16,18 +19,69 @@ class RespWriterTest {
     }
 
     @Test
-    void encodesEveryReplyType() throws Exception {
+    void simpleStrings() throws Exception {
         writer.simple("OK");
+        writer.simple("");
+        writer.simple("two\r\nlines\nand\rmore");
+        assertThat(written()).isEqualTo("+OK\r\n+\r\n+two  lines and more\r\n");
+    }
+
+    @Test
+    void errorsCannotBreakTheLine() throws Exception {
         writer.error("ERR bad\r\nthing");
+        writer.error("WRONGTYPE x\ny");
+        assertThat(written()).isEqualTo("-ERR bad  thing\r\n-WRONGTYPE x y\r\n");
+    }
+
+    @Test
+    void integers() throws Exception {
         writer.integer(0);
+        writer.integer(7);
+        writer.integer(-1);
         writer.integer(-42);
+        writer.integer(1_000_000_007L);
         writer.integer(Long.MIN_VALUE);
         writer.integer(Long.MAX_VALUE);
-        writer.bulk("h\u00e9");
+        assertThat(written()).isEqualTo(":0\r\n:7\r\n:-1\r\n:-42\r\n:1000000007\r\n"
+                + ":-9223372036854775808\r\n:9223372036854775807\r\n");
+    }
+
+    @Test
+    void bulkStringsAreLengthPrefixedAndBinarySafe() throws Exception {
+        writer.bulk("hello");
+        writer.bulk("");
+        writer.bulk("h\u00e9"); // UTF-8: the length counts bytes, not characters
+        writer.bulk(new byte[] {'\r', '\n', 0, (byte) 0xff});
+        writer.bulk(new byte[] {'x', 'a', 'b', 'c', 'y'}, 1, 3);
+        assertThat(written()).isEqualTo("$5\r\nhello\r\n$0\r\n\r\n$3\r\nh\u00c3\u00a9\r\n$4\r\n\r\n\0\u00ff\r\n$3\r\nabc\r\n");
+    }
+
+    @Test
+    void nullBulkStrings() throws Exception {
+        writer.nullBulk();
         writer.bulk((String) null);
+        assertThat(written()).isEqualTo("$-1\r\n$-1\r\n");
+    }
+
+    @Test
+    void arrayHeadersAndRawConstants() throws Exception {
         writer.arrayHeader(2);
         writer.raw(RespWriter.PONG);
-        assertThat(written()).isEqualTo("+OK\r\n-ERR bad  thing\r\n:0\r\n:-42\r\n:-9223372036854775808\r\n"
-                + ":9223372036854775807\r\n$3\r\nh\u00c3\u00a9\r\n$-1\r\n*2\r\n+PONG\r\n");
+        writer.raw(RespWriter.OK);
+        writer.arrayHeader(0);
+        writer.arrayHeader(1_000_000);
+        writer.raw(RespWriter.NULL_ARRAY);
+        writer.raw(RespWriter.EMPTY_ARRAY);
+        writer.raw(RespWriter.NULL_BULK);
+        assertThat(written()).isEqualTo("*2\r\n+PONG\r\n+OK\r\n*0\r\n*1000000\r\n*-1\r\n*0\r\n$-1\r\n");
+    }
+
+    @Test
+    void aWriterIsReusableAfterLongNumbers() throws Exception {
+        // The scratch array is shared: a short number after a long one must not carry digits over.
+        writer.integer(Long.MIN_VALUE);
+        writer.integer(5);
+        writer.bulk("x");
+        assertThat(written()).isEqualTo(":-9223372036854775808\r\n:5\r\n$1\r\nx\r\n");
     }
 }

@@ -21,10 +21,23 @@ public final class Chunks implements ReadBuffer.Source {
         return c;
     }
 
+    /** Raw byte chunks, one per read (a read asking for less gets the rest next time). */
+    public static Chunks ofBytes(byte[]... parts) {
+        Chunks c = new Chunks();
+        for (byte[] p : parts) {
+            c.chunks.add(p.clone());
+        }
+        return c;
+    }
+
     /** The text cut into pieces of {@code size} bytes. */
     public static Chunks split(String text, int size) {
+        return split(text.getBytes(StandardCharsets.ISO_8859_1), size);
+    }
+
+    /** The bytes cut into pieces of {@code size} bytes. */
+    public static Chunks split(byte[] all, int size) {
         Chunks c = new Chunks();
-        byte[] all = text.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i < all.length; i += size) {
             c.chunks.add(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + size)));
         }

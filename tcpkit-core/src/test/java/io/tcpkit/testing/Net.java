@@ -1,6 +1,8 @@
 package io.tcpkit.testing;
 
+import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionHandler;
+import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -43,6 +45,16 @@ public final class Net {
         return s;
     }
 
+    /** Connects from a chosen loopback source address (127.0.0.2, say) to 127.0.0.1. */
+    public static Socket connectFrom(String sourceAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new java.net.InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
+        s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        s.setSoTimeout(10_000);
+        s.setTcpNoDelay(true);
+        return s;
+    }
+
     public static void send(Socket s, String text) throws IOException {
         s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();
@@ -56,6 +68,16 @@ public final class Net {
                     + new String(b, StandardCharsets.ISO_8859_1));
         }
         return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads until end of stream as ISO-8859-1 text (fails on a reset or the socket timeout). */
+    public static String readToEnd(Socket s) throws IOException {
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** How many connections of the server have closed for this reason so far. */
+    public static long closed(TcpServer server, CloseReason reason) {
+        return server.stats().closed().get(reason);
     }
 
     /** Reads one line (up to and including LF) as UTF-8; null at end of stream. */
@@ -102,6 +124,35 @@ public final class Net {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** Waits until there are at most {@code max} open descriptors; a failure says what is open. */
+    public static void awaitOpenFilesAtMost(String what, Duration timeout, long max) {
+        try {
+            await(what, timeout, () -> openFiles() <= max);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": expected at most " + max + " open descriptors, "
+                    + describeOpenFiles());
+        }
+    }
+
+    /** The open descriptors of this process counted by kind ("socket", "pipe", a file name...). */
+    public static String describeOpenFiles() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        try (var files = Files.list(Path.of("/proc/self/fd"))) {
+            files.forEach(fd -> {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+]$", "");
+                } catch (IOException e) {
+                    target = "(closed while listing)";
+                }
+                kinds.merge(target, 1, Integer::sum);
+            });
+        } catch (IOException e) {
+            return "cannot list /proc/self/fd: " + e;
+        }
+        return kinds.values().stream().mapToInt(Integer::intValue).sum() + " open: " + kinds;
     }
 
     /** Open file descriptors of this process. */

@@ -1,0 +1,108 @@
+package io.tcpkit.edge;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Limits;
+import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Net;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Abuse that needs no credentials: a slowloris client that sends a byte now and then but never a
+ * whole line, and a flood of connect-then-reset sockets. Neither may take the server away from a
+ * well-behaved client, and both must leave nothing behind.
+ */
+@Timeout(60)
+class SlowClientsAndFloodsTest {
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private TcpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aClientDribblingALineIsCutOffAtTheReadTimeoutWhileANormalClientIsServed() throws Exception {
+        server = TcpServer.builder().port(0).service("lines").handler(Net.LINE_ECHO)
+                .limits(Limits.DEFAULT.withReadTimeout(READ_TIMEOUT)).start();
+        try (Socket slow = Net.connect(server.port()); Socket normal = Net.connect(server.port())) {
+            long start = System.nanoTime();
+            slow.setSoTimeout(100);
+            boolean closed = false;
+            int sent = 0;
+            // One byte every 100 ms, never a newline; 40 bytes (4 s) at most.
+            for (int i = 0; i < 40 && !closed; i++) {
+                try {
+                    closed = slow.getInputStream().read() < 0;
+                } catch (SocketTimeoutException e) {
+                    try {
+                        slow.getOutputStream().write('a');
+                        sent++;
+                    } catch (IOException reset) {
+                        closed = true;
+                    }
+                } catch (IOException reset) {
+                    closed = true;
+                }
+                if (!closed) {
+                    Net.send(normal, "line " + i + "\n");
+                    assertThat(Net.readLine(normal)).isEqualTo("line " + i + "\n");
+                }
+            }
+            Duration open = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(closed).as("the slow client was closed").isTrue();
+            assertThat(sent).as("each byte came in well within the read timeout").isGreaterThanOrEqualTo(3);
+            assertThat(open).isGreaterThanOrEqualTo(READ_TIMEOUT.minusMillis(50)).isLessThan(Duration.ofMillis(3000));
+            Net.await("the read timeout to be counted", WAIT,
+                    () -> server.stats().closed().get(CloseReason.READ_TIMEOUT) == 1);
+            Net.send(normal, "still served\n");
+            assertThat(Net.readLine(normal)).isEqualTo("still served\n");
+        }
+    }
+
+    @Test
+    void aFloodOfConnectionsResetAtOnceLeavesTheServerServingAndNothingOpen() throws Exception {
+        server = TcpServer.builder().port(0).service("echo").handler(Net.ECHO).start();
+        long filesBefore = Net.openFiles();
+        try (Socket normal = Net.connect(server.port())) {
+            for (int i = 0; i < 300; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+                    if (i % 2 == 0) {
+                        s.getOutputStream().write(new byte[] {'x', 'y'}); // some with data in flight
+                    }
+                    s.setSoLinger(true, 0); // close() sends RST
+                } finally {
+                    s.close();
+                }
+                if (i % 50 == 0) {
+                    assertThat(AccessControlTest.roundTrip(normal, "during " + i)).isEqualTo("during " + i);
+                }
+            }
+            assertThat(AccessControlTest.roundTrip(normal, "after")).isEqualTo("after");
+            Net.await("only the normal client left open", WAIT, () -> server.stats().open() == 1);
+        }
+        Net.await("nothing open", WAIT, () -> server.stats().open() == 0);
+        Net.await("every flood connection accepted and closed", WAIT,
+                () -> server.stats().accepted() == 301 && server.stats().closedTotal() == 301);
+        assertThat(server.stats().rejectedTotal()).isZero();
+        try (Socket late = Net.connect(server.port())) {
+            assertThat(AccessControlTest.roundTrip(late, "late")).isEqualTo("late");
+        }
+        Net.await("sockets released", WAIT, () -> Net.openFiles() <= filesBefore + 10);
+    }
+}
