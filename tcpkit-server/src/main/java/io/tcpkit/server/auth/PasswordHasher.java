@@ -20,7 +20,9 @@ public final class PasswordHasher {
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Verified against when the user does not exist, so timing does not reveal which names do. */
-    private static final String DUMMY = hash("not a real password".toCharArray(), DEFAULT_ITERATIONS);
+    private static final class Dummy {
+        static final String HASH = hash("not a real password".toCharArray(), DEFAULT_ITERATIONS);
+    }
 
     private PasswordHasher() {
     }
@@ -35,7 +37,7 @@ public final class PasswordHasher {
 
     /** Whether {@code password} matches {@code stored}; false (not an exception) for a malformed hash. */
     public static boolean verify(char[] password, String stored) {
-        String[] parts = (stored == null ? DUMMY : stored).split(":");
+        String[] parts = (stored == null ? Dummy.HASH : stored).split(":");
         if (parts.length != 4 || !parts[0].equals(SCHEME)) {
             return false;
         }

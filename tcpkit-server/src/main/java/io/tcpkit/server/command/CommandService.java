@@ -38,6 +38,12 @@ public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
 
+    /**
+     * Commands no user rule refuses, as Redis's "no-auth" commands: whoever is logged in may
+     * still log in as someone else, or say goodbye.
+     */
+    private static final java.util.Set<String> NEVER_REFUSED = java.util.Set.of("AUTH", "LOGIN", "HELLO", "QUIT");
+
     private final Sessions sessions;
     private final Authenticator authenticator;
     private final Hub hub;
@@ -72,8 +78,14 @@ public final class CommandService implements Service {
 
     @Override
     public Optional<byte[]> rejectionMessage(RejectReason reason) {
-        String text = reason == RejectReason.SHUTTING_DOWN ? "-ERR server is shutting down\r\n"
-                : "-ERR max number of clients reached\r\n";
+        String text = switch (reason) {
+            case MAX_CONNECTIONS -> "-ERR max number of clients reached\r\n";
+            case MAX_CONNECTIONS_PER_ADDRESS -> "-ERR max number of clients reached for your address\r\n";
+            case DENIED -> "-ERR access denied\r\n";
+            case RATE_LIMITED -> "-ERR too many connections per second from your address\r\n";
+            case BAD_PROXY_HEADER -> "-ERR bad PROXY protocol header\r\n";
+            case SHUTTING_DOWN -> "-ERR server is shutting down\r\n";
+        };
         return Optional.of(text.getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -145,7 +157,8 @@ public final class CommandService implements Service {
             ctx.wrongArity(command.name());
             return;
         }
-        if (ctx.session.isAuthenticated() && !ctx.permitted(command.lowerName())) {
+        if (ctx.session.isAuthenticated() && !NEVER_REFUSED.contains(command.name())
+                && !ctx.permitted(command.lowerName())) {
             return;
         }
         if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {

@@ -24,7 +24,7 @@ final class ConnectionCommands {
                     ctx.reply.raw(RespWriter.OK);
                     ctx.quit();
                 }),
-                new Command("HELP", -1, true, "[command]", "List the commands, or describe one.", "connection",
+                new Command("HELP", -1, false, "[command]", "List the commands, or describe one.", "connection",
                         ConnectionCommands::help),
                 new Command("SELECT", 2, false, "index", "Select database 0, the only one.", "connection",
                         ConnectionCommands::select),

@@ -45,12 +45,16 @@ final class PubSubCommands {
             String name = ctx.arg(i);
             boolean isNew = !(patterns ? client.patterns : client.rooms).contains(name);
             confirm(ctx, kind, name, client.count() + (isNew ? 1 : 0));
-            // The confirmation goes out before the first message can.
-            ctx.flushReply();
-            if (patterns) {
-                client.psubscribe(name);
-            } else {
-                client.subscribe(name);
+            // In force before the client can read the confirmation, and the confirmation queued
+            // before the first message: deliveries take the same lock. Nothing here does I/O
+            // (in subscribed mode flushReply only queues).
+            synchronized (client) {
+                if (patterns) {
+                    client.psubscribe(name);
+                } else {
+                    client.subscribe(name);
+                }
+                ctx.flushReply();
             }
         }
     }

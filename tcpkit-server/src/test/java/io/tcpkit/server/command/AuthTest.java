@@ -1,144 +1,236 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.Limits;
-import io.tcpkit.server.testing.Stack;
+import io.tcpkit.CloseReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
-import static io.tcpkit.server.testing.Stack.command;
-import static io.tcpkit.server.testing.Stack.readLike;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Users, logins and per-user commands with a users file. */
+/** Logins and per-user commands over real sockets, with a users file (and once without). */
 @Timeout(60)
 class AuthTest {
+    private static final String NOAUTH = "-NOAUTH Authentication required.\r\n";
+    private static final String WRONGPASS = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+
     @TempDir
     Path dir;
-    private Stack stack;
+    private CommandServer server;
 
     @BeforeEach
     void start() throws Exception {
-        stack = new Stack(Stack.users(dir, "admin secret1 all", "alice wonder", "bot beep ping echo", "default open"),
-                Limits.DEFAULT);
+        server = new CommandServer(CommandServer.users(dir,
+                "admin secret1 all",
+                "alice wonder",
+                "bot beep ping echo",
+                "default open"));
     }
 
     @AfterEach
     void stop() {
-        stack.close();
+        server.close();
     }
 
-    private void expect(Socket s, String reply) throws Exception {
-        assertThat(readLike(s, reply)).isEqualTo(reply);
-    }
-
-    @Test
-    void beforeLoginOnlyAuthHelloQuitAndPingAreAllowed() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "ECHO", "x");
-            expect(s, "-NOAUTH Authentication required.\r\n");
-            command(s, "CLIENT", "LIST");
-            expect(s, "-NOAUTH Authentication required.\r\n");
-            command(s, "PING");
-            expect(s, "+PONG\r\n");
-            command(s, "HELLO", "2");
-            expect(s, "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-                    + "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
-                    + "protocol version at the same time\r\n");
-            command(s, "AUTH", "alice", "wrong");
-            expect(s, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-            command(s, "AUTH", "alice", "wonder");
-            expect(s, "+OK\r\n");
-            command(s, "ACL", "WHOAMI");
-            expect(s, "$5\r\nalice\r\n");
-        }
+    private RespPeer loggedIn(String user, String password) throws Exception {
+        RespPeer c = server.connect();
+        assertThat(c.call("AUTH", user, password)).isEqualTo("+OK\r\n");
+        return c;
     }
 
     @Test
-    void loginHelloAuthAndTheDefaultUser() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "LOGIN", "admin", "secret1");
-            expect(s, "+OK\r\n");
-            command(s, "ACL", "WHOAMI");
-            expect(s, "$5\r\nadmin\r\n");
+    void beforeLoginOnlyAuthLoginHelloQuitAndPingAreAllowed() throws Exception {
+        try (RespPeer c = server.connect()) {
+            for (List<String> command : List.of(List.of("ECHO", "x"), List.of("CLIENT", "LIST"), List.of("CLIENT", "ID"),
+                    List.of("CLIENT", "KILL", "ID", "1"), List.of("COMMAND"), List.of("COMMAND", "DOCS"),
+                    List.of("INFO"), List.of("CONFIG", "GET", "save"), List.of("SELECT", "0"), List.of("ACL", "WHOAMI"),
+                    List.of("HELP"), List.of("SUBSCRIBE", "lobby"), List.of("PUBLISH", "lobby", "hi"))) {
+                assertThat(c.call(command.toArray(String[]::new))).as("%s", command).isEqualTo(NOAUTH);
+            }
+            c.send("echo inline\r\n");
+            c.expect(NOAUTH);
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(c.call("PING", "hi")).isEqualTo("$2\r\nhi\r\n");
+            assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "2")).isEqualTo("-NOAUTH HELLO must be called with the client already "
+                    + "authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate "
+                    + "the client and select the RESP protocol version at the same time\r\n");
+            assertThat(c.call("AUTH", "alice", "wrong")).isEqualTo(WRONGPASS);
+            assertThat(c.call("ECHO", "still not")).isEqualTo(NOAUTH);
+            assertThat(c.call("AUTH", "alice", "wonder")).isEqualTo("+OK\r\n");
+            assertThat(c.call("ECHO", "now")).isEqualTo("$3\r\nnow\r\n");
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nalice\r\n");
         }
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "AUTH", "open");
-            expect(s, "+OK\r\n");
-            command(s, "ACL", "WHOAMI");
-            expect(s, "$7\r\ndefault\r\n");
-        }
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "HELLO", "2", "AUTH", "bot", "beep");
-            expect(s, "*14\r\n$6\r\nserver\r\n");
+        try (RespPeer c = server.connect()) {
+            c.command("QUIT");
+            assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
     }
 
     @Test
-    void perUserCommands() throws Exception {
-        try (Socket alice = Stack.connect(stack.command); Socket admin = Stack.connect(stack.command);
-             Socket bot = Stack.connect(stack.command)) {
-            command(alice, "AUTH", "alice", "wonder");
-            command(admin, "AUTH", "admin", "secret1");
-            command(bot, "AUTH", "bot", "beep");
-            expect(alice, "+OK\r\n");
-            expect(admin, "+OK\r\n");
-            expect(bot, "+OK\r\n");
-            command(alice, "CLIENT", "KILL", "ID", "1");
-            expect(alice, "-NOPERM User alice has no permissions to run the 'client|kill' command\r\n");
-            command(alice, "CLIENT", "LIST");
-            assertThat(Stack.line(alice)).startsWith("$");
-            Stack.line(alice);
-            Stack.line(alice);
-            Stack.line(alice);
-            Stack.line(alice);
-            command(bot, "ECHO", "ok");
-            expect(bot, "$2\r\nok\r\n");
-            command(bot, "CLIENT", "LIST");
-            expect(bot, "-NOPERM User bot has no permissions to run the 'client' command\r\n");
-            command(admin, "CLIENT", "KILL", "USER", "bot");
-            expect(admin, ":1\r\n");
-            assertThat(Stack.closed(bot)).isTrue();
+    void wrongPasswordsAndUnknownUsersGetTheSameAnswer() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("AUTH", "alice", "wonderland")).isEqualTo(WRONGPASS);
+            assertThat(c.call("AUTH", "nobody", "wonder")).isEqualTo(WRONGPASS);
+            assertThat(c.call("LOGIN", "alice", "")).isEqualTo(WRONGPASS);
+            assertThat(c.call("AUTH", "a", "b", "c")).isEqualTo("-ERR syntax error\r\n");
+            assertThat(c.call("LOGIN", "alice")).isEqualTo("-ERR wrong number of arguments for 'login' command\r\n");
+            assertThat(c.call("AUTH")).isEqualTo("-ERR wrong number of arguments for 'auth' command\r\n");
         }
     }
 
     @Test
-    void repeatedFailuresFromOneAddressAreSlowedDown() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
+    void authAndLoginLogInAndAclWhoamiSaysAsWhom() throws Exception {
+        try (RespPeer c = loggedIn("alice", "wonder")) {
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nalice\r\n");
+        }
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("LOGIN", "admin", "secret1")).isEqualTo("+OK\r\n");
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nadmin\r\n");
+            String list = (String) c.command("CLIENT", "LIST").value();
+            assertThat(list).contains(" user=admin ");
+        }
+        try (RespPeer c = server.connect()) {
+            c.send("LOGIN alice wonder\n");
+            c.expect("+OK\r\n");
+            c.send("ACL WHOAMI\n");
+            c.expect("$5\r\nalice\r\n");
+        }
+    }
+
+    @Test
+    void authWithOnlyAPasswordLogsInAsTheDefaultUser() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("AUTH", "wonder")).as("alice's password is not default's").isEqualTo(WRONGPASS);
+            assertThat(c.call("AUTH", "open")).isEqualTo("+OK\r\n");
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$7\r\ndefault\r\n");
+        }
+    }
+
+    @Test
+    void authWithOnlyAPasswordFailsWhenTheFileHasNoDefaultUser() throws Exception {
+        try (CommandServer noDefault = new CommandServer(CommandServer.users(dir, "alice wonder"));
+             RespPeer c = noDefault.connect()) {
+            assertThat(c.call("AUTH", "wonder")).isEqualTo(WRONGPASS);
+            assertThat(c.call("ECHO", "x")).isEqualTo(NOAUTH);
+        }
+    }
+
+    @Test
+    void helloCanLogInAndNameTheConnectionAtOnce() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("HELLO", "2", "AUTH", "bot", "wrong")).isEqualTo(WRONGPASS);
+            List<?> hello = (List<?>) c.command("HELLO", "2", "AUTH", "bot", "beep", "SETNAME", "robot").value();
+            assertThat(hello).hasSize(14);
+            assertThat(hello.subList(0, 2)).isEqualTo(List.of("server", "tcpkit"));
+            assertThat(hello.subList(4, 6)).isEqualTo(List.of("proto", 2L));
+            assertThat(c.call("ECHO", "in")).isEqualTo("$2\r\nin\r\n");
+            assertThat(server.sessions.list()).singleElement().satisfies(s -> {
+                assertThat(s.user().name()).isEqualTo("bot");
+                assertThat(s.name()).isEqualTo("robot");
+            });
+        }
+    }
+
+    @Test
+    void aFailedLoginKeepsTheUserAndASuccessfulOneSwitchesIt() throws Exception {
+        try (RespPeer c = loggedIn("bot", "beep")) {
+            assertThat(c.call("AUTH", "admin", "wrong")).isEqualTo(WRONGPASS);
+            assertThat(c.call("ECHO", "still bot")).isEqualTo("$9\r\nstill bot\r\n");
+            assertThat(c.call("INFO")).startsWith("-NOPERM ");
+            // A user limited to "ping echo" may still log in as someone else, as in Redis.
+            assertThat(c.call("AUTH", "admin", "secret1")).isEqualTo("+OK\r\n");
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nadmin\r\n");
+        }
+    }
+
+    @Test
+    void aUserWithoutACommandListMayRunAllButAdminCommands() throws Exception {
+        try (RespPeer alice = loggedIn("alice", "wonder"); RespPeer victim = loggedIn("bot", "beep")) {
+            long victimId = server.sessions.list().stream().filter(s -> s.user().name().equals("bot"))
+                    .findFirst().orElseThrow().id();
+            assertThat(alice.call("CLIENT", "KILL", "ID", Long.toString(victimId)))
+                    .isEqualTo("-NOPERM User alice has no permissions to run the 'client|kill' command\r\n");
+            assertThat(alice.call("CONFIG", "SET", "save", ""))
+                    .isEqualTo("-NOPERM User alice has no permissions to run the 'config|set' command\r\n");
+            assertThat(victim.call("PING")).as("not killed").isEqualTo("+PONG\r\n");
+            assertThat(alice.command("CLIENT", "LIST").value()).asString().contains(" user=alice ", " user=bot ");
+            assertThat(alice.call("CLIENT", "SETNAME", "al")).isEqualTo("+OK\r\n");
+            assertThat(alice.command("INFO", "server").value()).asString().contains("redis_version:");
+            assertThat(alice.call("HELP")).startsWith("*");
+        }
+    }
+
+    @Test
+    void anAdminMayKillOtherConnections() throws Exception {
+        try (RespPeer admin = loggedIn("admin", "secret1"); RespPeer victim = loggedIn("alice", "wonder");
+             RespPeer bystander = loggedIn("bot", "beep")) {
+            long victimId = server.sessions.list().stream().filter(s -> s.user().name().equals("alice"))
+                    .findFirst().orElseThrow().id();
+            assertThat(admin.call("CLIENT", "KILL", "ID", Long.toString(victimId))).isEqualTo(":1\r\n");
+            assertThat(victim.closedByServer()).isTrue();
+            assertThat(admin.call("CLIENT", "KILL", "USER", "bot")).isEqualTo(":1\r\n");
+            assertThat(bystander.closedByServer()).isTrue();
+            assertThat(admin.call("PING")).isEqualTo("+PONG\r\n");
+            CommandServer.await("both kills counted", Duration.ofSeconds(5), () -> server.closed(CloseReason.KILLED) == 2);
+        }
+    }
+
+    @Test
+    void aUserLimitedToSomeCommandsGetsNopermForTheRest() throws Exception {
+        try (RespPeer bot = loggedIn("bot", "beep")) {
+            assertThat(bot.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(bot.call("ECHO", "ok")).isEqualTo("$2\r\nok\r\n");
+            assertThat(bot.call("CLIENT", "LIST")).startsWith("-NOPERM User bot has no permissions to run the 'client")
+                    .endsWith("' command\r\n");
+            assertThat(bot.call("CLIENT", "KILL", "ID", "1")).startsWith("-NOPERM ");
+            assertThat(bot.call("COMMAND", "DOCS")).isEqualTo("-NOPERM User bot has no permissions to run the 'command' command\r\n");
+            assertThat(bot.call("ACL", "WHOAMI")).startsWith("-NOPERM ");
+            assertThat(bot.call("NOSUCH")).isEqualTo("-ERR unknown command 'NOSUCH', with args beginning with: \r\n");
+            assertThat(bot.call("ECHO", "still usable")).isEqualTo("$12\r\nstill usable\r\n");
+            bot.command("QUIT");
+            assertThat(bot.readToEnd()).as("anyone may say goodbye").isEqualTo("+OK\r\n");
+        }
+    }
+
+    @Test
+    void repeatedFailedLoginsFromOneAddressAreSlowedDown() throws Exception {
+        try (RespPeer c = server.connect()) {
             for (int i = 0; i < 3; i++) {
-                command(s, "AUTH", "alice", "nope" + i);
-                expect(s, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+                assertThat(c.call("AUTH", "alice", "nope" + i)).isEqualTo(WRONGPASS);
             }
             long t0 = System.nanoTime();
-            command(s, "AUTH", "alice", "nope-again");
-            expect(s, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(240));
+            assertThat(c.call("AUTH", "alice", "nope-again")).isEqualTo(WRONGPASS);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("4th failure").isGreaterThanOrEqualTo(Duration.ofMillis(250));
             long t1 = System.nanoTime();
-            command(s, "AUTH", "alice", "wonder");
-            expect(s, "+OK\r\n");
-            assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("also waits, then succeeds")
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(450));
-            command(s, "AUTH", "alice", "wrong-once-more");
-            expect(s, "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(c.call("HELLO", "2", "AUTH", "alice", "and-again")).isEqualTo(WRONGPASS);
+            assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("5th failure, doubled").isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        }
+        // The penalty belongs to the address, not the connection, and even the right password waits.
+        try (RespPeer again = server.connect()) {
+            long t2 = System.nanoTime();
+            assertThat(again.call("LOGIN", "alice", "wonder")).isEqualTo("+OK\r\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - t2)).as("6th attempt").isGreaterThanOrEqualTo(Duration.ofMillis(1000));
         }
     }
 
     @Test
-    void withoutAUsersFileEveryoneIsTheDefaultUser() throws Exception {
-        try (Stack open = new Stack(); Socket s = Stack.connect(open.command)) {
-            command(s, "AUTH", "x");
-            expect(s, "-ERR AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?\r\n");
-            command(s, "ACL", "WHOAMI");
-            expect(s, "$7\r\ndefault\r\n");
-            command(s, "CLIENT", "KILL", "ID", "123456");
-            expect(s, ":0\r\n");
+    void withoutAUsersFileEveryoneIsTheDefaultUserAsInRedis() throws Exception {
+        try (CommandServer open = new CommandServer(); RespPeer c = open.connect(); RespPeer other = open.connect()) {
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$7\r\ndefault\r\n");
+            assertThat(c.call("AUTH", "x")).isEqualTo("-ERR AUTH <password> called without any password configured "
+                    + "for the default user. Are you sure your configuration is correct?\r\n");
+            assertThat(c.call("AUTH", "alice", "x")).isEqualTo(WRONGPASS);
+            assertThat(c.call("AUTH", "default", "anything")).isEqualTo("+OK\r\n");
+            assertThat(c.call("HELP")).startsWith("*");
+            long otherId = (Long) other.command("CLIENT", "ID").value();
+            assertThat(c.call("CLIENT", "KILL", "ID", Long.toString(otherId))).isEqualTo(":1\r\n");
+            assertThat(other.closedByServer()).isTrue();
         }
     }
 }

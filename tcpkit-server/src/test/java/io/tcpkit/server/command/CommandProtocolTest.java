@@ -1,185 +1,388 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
-import io.tcpkit.server.testing.Stack;
+import io.tcpkit.server.command.RespPeer.Err;
+import io.tcpkit.server.command.RespPeer.Simple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import static io.tcpkit.server.testing.Stack.command;
-import static io.tcpkit.server.testing.Stack.readLike;
-import static io.tcpkit.server.testing.Stack.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command protocol over real sockets, exact bytes, as Redis clients and people see it. */
-@Timeout(60)
+/**
+ * The command protocol over real loopback sockets, exact bytes, as Redis clients and people see
+ * it: connection commands, Redis-style errors, HELLO, CLIENT, introspection, pipelining and inline
+ * sessions. No users file here: everyone is the default user.
+ */
+@Timeout(30)
 class CommandProtocolTest {
-    private Stack stack;
+    private CommandServer server;
 
     @BeforeEach
     void start() throws Exception {
-        stack = new Stack();
+        server = new CommandServer();
     }
 
     @AfterEach
     void stop() {
-        stack.close();
+        server.close();
     }
 
-    private void expect(Socket s, String reply) throws Exception {
-        assertThat(readLike(s, reply)).isEqualTo(reply);
-    }
+    // ---- PING, ECHO, QUIT, HELP, SELECT ----
 
     @Test
-    void pingEchoSelectQuitInRespAndInline() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "PING");
-            expect(s, "+PONG\r\n");
-            command(s, "ping", "hi there");
-            expect(s, "$8\r\nhi there\r\n");
-            command(s, "ECHO", "a\r\nb\0");
-            expect(s, "$5\r\na\r\nb\0\r\n");
-            send(s, "PING\n");
-            expect(s, "+PONG\r\n");
-            send(s, "echo \"hello world\"\r\n");
-            expect(s, "$11\r\nhello world\r\n");
-            command(s, "SELECT", "0");
-            expect(s, "+OK\r\n");
-            command(s, "SELECT", "1");
-            expect(s, "-ERR DB index is out of range\r\n");
-            command(s, "QUIT");
-            expect(s, "+OK\r\n");
-            assertThat(s.getInputStream().read()).isEqualTo(-1);
+    void pingRepliesPongOrItsMessage() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.send("*1\r\n$4\r\nPING\r\n");
+            c.expect("+PONG\r\n");
+            c.command("ping", "hello world");
+            c.expect("$11\r\nhello world\r\n");
+            c.command("PiNg", "");
+            c.expect("$0\r\n\r\n");
         }
     }
 
     @Test
-    void errorsAreRedissAndTheConnectionStaysUsable() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "FOO", "a", "b");
-            expect(s, "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
-            command(s, "ECHO");
-            expect(s, "-ERR wrong number of arguments for 'echo' command\r\n");
-            command(s, "PING", "a", "b");
-            expect(s, "-ERR wrong number of arguments for 'ping' command\r\n");
-            command(s, "CLIENT", "NOPE");
-            expect(s, "-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
-            command(s, "PING");
-            expect(s, "+PONG\r\n");
+    void echoIsBinarySafe() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.command("ECHO", "hello");
+            c.expect("$5\r\nhello\r\n");
+            c.command("ECHO", "a\r\nb\0\u00ff");
+            c.expect("$6\r\na\r\nb\0\u00ff\r\n");
         }
     }
 
     @Test
-    void pipelinedRequestsAreAllAnswered() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            send(s, "*1\r\n$4\r\nPING\r\n".repeat(1000) + "PING\r\n".repeat(1000));
-            expect(s, "+PONG\r\n".repeat(2000));
+    void quitRepliesOkThenCloses() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.command("QUIT");
+            assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
+        }
+        try (RespPeer c = server.connect()) {
+            c.send("quit\r\n");
+            assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
     }
 
     @Test
-    void helloNegotiatesProtocolTwoOnly() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "HELLO", "3");
-            expect(s, "-NOPROTO unsupported protocol version\r\n");
-            command(s, "HELLO", "x");
-            expect(s, "-ERR Protocol version is not an integer or out of range\r\n");
-            command(s, "HELLO", "2", "SETNAME", "app1");
-            String id = Long.toString(stack.sessions.list().get(0).id());
-            expect(s, "*14\r\n$6\r\nserver\r\n$6\r\ntcpkit\r\n$7\r\nversion\r\n");
-            String version = Stack.line(s) + Stack.line(s);
-            assertThat(version).matches("\\$\\d+\r\n[^\r]+\r\n");
-            expect(s, "$5\r\nproto\r\n:2\r\n$2\r\nid\r\n:" + id + "\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n"
-                    + "$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n");
-            command(s, "CLIENT", "GETNAME");
-            expect(s, "$4\r\napp1\r\n");
-            command(s, "HELLO", "2", "BOGUS");
-            expect(s, "-ERR Syntax error in HELLO option 'BOGUS'\r\n");
+    void quitAnswersWhatWasPipelinedBeforeItAndNothingAfter() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.send("PING\r\nECHO x\r\nQUIT\r\nPING\r\n");
+            assertThat(c.readToEnd()).isEqualTo("+PONG\r\n$1\r\nx\r\n+OK\r\n");
         }
     }
 
     @Test
-    void clientCommandsDescribeAndManageSessions() throws Exception {
-        try (Socket a = Stack.connect(stack.command); Socket b = Stack.connect(stack.command)) {
-            command(a, "CLIENT", "SETNAME", "has space");
-            expect(a, "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
-            command(a, "CLIENT", "SETNAME", "alpha");
-            expect(a, "+OK\r\n");
-            command(a, "CLIENT", "ID");
-            String idLine = Stack.line(a);
-            long idA = Long.parseLong(idLine.substring(1).trim());
-            command(b, "CLIENT", "ID");
-            long idB = Long.parseLong(Stack.line(b).substring(1).trim());
-            command(a, "CLIENT", "LIST");
-            String header = Stack.line(a);
-            int length = Integer.parseInt(header.substring(1).trim());
-            String list = new String(a.getInputStream().readNBytes(length + 2));
-            assertThat(list).contains("id=" + idA + " addr=127.0.0.1:" + a.getLocalPort(), "name=alpha",
-                    "id=" + idB + " ", "user=default", "cmd=client|list");
-            command(a, "CLIENT", "INFO");
-            assertThat(Stack.line(a)).startsWith("$");
-            assertThat(Stack.line(a)).startsWith("id=" + idA + " ").endsWith("\n");
-            assertThat(Stack.line(a)).as("the bulk string's CRLF").isEqualTo("\r\n");
-            command(a, "CLIENT", "KILL", "ID", "999999");
-            expect(a, ":0\r\n");
-            command(a, "CLIENT", "KILL", "ID", Long.toString(idB));
-            expect(a, ":1\r\n");
-            assertThat(Stack.closed(b)).isTrue();
-            assertThat(stack.command.stats().closed().get(CloseReason.KILLED)).isLessThanOrEqualTo(1);
+    void selectAcceptsOnlyDatabaseZero() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("SELECT", "0")).isEqualTo("+OK\r\n");
+            assertThat(c.call("SELECT", "1")).isEqualTo("-ERR DB index is out of range\r\n");
+            assertThat(c.call("SELECT", "x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
+            assertThat(c.call("SELECT")).isEqualTo("-ERR wrong number of arguments for 'select' command\r\n");
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    // ---- errors ----
+
+    @Test
+    void unknownCommandsGetRedis7sErrorAndTheConnectionStaysUsable() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.command("foo", "a", "b");
+            c.expect("-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
+            c.command("FOO");
+            c.expect("-ERR unknown command 'FOO', with args beginning with: \r\n");
+            c.send("nosuch  x\r\n");
+            c.expect("-ERR unknown command 'nosuch', with args beginning with: 'x' \r\n");
+            c.command("PING");
+            c.expect("+PONG\r\n");
         }
     }
 
     @Test
-    void introspectionForRedisTools() throws Exception {
-        try (Socket s = Stack.connect(stack.command)) {
-            command(s, "COMMAND", "COUNT");
-            assertThat(Stack.line(s)).matches(":\\d+\r\n");
-            command(s, "COMMAND", "DOCS", "ping");
-            expect(s, "*2\r\n$4\r\nping\r\n*6\r\n$7\r\nsummary\r\n");
-            Stack.line(s);
-            Stack.line(s);
-            expect(s, "$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n");
-            command(s, "INFO", "server");
-            String header = Stack.line(s);
-            assertThat(header).startsWith("$");
-            String body = new String(s.getInputStream().readNBytes(Integer.parseInt(header.substring(1).trim()) + 2));
-            assertThat(body).startsWith("# Server\r\n").contains("redis_version:", "tcp_port:" + stack.command.port());
-            command(s, "CONFIG", "GET", "save");
-            expect(s, "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
-            command(s, "CONFIG", "GET", "append*");
-            expect(s, "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
-            command(s, "CONFIG", "GET", "nothing-like-this");
-            expect(s, "*0\r\n");
+    void wrongArityGetsRedissErrorAndTheConnectionStaysUsable() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.command("ECHO");
+            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.command("echo", "a", "b");
+            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.command("PING", "a", "b");
+            c.expect("-ERR wrong number of arguments for 'ping' command\r\n");
+            c.command("CLIENT");
+            c.expect("-ERR wrong number of arguments for 'client' command\r\n");
+            c.command("CLIENT", "NOPE");
+            c.expect("-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
+            c.command("ECHO", "still here");
+            c.expect("$10\r\nstill here\r\n");
+        }
+    }
+
+    // ---- HELLO ----
+
+    private static List<Object> helloMap(long id, Object version) {
+        return List.of("server", "tcpkit", "version", version, "proto", 2L, "id", id, "mode", "standalone",
+                "role", "master", "modules", List.of());
+    }
+
+    @Test
+    void helloWithoutArgumentsOrWithTwoRepliesTheServerFactsAsAnArray() throws Exception {
+        try (RespPeer c = server.connect()) {
+            long id = (Long) value(c, "CLIENT", "ID");
+            Object hello = value(c, "HELLO");
+            assertThat(hello).asList().hasSize(14);
+            Object version = ((List<?>) hello).get(3);
+            assertThat(version).isInstanceOf(String.class).asString().isNotBlank();
+            assertThat(hello).isEqualTo(helloMap(id, version));
+            assertThat(value(c, "hello", "2")).isEqualTo(helloMap(id, version));
         }
     }
 
     @Test
-    void badInputGetsAProtocolErrorAndACloseAndOthersAreUnaffected() throws Exception {
-        String[][] cases = {
-                {"x".repeat(70_000), "-ERR Protocol error: too big inline request\r\n"},
-                {"ECHO \"unbalanced\r\n", "-ERR Protocol error: unbalanced quotes in request\r\n"},
-                {"*1\r\n$-3\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-                {"*1\r\n$999999999999\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-                {"*2\r\n$4\r\nECHO\r\n$3\r\nabcXY", "-ERR Protocol error: expected CRLF after bulk string\r\n"},
-                {"*\u00ff\u0001junk\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
-                {"*1\r\n\u0000\u0001\u0002\r\n", "-ERR Protocol error: expected '$', got '\\x00'\r\n"},
-        };
-        try (Socket bystander = Stack.connect(stack.command)) {
-            for (String[] c : cases) {
-                try (Socket bad = Stack.connect(stack.command)) {
-                    bad.getOutputStream().write(c[0].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-                    assertThat(new String(bad.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                            .as(c[1]).isEqualTo(c[1]);
-                }
-                command(bystander, "PING");
-                expect(bystander, "+PONG\r\n");
+    void helloRefusesProtocolVersionsOtherThanTwoAsRedisDoes() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "1")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "x")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
+            assertThat(c.call("HELLO", "2", "BOGUS")).isEqualTo("-ERR Syntax error in HELLO option 'BOGUS'\r\n");
+            assertThat(c.call("HELLO", "2", "AUTH", "only-a-user"))
+                    .isEqualTo("-ERR Syntax error in HELLO option 'AUTH'\r\n");
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
+    void helloSetnameNamesTheConnection() throws Exception {
+        try (RespPeer c = server.connect()) {
+            assertThat(value(c, "HELLO", "2", "SETNAME", "app1")).asList().hasSize(14);
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$4\r\napp1\r\n");
+            assertThat(c.call("HELLO", "2", "SETNAME", "bad name"))
+                    .isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$4\r\napp1\r\n");
+        }
+    }
+
+    @Test
+    void helloAuthAsTheDefaultUserWorksWithoutAUsersFile() throws Exception {
+        try (RespPeer c = server.connect()) {
+            long id = (Long) value(c, "CLIENT", "ID");
+            List<?> hello = (List<?>) value(c, "HELLO", "2", "AUTH", "default", "anything", "SETNAME", "n1");
+            assertThat(hello).isEqualTo(helloMap(id, hello.get(3)));
+            assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$7\r\ndefault\r\n");
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$2\r\nn1\r\n");
+            assertThat(c.call("HELLO", "2", "AUTH", "nobody", "x"))
+                    .isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        }
+    }
+
+    // ---- CLIENT ----
+
+    @Test
+    void clientIdSetnameAndGetname() throws Exception {
+        try (RespPeer c = server.connect()) {
+            long id = (Long) value(c, "CLIENT", "ID");
+            assertThat(server.sessions.get(id)).as("the id is the session's").isPresent();
+            assertThat(server.sessions.get(id).orElseThrow().remoteAddress().getPort()).isEqualTo(c.localPort());
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
+            assertThat(c.call("CLIENT", "SETNAME", "has space"))
+                    .isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+            assertThat(c.call("CLIENT", "SETNAME", "line\nbreak"))
+                    .isEqualTo("-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
+            assertThat(c.call("client", "setname", "alpha")).isEqualTo("+OK\r\n");
+            assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$5\r\nalpha\r\n");
+            assertThat(c.call("CLIENT", "SETNAME", "")).isEqualTo("+OK\r\n");
+            assertThat(c.call("CLIENT", "GETNAME")).as("an empty name removes it").isEqualTo("$-1\r\n");
+            assertThat(c.call("CLIENT", "ID")).isEqualTo(":" + id + "\r\n");
+        }
+    }
+
+    @Test
+    void clientInfoAndListDescribeEverySession() throws Exception {
+        try (RespPeer a = server.connect(); RespPeer b = server.connect()) {
+            long idA = (Long) value(a, "CLIENT", "ID");
+            long idB = (Long) value(b, "CLIENT", "ID");
+            assertThat(a.call("CLIENT", "SETNAME", "alpha")).isEqualTo("+OK\r\n");
+
+            String info = (String) value(a, "CLIENT", "INFO");
+            assertThat(info).startsWith("id=" + idA + " addr=127.0.0.1:" + a.localPort() + " ")
+                    .contains(" name=alpha ", " user=default ", " cmd=client|info ").endsWith("\n")
+                    .doesNotContain("\r");
+            assertThat(info.lines()).hasSize(1);
+
+            String list = (String) value(a, "CLIENT", "LIST");
+            List<String> lines = list.lines().toList();
+            assertThat(list).endsWith("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).startsWith("id=" + idA + " addr=127.0.0.1:" + a.localPort() + " ")
+                    .contains(" name=alpha ", " user=default ", " cmd=client|list ");
+            assertThat(lines.get(1)).startsWith("id=" + idB + " addr=127.0.0.1:" + b.localPort() + " ")
+                    .contains(" name= ", " user=default ", " cmd=client|id ");
+            for (String line : lines) {
+                assertThat(line).contains(" laddr=127.0.0.1:" + server.port() + " ", " age=", " idle=");
             }
         }
-        io.tcpkit.server.testing.Waits.until("the protocol errors to be counted", Duration.ofSeconds(5),
-                () -> stack.command.stats().closed().get(CloseReason.PROTOCOL_ERROR) == 7);
+    }
+
+    @Test
+    void clientKillIdClosesThatConnectionOnly() throws Exception {
+        try (RespPeer a = server.connect(); RespPeer b = server.connect(); RespPeer bystander = server.connect()) {
+            long idB = (Long) value(b, "CLIENT", "ID");
+            assertThat(bystander.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idB))).isEqualTo(":1\r\n");
+            assertThat(b.closedByServer()).isTrue();
+            CommandServer.await("the kill to be counted", Duration.ofSeconds(5),
+                    () -> server.closed(CloseReason.KILLED) == 1);
+            assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idB))).as("already gone").isEqualTo(":0\r\n");
+            assertThat(a.call("CLIENT", "KILL", "ID", "987654321")).isEqualTo(":0\r\n");
+            assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(bystander.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(server.closed(CloseReason.KILLED)).isEqualTo(1);
+        }
+    }
+
+    // ---- introspection for redis-cli and redis-benchmark ----
+
+    @Test
+    void helpListsOneLinePerCommandAndCommandCountAgrees() throws Exception {
+        try (RespPeer c = server.connect()) {
+            List<?> help = (List<?>) value(c, "HELP");
+            long count = (Long) value(c, "COMMAND", "COUNT");
+            assertThat(help).hasSize((int) count).allSatisfy(line -> assertThat(line).isInstanceOf(Simple.class));
+            List<String> texts = help.stream().map(l -> ((Simple) l).text()).toList();
+            assertThat(texts).anySatisfy(t -> assertThat(t).startsWith("PING [message] - "))
+                    .anySatisfy(t -> assertThat(t).startsWith("ECHO message - "))
+                    .anySatisfy(t -> assertThat(t).startsWith("QUIT"))
+                    .anySatisfy(t -> assertThat(t).startsWith("HELLO "));
+            assertThat(value(c, "HELP", "ping")).isEqualTo(List.of(help.get(texts.indexOf(
+                    texts.stream().filter(t -> t.startsWith("PING ")).findFirst().orElseThrow()))));
+            assertThat(value(c, "COMMAND")).asList().hasSize((int) count);
+            assertThat(value(c, "COMMAND", "LIST")).asList().hasSize((int) count).contains("ping", "echo", "hello");
+        }
+    }
+
+    @Test
+    void commandDocsDescribesCommandsAsRedis7Does() throws Exception {
+        try (RespPeer c = server.connect()) {
+            List<?> docs = (List<?>) value(c, "COMMAND", "DOCS", "ping");
+            assertThat(docs).hasSize(2);
+            assertThat(docs.get(0)).isEqualTo("ping");
+            List<?> fields = (List<?>) docs.get(1);
+            assertThat(fields).hasSize(6);
+            assertThat(fields.get(0)).isEqualTo("summary");
+            assertThat(fields.get(1)).isInstanceOf(String.class).asString().isNotBlank();
+            assertThat(fields.subList(2, 6)).isEqualTo(List.of("since", "1.0.0", "group", "connection"));
+            long count = (Long) value(c, "COMMAND", "COUNT");
+            assertThat(value(c, "COMMAND", "DOCS")).asList().hasSize((int) (2 * count));
+            assertThat(value(c, "COMMAND", "DOCS", "no-such-command")).isEqualTo(List.of());
+            List<?> info = (List<?>) value(c, "COMMAND", "INFO", "ping", "nope");
+            assertThat(info).hasSize(2);
+            assertThat(((List<?>) info.get(0)).subList(0, 2)).isEqualTo(List.of("ping", -1L));
+            assertThat(info.get(1)).isNull();
+        }
+    }
+
+    @Test
+    void infoIsABulkStringWithRedissFields() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.command("INFO", "server");
+            String reply = c.reply();
+            assertThat(reply).startsWith("$");
+            String body = reply.substring(reply.indexOf("\r\n") + 2);
+            assertThat(body).startsWith("# Server\r\n").contains("\r\nredis_version:", "\r\ntcp_port:" + server.port() + "\r\n")
+                    .doesNotContain("# Clients");
+            Object all = value(c, "INFO");
+            assertThat(all).isInstanceOf(String.class).asString().contains("# Server\r\n", "redis_version:", "# Clients\r\n",
+                    "connected_clients:1\r\n");
+        }
+    }
+
+    @Test
+    void configGetAnswersWhatRedisBenchmarkAsks() throws Exception {
+        try (RespPeer c = server.connect()) {
+            // redis-benchmark pipelines these two before it starts.
+            c.send(RespPeer.encode("CONFIG", "GET", "save") + RespPeer.encode("CONFIG", "GET", "appendonly"));
+            c.expect("*2\r\n$4\r\nsave\r\n$0\r\n\r\n*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+            assertThat(c.call("config", "get", "app*")).isEqualTo("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+            assertThat(c.call("CONFIG", "GET", "nothing-like-this")).isEqualTo("*0\r\n");
+            List<?> all = (List<?>) value(c, "CONFIG", "GET", "*");
+            assertThat(all.size() % 2).isZero();
+            List<Object> names = new ArrayList<>();
+            for (int i = 0; i < all.size(); i += 2) {
+                names.add(all.get(i));
+            }
+            assertThat(names).contains("save", "appendonly", "port");
+            assertThat(all.get(names.indexOf("port") * 2 + 1)).isEqualTo(Integer.toString(server.port()));
+            assertThat(c.call("CONFIG", "GET")).isEqualTo("-ERR wrong number of arguments for 'config|get' command\r\n");
+        }
+    }
+
+    // ---- pipelining and people ----
+
+    @Test
+    void aThousandPipelinedPingsInOneWriteGetAThousandPongs() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.send("*1\r\n$4\r\nPING\r\n".repeat(1000));
+            // Read whatever arrives, in as many reads as it takes, until 7000 bytes.
+            byte[] all = c.readExactly(7000);
+            assertThat(RespPeer.latin1(all)).isEqualTo("+PONG\r\n".repeat(1000));
+            c.send("PING\r\n".repeat(1000) + "ECHO end\r\n");
+            c.expect("+PONG\r\n".repeat(1000) + "$3\r\nend\r\n");
+            // Nothing more than one reply per request: the next reply is exactly the next one.
+            assertThat(c.call("ECHO", "last")).isEqualTo("$4\r\nlast\r\n");
+        }
+    }
+
+    @Test
+    void aPipelineMixingRespAndInlineIsAnsweredInOrder() throws Exception {
+        try (RespPeer c = server.connect()) {
+            StringBuilder in = new StringBuilder();
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < 500; i++) {
+                String n = Integer.toString(i);
+                in.append(i % 2 == 0 ? RespPeer.encode("ECHO", n) : "ECHO " + n + "\r\n");
+                out.append('$').append(n.length()).append("\r\n").append(n).append("\r\n");
+            }
+            c.send(in.toString());
+            c.expect(out.toString());
+        }
+    }
+
+    @Test
+    void aPersonTypingInlineCommandsWithBareLineFeeds() throws Exception {
+        try (RespPeer c = server.connect()) {
+            c.send("PING\n");
+            c.expect("+PONG\r\n");
+            c.send("echo \"hello world\"\n");
+            c.expect("$11\r\nhello world\r\n");
+            c.send("\n");
+            c.send("   \n");
+            c.send("CLIENT SETNAME bob\n");
+            c.expect("+OK\r\n");
+            c.send("client getname\n");
+            c.expect("$3\r\nbob\r\n");
+            c.send("ECHO 'single quoted'\n");
+            c.expect("$13\r\nsingle quoted\r\n");
+            c.send("ECHO \"tab\\there\"\n");
+            c.expect("$8\r\ntab\there\r\n");
+            // Two words where ECHO takes one, and a typo: a person gets told, and carries on.
+            c.send("ECHO two words\n");
+            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.send("nosuch\n");
+            c.expect("-ERR unknown command 'nosuch', with args beginning with: \r\n");
+            c.send("QUIT\n");
+            assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
+        }
+    }
+
+    private static Object value(RespPeer c, String... args) throws Exception {
+        c.command(args);
+        Object v = c.value();
+        assertThat(v).as("reply to %s", List.of(args)).isNotInstanceOf(Err.class);
+        return v;
     }
 }

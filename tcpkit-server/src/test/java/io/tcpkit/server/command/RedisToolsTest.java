@@ -1,7 +1,6 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.Limits;
-import io.tcpkit.server.testing.Stack;
+import io.tcpkit.server.command.RespPeer.Err;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,94 +8,136 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The real redis-cli and redis-benchmark against the command protocol (Debian redis-tools; CI installs it). */
+/**
+ * The real redis-cli and redis-benchmark (Debian redis-tools; CI installs them) against the
+ * command service in-process. Skipped, not failed, where they are not installed.
+ */
 @Timeout(120)
 class RedisToolsTest {
+    private static final Duration RUN = Duration.ofSeconds(60);
+
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void tools() {
-        assumeTrue(new File("/usr/bin/redis-cli").canExecute() && new File("/usr/bin/redis-benchmark").canExecute(),
-                "redis-tools is not installed");
+    static void toolsAreInstalled() {
+        assumeTrue(new File("/usr/bin/redis-cli").canExecute(), "redis-cli is not installed");
+        assumeTrue(new File("/usr/bin/redis-benchmark").canExecute(), "redis-benchmark is not installed");
     }
 
-    private static String[] cli(int port, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+    private static ChildProcess cli(int port, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
-        return Stack.run(command, null);
+        return ChildProcess.run(RUN, new byte[0], command.toArray(String[]::new));
+    }
+
+    private static void assertPrints(int port, String expected, String... args) throws Exception {
+        ChildProcess p = cli(port, args);
+        assertThat(p.stdout()).as("redis-cli %s; stderr: %s", List.of(args), p.stderr()).isEqualTo(expected);
+        assertThat(p.exitValue()).isZero();
     }
 
     @Test
-    void redisCliCommands() throws Exception {
-        try (Stack stack = new Stack()) {
-            int port = stack.command.port();
-            assertThat(cli(port, "PING")).containsExactly("0", "PONG\n");
-            assertThat(cli(port, "ECHO", "hello world")).containsExactly("0", "hello world\n");
-            assertThat(cli(port, "CLIENT", "SETNAME", "x")).containsExactly("0", "OK\n");
-            assertThat(cli(port, "INFO", "server")[1]).contains("redis_version:");
-            assertThat(cli(port, "NOSUCH")[1]).startsWith("ERR unknown command 'NOSUCH'");
+    void redisCliRunsCommands() throws Exception {
+        try (CommandServer server = new CommandServer()) {
+            int port = server.port();
+            assertPrints(port, "PONG\n", "PING");
+            assertPrints(port, "hello\n", "ECHO", "hello");
+            assertPrints(port, "hello world\n", "ECHO", "hello world");
+            assertPrints(port, "OK\n", "CLIENT", "SETNAME", "x");
+            assertPrints(port, "default\n", "ACL", "WHOAMI");
+            assertThat(cli(port, "INFO", "server").stdout()).contains("redis_version:");
+            assertThat(cli(port, "CLIENT", "LIST").stdout()).contains("cmd=client|list", "user=default");
+            assertThat(cli(port, "NOSUCH", "a").stdout())
+                    .as("redis-cli ends an error with a blank line, as against Redis")
+                    .isEqualTo("ERR unknown command 'NOSUCH', with args beginning with: 'a' \n\n");
         }
     }
 
     @Test
-    void redisCliWithAUser() throws Exception {
-        try (Stack stack = new Stack(Stack.users(dir, "alice wonder"), Limits.DEFAULT)) {
-            int port = stack.command.port();
-            assertThat(cli(port, "--user", "alice", "--pass", "wonder", "--no-auth-warning", "ACL", "WHOAMI"))
-                    .containsExactly("0", "alice\n");
-            assertThat(cli(port, "--user", "alice", "--pass", "bad", "--no-auth-warning", "PING")[1]).contains("WRONGPASS");
-            assertThat(cli(port, "ECHO", "x")[1]).contains("NOAUTH");
-        }
-    }
+    void redisCliLogsInWithAUserAndPassword() throws Exception {
+        try (CommandServer server = new CommandServer(CommandServer.users(dir, "alice wonder", "default open"))) {
+            int port = server.port();
+            assertPrints(port, "alice\n", "--user", "alice", "--pass", "wonder", "--no-auth-warning", "ACL", "WHOAMI");
+            assertPrints(port, "default\n", "-a", "open", "--no-auth-warning", "ACL", "WHOAMI");
 
-    @Test
-    void redisCliInteractiveModeStartsCleanly() throws Exception {
-        assumeTrue(new File("/usr/bin/tmux").canExecute(), "tmux is not installed");
-        try (Stack stack = new Stack()) {
-            // tmux gives redis-cli a real terminal, so it starts its interactive mode (COMMAND DOCS first).
-            String session = "tcpkit-test-" + ProcessHandle.current().pid();
-            Stack.run(List.of("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30",
-                    "redis-cli -p " + stack.command.port()), null);
-            try {
-                String prompt = "127.0.0.1:" + stack.command.port() + ">";
-                String[] screen = {""};
-                java.util.function.Function<String, java.util.function.BooleanSupplier> shows = text -> () -> {
-                    try {
-                        screen[0] = Stack.run(List.of("tmux", "capture-pane", "-p", "-t", session), null)[1];
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
-                    }
-                    return screen[0].contains(text);
-                };
-                io.tcpkit.server.testing.Waits.until("the prompt", java.time.Duration.ofSeconds(20), shows.apply(prompt));
-                Stack.run(List.of("tmux", "send-keys", "-t", session, "PING", "Enter"), null);
-                io.tcpkit.server.testing.Waits.until("PONG", java.time.Duration.ofSeconds(20), shows.apply("PONG"));
-                Stack.run(List.of("tmux", "send-keys", "-t", session, "ECHO hi", "Enter"), null);
-                io.tcpkit.server.testing.Waits.until("the echo", java.time.Duration.ofSeconds(20), shows.apply("\"hi\""));
-                assertThat(screen[0]).contains("PONG", "\"hi\"").doesNotContain("ERR", "rror");
-            } finally {
-                Stack.run(List.of("tmux", "kill-session", "-t", session), null);
-            }
+            ChildProcess wrong = cli(port, "--user", "alice", "--pass", "wrong", "--no-auth-warning", "PING");
+            assertThat(wrong.stdout() + wrong.stderr()).contains("WRONGPASS").contains("AUTH failed");
+            ChildProcess none = cli(port, "ECHO", "x");
+            assertThat(none.stdout()).isEqualTo("NOAUTH Authentication required.\n\n");
         }
     }
 
     @Test
     void redisBenchmarkRunsCleanlyPlainAndPipelined() throws Exception {
-        try (Stack stack = new Stack()) {
-            String port = Integer.toString(stack.command.port());
+        try (CommandServer server = new CommandServer()) {
+            String port = Integer.toString(server.port());
             for (String pipeline : new String[] {"1", "16"}) {
-                String[] result = Stack.run(List.of("redis-benchmark", "-p", port, "-t", "ping", "-n", "20000",
-                        "-c", "10", "-P", pipeline, "-q"), null);
-                assertThat(result[0]).as(result[1]).isEqualTo("0");
-                assertThat(result[1]).contains("PING_INLINE: ", "PING_MBULK: ", "requests per second")
-                        .doesNotContain("ERR", "rror");
+                ChildProcess bench = ChildProcess.run(RUN, new byte[0], "redis-benchmark", "-h", "127.0.0.1", "-p", port,
+                        "-t", "ping", "-n", "20000", "-c", "10", "-P", pipeline, "-q");
+                String out = bench.stdout() + bench.stderr();
+                assertThat(bench.exitValue()).as(out).isZero();
+                assertThat(out).containsPattern("PING_INLINE: [0-9.]+ requests per second")
+                        .containsPattern("PING_MBULK: [0-9.]+ requests per second")
+                        .doesNotContain("ERR", "rror", "WARN");
             }
+        }
+    }
+
+    @Test
+    void redisBenchmarkLogsInWithAUser() throws Exception {
+        try (CommandServer server = new CommandServer(CommandServer.users(dir, "alice wonder"))) {
+            ChildProcess bench = ChildProcess.run(RUN, new byte[0], "redis-benchmark", "-h", "127.0.0.1",
+                    "-p", Integer.toString(server.port()), "--user", "alice", "-a", "wonder",
+                    "-t", "ping", "-n", "2000", "-c", "4", "-q");
+            String out = bench.stdout() + bench.stderr();
+            assertThat(bench.exitValue()).as(out).isZero();
+            assertThat(out).contains("PING_INLINE: ", "PING_MBULK: ").doesNotContain("NOAUTH", "ERR", "rror", "WARN");
+        }
+    }
+
+    /** Whether {@code text} contains {@code first} and, after it, {@code then}. */
+    private static boolean after(String text, String first, String then) {
+        int i = text.indexOf(first);
+        return i >= 0 && text.indexOf(then, i + first.length()) >= 0;
+    }
+
+    @Test
+    void redisCliInteractiveModeStartsCleanly() throws Exception {
+        assumeTrue(new File("/usr/bin/script").canExecute(), "util-linux script is not installed");
+        try (CommandServer server = new CommandServer(); RecordingProxy proxy = new RecordingProxy(server.port());
+             // script gives redis-cli a terminal, so it runs its interactive mode (COMMAND DOCS first).
+             // stty sets the terminal's width, else linenoise asks the terminal where its cursor is.
+             ChildProcess cli = ChildProcess.start("script", "-qec",
+                     "stty cols 200 rows 50; exec redis-cli -p " + proxy.port(), "/dev/null")) {
+            String prompt = "127.0.0.1:" + proxy.port() + "> ";
+            Duration wait = Duration.ofSeconds(20);
+            cli.awaitStdout("the prompt", wait, out -> out.contains(prompt));
+            // Type only at a prompt: linenoise turns raw mode on (flushing what was typed before)
+            // and then prints the prompt. In raw mode Enter is CR.
+            cli.write("PING\r");
+            cli.awaitStdout("PONG and the next prompt", wait, out -> after(out, "PONG", prompt));
+            cli.write("ECHO hi\r");
+            cli.awaitStdout("the echo and the next prompt", wait, out -> after(out, "\"hi\"", prompt));
+            cli.write("quit\r");
+            assertThat(cli.awaitExit(wait)).isZero();
+            assertThat(cli.stdout()).doesNotContain("ERR", "rror", "NOAUTH");
+
+            // What went over the wire: COMMAND DOCS was asked and answered with an array, no errors.
+            List<Object> requests = RespPeer.values(proxy.fromClients());
+            List<Object> replies = RespPeer.values(proxy.fromServer());
+            assertThat(replies).hasSameSizeAs(requests).noneMatch(r -> r instanceof Err);
+            int docs = requests.indexOf(List.of("COMMAND", "DOCS"));
+            assertThat(docs).as("redis-cli asked COMMAND DOCS: %s", requests).isGreaterThanOrEqualTo(0);
+            assertThat(replies.get(docs)).asList().isNotEmpty().contains("ping", "echo");
+            assertThat(requests).contains(List.of("PING"), List.of("ECHO", "hi"));
         }
     }
 }
