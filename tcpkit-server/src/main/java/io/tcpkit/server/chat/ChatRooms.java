@@ -53,8 +53,10 @@ final class ChatRooms {
             boolean joined = room.join(member, others -> {
                 String where = roomName.equals(LOBBY) ? "The room" : "The room " + roomName;
                 member.tell("* " + where + " contains: " + String.join(", ", others));
-                hub.publish(Message.notice(roomName, member.name() + " has entered the room"), member);
+                // Subscribed after the presence line is queued (nothing overtakes it) and before
+                // anyone is told, so whatever they say once they know reaches the newcomer.
                 hub.subscribe(roomName, member);
+                hub.publish(Message.notice(roomName, member.name() + " has entered the room"), member);
                 member.room(room);
             });
             if (joined) {

@@ -122,10 +122,15 @@ public final class ChatService implements Service {
         }
     }
 
-    /** A registered name needs its password; false (after saying why) if it was wrong. */
+    /**
+     * A registered name needs its password; false (after saying why) if it was wrong. Chat names
+     * are unique ignoring case, so "ALICE" is alice's name too and needs her password.
+     */
     private boolean checkRegisteredName(Connection conn, LineReader lines, Session session, String name)
             throws IOException, InterruptedException {
-        if (authenticator.users().find(name).isEmpty()) {
+        Optional<User> registered = authenticator.users().all().stream()
+                .filter(u -> u.name().equalsIgnoreCase(name)).findFirst();
+        if (registered.isEmpty()) {
             return true;
         }
         conn.write("* " + name + " is a registered name: password?\n");
@@ -139,7 +144,8 @@ public final class ChatService implements Service {
         if (password == null) {
             return false;
         }
-        Optional<User> user = authenticator.login(name, password.toCharArray(), conn.remoteAddress().getAddress());
+        Optional<User> user = authenticator.login(registered.get().name(), password.toCharArray(),
+                conn.remoteAddress().getAddress());
         if (user.isEmpty()) {
             conn.write("* wrong password for " + name + "\n");
             return false;

@@ -2,36 +2,79 @@ package io.tcpkit.server.hub;
 
 import java.util.regex.Pattern;
 
-/** Redis-style glob patterns ({@code *}, {@code ?}, {@code [abc]}, {@code [^a]}, {@code \x}) as regular expressions. */
+/**
+ * Redis-style glob patterns ({@code *}, {@code ?}, {@code [abc]}, {@code [^a]}, {@code [a-z]},
+ * {@code \x}) as regular expressions, read as Redis's {@code stringmatchlen} reads them, so that
+ * every pattern compiles: {@code []} matches nothing, {@code [^]} any one character, a reversed
+ * range {@code [z-a]} is {@code [a-z]}, an unclosed set runs to the end of the pattern and a
+ * trailing backslash is a backslash.
+ */
 public final class Glob {
     private Glob() {
     }
 
     public static Pattern compile(String glob) {
         StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char ch = glob.charAt(i);
+        int i = 0;
+        while (i < glob.length()) {
+            int ch = glob.codePointAt(i);
+            i += Character.charCount(ch);
             switch (ch) {
                 case '*' -> re.append(".*");
                 case '?' -> re.append('.');
-                case '[' -> {
-                    int close = glob.indexOf(']', i + 1);
-                    if (close < 0) {
-                        re.append("\\[");
-                    } else {
-                        String set = glob.substring(i + 1, close).replace("\\", "\\\\").replace("[", "\\[");
-                        re.append('[').append(set.startsWith("^") ? "^" + set.substring(1) : set).append(']');
-                        i = close;
-                    }
-                }
+                case '[' -> i = set(glob, i, re);
                 case '\\' -> {
-                    if (i + 1 < glob.length()) {
-                        re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    if (i < glob.length()) {
+                        ch = glob.codePointAt(i);
+                        i += Character.charCount(ch);
                     }
+                    literal(re, ch);
                 }
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
+                default -> literal(re, ch);
             }
         }
         return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+
+    /** Appends the set that starts at {@code i} (just after its '['); returns the index after it. */
+    private static int set(String glob, int i, StringBuilder re) {
+        boolean not = i < glob.length() && glob.charAt(i) == '^';
+        if (not) {
+            i++;
+        }
+        StringBuilder members = new StringBuilder();
+        while (i < glob.length()) {
+            int ch = glob.codePointAt(i);
+            int len = Character.charCount(ch);
+            if (ch == ']') {
+                i += len;
+                break;
+            }
+            if (ch == '\\' && i + len < glob.length()) {
+                i += len;
+                ch = glob.codePointAt(i);
+                literal(members, ch);
+                i += Character.charCount(ch);
+            } else if (i + len + 1 < glob.length() && glob.charAt(i + len) == '-') {
+                int end = glob.codePointAt(i + len + 1);
+                literal(members, Math.min(ch, end));
+                members.append('-');
+                literal(members, Math.max(ch, end));
+                i += len + 1 + Character.charCount(end);
+            } else {
+                literal(members, ch);
+                i += len;
+            }
+        }
+        if (members.isEmpty()) {
+            re.append(not ? "." : "(?!)"); // [^] is any character; [] is none
+        } else {
+            re.append(not ? "[^" : "[").append(members).append(']');
+        }
+        return i;
+    }
+
+    private static void literal(StringBuilder re, int codePoint) {
+        re.append("\\x{").append(Integer.toHexString(codePoint)).append('}');
     }
 }

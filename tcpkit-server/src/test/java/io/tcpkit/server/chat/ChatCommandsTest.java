@@ -1,0 +1,308 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.Limits;
+import io.tcpkit.server.auth.PasswordHasher;
+import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.hub.HubServers;
+import io.tcpkit.server.hub.Peer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.tcpkit.server.chat.ChatPeers.LOBBY_PRESENCE;
+import static io.tcpkit.server.chat.ChatPeers.assertNothingPending;
+import static io.tcpkit.server.chat.ChatPeers.join;
+import static io.tcpkit.server.chat.ChatPeers.joinAll;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chat's extensions: /commands, rooms, private messages, duplicate names and logins. */
+@Timeout(30)
+class ChatCommandsTest {
+    @TempDir
+    Path dir;
+    private HubServers servers;
+
+    @AfterEach
+    void stop() {
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    private void start() throws Exception {
+        servers = new HubServers();
+        servers.startChat(Limits.DEFAULT);
+    }
+
+    /** With a users file holding alice (password "wonderland") and bob ("builder"). */
+    private void startWithUsers() throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "# test users\n"
+                + "alice " + PasswordHasher.hash("wonderland".toCharArray(), 1000) + "\n"
+                + "bob " + PasswordHasher.hash("builder".toCharArray(), 1000) + "\n", StandardCharsets.UTF_8);
+        servers = new HubServers(Users.load(file));
+        servers.startChat(Limits.DEFAULT);
+    }
+
+    @Test
+    void helpListsTheCommandsToTheAskerOnly() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob");
+        room.get(0).sendLine("/help");
+        for (String line : List.of(
+                "* /help                 this list",
+                "* /rooms                the rooms and how many people are in each",
+                "* /join ROOM            move to another room (it is created if needed)",
+                "* /who                  who is in your room",
+                "* /msg NAME text        say something to one person only",
+                "* /me text              act: '* yourname text'",
+                "* /login USER PASSWORD  log in as a registered user (takes that name)",
+                "* /quit                 leave")) {
+            room.get(0).expectLine(line);
+        }
+        assertNothingPending(room.get(0), room.get(1));
+        assertNothingPending(room.get(1), room.get(0));
+    }
+
+    @Test
+    void joinMovesToAnotherRoomAndMessagesStayInTheirRoom() throws Exception {
+        start();
+        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
+        Peer alice = lobby.get(0);
+        Peer bob = lobby.get(1);
+        Peer carol = lobby.get(2);
+
+        carol.sendLine("/join dev");
+        carol.expectLine("* The room dev contains: ");
+        alice.expectLine("* carol has left the room");
+        bob.expectLine("* carol has left the room");
+
+        Peer dave = join(servers, "dave", List.of(alice, bob));
+        dave.sendLine("/join dev");
+        dave.expectLine("* The room dev contains: carol");
+        carol.expectLine("* dave has entered the room");
+        alice.expectLine("* dave has left the room");
+        bob.expectLine("* dave has left the room");
+
+        carol.sendLine("said in dev");
+        dave.expectLine("[carol] said in dev");
+        alice.sendLine("said in the lobby");
+        bob.expectLine("[alice] said in the lobby");
+        // Neither room heard the other: the next lines are markers from their own room.
+        assertNothingPending(dave, carol);
+        assertNothingPending(carol, dave);
+        assertNothingPending(bob, alice);
+        assertNothingPending(alice, bob);
+
+        carol.sendLine("/join dev");
+        carol.expectLine("* you are in dev already");
+        carol.sendLine("/join b@d");
+        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+        carol.sendLine("/join");
+        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+
+        carol.sendLine("/join lobby");
+        carol.expectLine(LOBBY_PRESENCE + "alice, bob");
+        dave.expectLine("* carol has left the room");
+        alice.expectLine("* carol has entered the room");
+        bob.expectLine("* carol has entered the room");
+    }
+
+    @Test
+    void roomsAndWhoDescribeTheChat() throws Exception {
+        start();
+        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
+        lobby.get(2).sendLine("/join dev");
+        lobby.get(2).expectLine("* The room dev contains: ");
+        lobby.get(0).expectLine("* carol has left the room");
+        lobby.get(1).expectLine("* carol has left the room");
+
+        lobby.get(0).sendLine("/rooms");
+        lobby.get(0).expectLine("* rooms: dev (1), lobby (2)");
+        lobby.get(0).sendLine("/who");
+        lobby.get(0).expectLine("* in lobby: alice, bob");
+        lobby.get(2).sendLine("/WHO"); // commands ignore case
+        lobby.get(2).expectLine("* in dev: carol");
+        assertNothingPending(lobby.get(0), lobby.get(1));
+    }
+
+    @Test
+    void privateMessagesReachOnlyTheirTargetAndTheSenderGetsAConfirmation() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
+        Peer alice = room.get(0);
+        Peer bob = room.get(1);
+        Peer carol = room.get(2);
+        alice.sendLine("/msg bob meet me at noon");
+        bob.expectLine("[alice -> you] meet me at noon");
+        alice.expectLine("[you -> bob] meet me at noon");
+        alice.sendLine("/msg BOB names ignore case");
+        bob.expectLine("[alice -> you] names ignore case");
+        alice.expectLine("[you -> bob] names ignore case");
+        assertNothingPending(alice, carol, bob);
+
+        // Across rooms too.
+        carol.sendLine("/join dev");
+        carol.expectLine("* The room dev contains: ");
+        alice.expectLine("* carol has left the room");
+        bob.expectLine("* carol has left the room");
+        bob.sendLine("/msg carol over here");
+        carol.expectLine("[bob -> you] over here");
+        bob.expectLine("[you -> carol] over here");
+
+        alice.sendLine("/msg zed hello?");
+        alice.expectLine("* nobody called zed is here");
+        alice.sendLine("/msg bob");
+        alice.expectLine("* usage: /msg NAME text");
+        assertNothingPending(alice, bob);
+        assertNothingPending(bob, alice);
+    }
+
+    @Test
+    void meIsAnActionForTheOthers() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
+        room.get(0).sendLine("/me waves hello");
+        room.get(1).expectLine("* alice waves hello");
+        room.get(2).expectLine("* alice waves hello");
+        room.get(0).sendLine("/me");
+        room.get(0).expectLine("* usage: /me text");
+        assertNothingPending(room.get(1), room.get(0), room.get(2));
+    }
+
+    @Test
+    void quitSaysByeThenClosesAndTheOthersAreTold() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob");
+        room.get(0).sendLine("/quit");
+        room.get(0).expectLine("* bye");
+        room.get(0).expectEof();
+        room.get(1).expectLine("* alice has left the room");
+    }
+
+    @Test
+    void anUnknownCommandIsExplainedAndNotRelayed() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob");
+        room.get(0).sendLine("/dance wildly");
+        room.get(0).expectLine("* unknown command /dance: try /help");
+        room.get(0).sendLine("/");
+        room.get(0).expectLine("* unknown command /: try /help");
+        assertNothingPending(room.get(0), room.get(1));
+        assertNothingPending(room.get(1), room.get(0));
+    }
+
+    @Test
+    void aDuplicateNameIgnoringCaseIsRefusedWithAClearLineAndNobodyHearsOfIt() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob");
+        for (String name : List.of("alice", "ALICE", "Bob")) {
+            try (Peer dup = ChatPeers.connect(servers, "dup")) {
+                dup.sendLine(name);
+                dup.expectLine("* the name " + name + " is taken: reconnect and choose another");
+                dup.expectEof();
+            }
+        }
+        assertNothingPending(room.get(0), room.get(1));
+        assertNothingPending(room.get(1), room.get(0));
+
+        // Once alice leaves, her name is free again.
+        room.get(0).sendLine("/quit");
+        room.get(0).expectLine("* bye");
+        room.get(0).expectEof();
+        room.get(1).expectLine("* alice has left the room");
+        join(servers, "Alice", List.of(room.get(1)));
+    }
+
+    @Test
+    void aRegisteredNameAsksForItsPasswordAndAWrongOneDisconnects() throws Exception {
+        startWithUsers();
+        Peer guest = join(servers, "guest", List.of());
+        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+            impostor.sendLine("alice");
+            impostor.expectLine("* alice is a registered name: password?");
+            impostor.sendLine("guess");
+            impostor.expectLine("* wrong password for alice");
+            impostor.expectEof();
+        }
+        Peer alice = ChatPeers.connect(servers, "alice");
+        alice.sendLine("alice");
+        alice.expectLine("* alice is a registered name: password?");
+        alice.sendLine("wonderland");
+        alice.expectLine(LOBBY_PRESENCE + "guest");
+        guest.expectLine("* alice has entered the room"); // and nothing about the impostor before it
+        alice.sendLine("it is me");
+        guest.expectLine("[alice] it is me");
+    }
+
+    @Test
+    void aRegisteredNameIsReservedWhateverItsCase() throws Exception {
+        startWithUsers();
+        Peer guest = join(servers, "guest", List.of());
+        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+            impostor.sendLine("ALICE");
+            impostor.expectLine("* ALICE is a registered name: password?");
+            impostor.sendLine("guess");
+            impostor.expectLine("* wrong password for ALICE");
+            impostor.expectEof();
+        }
+        assertThat(servers.hub.subscribers("lobby")).isEqualTo(1);
+        // The owner can still come in under her name.
+        Peer alice = ChatPeers.connect(servers, "alice");
+        alice.sendLine("alice");
+        alice.expectLine("* alice is a registered name: password?");
+        alice.sendLine("wonderland");
+        alice.expectLine(LOBBY_PRESENCE + "guest");
+        guest.expectLine("* alice has entered the room");
+    }
+
+    @Test
+    void loginRenamesAGuestAndAnnouncesItToEveryone() throws Exception {
+        startWithUsers();
+        List<Peer> room = joinAll(servers, "guest1", "carol");
+        Peer guest = room.get(0);
+        Peer carol = room.get(1);
+        guest.sendLine("/login bob wrong");
+        guest.expectLine("* wrong user or password");
+        guest.sendLine("/login bob");
+        guest.expectLine("* usage: /login USER PASSWORD");
+        assertNothingPending(guest, carol);
+
+        guest.sendLine("/login bob builder");
+        guest.expectLine("* guest1 is now known as bob");
+        carol.expectLine("* guest1 is now known as bob");
+        guest.sendLine("hello as bob");
+        carol.expectLine("[bob] hello as bob");
+        carol.sendLine("/who");
+        carol.expectLine("* in lobby: bob, carol");
+
+        // The old name is free, the new one is taken.
+        Peer another = ChatPeers.connect(servers, "guest1");
+        another.sendLine("guest1");
+        another.expectLine(LOBBY_PRESENCE + "bob, carol");
+        guest.expectLine("* guest1 has entered the room");
+        carol.expectLine("* guest1 has entered the room");
+        try (Peer other = ChatPeers.connect(servers, "other")) {
+            other.sendLine("bob");
+            other.expectLine("* bob is a registered name: password?");
+            other.sendLine("builder");
+            other.expectLine("* the name bob is taken: reconnect and choose another");
+            other.expectEof();
+        }
+    }
+
+    @Test
+    void loginWithoutAUsersFileSaysThereAreNoUsers() throws Exception {
+        start();
+        List<Peer> room = joinAll(servers, "alice", "bob");
+        room.get(0).sendLine("/login alice secret");
+        room.get(0).expectLine("* there are no registered users here");
+        assertNothingPending(room.get(1), room.get(0));
+    }
+}

@@ -1,0 +1,73 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.server.hub.HubServers;
+import io.tcpkit.server.hub.Peer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Chat conversations for tests: joining people one by one and proving that nothing else arrived. */
+final class ChatPeers {
+    static final String PROMPT = "Welcome to tcpkit chat! What shall I call you?";
+    static final String ILLEGAL_NAME = "* illegal name: use 1 to 32 letters and digits";
+    static final String LOBBY_PRESENCE = "* The room contains: ";
+    private static final AtomicInteger MARKERS = new AtomicInteger();
+
+    private ChatPeers() {
+    }
+
+    /** Connects and reads the prompt. */
+    static Peer connect(HubServers servers, String label) throws IOException {
+        Peer p = servers.chatPeer(label);
+        p.expectLine(PROMPT);
+        return p;
+    }
+
+    /**
+     * Connects, gives the name, checks the presence line lists exactly {@code alreadyThere} (in
+     * the order they joined), and has each of them read the join notice.
+     */
+    static Peer join(HubServers servers, String name, List<Peer> alreadyThere) throws IOException {
+        return join(servers.track(Peer.connect(servers.chat().port(), name)), alreadyThere);
+    }
+
+    /** As {@link #join(HubServers, String, List)}, for a peer connected already; its label is its name. */
+    static Peer join(Peer p, List<Peer> alreadyThere) throws IOException {
+        String name = p.label();
+        p.expectLine(PROMPT);
+        p.sendLine(name);
+        p.expectLine(LOBBY_PRESENCE + String.join(", ", alreadyThere.stream().map(Peer::label).toList()));
+        for (Peer other : alreadyThere) {
+            other.expectLine("* " + name + " has entered the room");
+        }
+        return p;
+    }
+
+    /** Joins everyone in turn to the lobby, which must be empty first. */
+    static List<Peer> joinAll(HubServers servers, String... names) throws IOException {
+        List<Peer> joined = new ArrayList<>();
+        for (String name : names) {
+            joined.add(join(servers, name, List.copyOf(joined)));
+        }
+        return joined;
+    }
+
+    /**
+     * Proves that nothing is pending for {@code listeners}: {@code speaker} (joined, in the same
+     * room) says a fresh marker, and it must be the very next line each listener reads. Anything
+     * sent to them earlier would arrive before it.
+     */
+    static void assertNothingPending(Peer speaker, Peer... listeners) throws IOException {
+        String marker = "marker-" + MARKERS.incrementAndGet();
+        speaker.sendLine(marker);
+        for (Peer l : listeners) {
+            l.expectLine("[" + speaker.label() + "] " + marker);
+        }
+    }
+
+    static String repeat(char c, int n) {
+        return String.valueOf(c).repeat(n);
+    }
+}

@@ -1,0 +1,129 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Limits;
+import io.tcpkit.TcpServer;
+import io.tcpkit.server.hub.HubServers;
+import io.tcpkit.server.hub.Peer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.tcpkit.server.chat.ChatPeers.join;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** People leave, abruptly or not, while someone floods the room: the others miss nothing. */
+@Timeout(60)
+class LeaveDuringBroadcastTest {
+    private static final int STAYERS = 10;
+    private static final int LEAVERS = 10;
+    private static final int BURST = 5_000;
+    private final HubServers servers = new HubServers();
+    private TcpServer chat;
+    private Peer talker;
+    private final List<Peer> stayers = new ArrayList<>();
+    private final List<Peer> leavers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        chat = servers.startChat(Limits.DEFAULT);
+        List<Peer> joined = new ArrayList<>();
+        talker = join(servers, "talker", List.copyOf(joined));
+        joined.add(talker);
+        for (int i = 0; i < STAYERS + LEAVERS; i++) {
+            Peer p = join(servers, (i % 2 == 0 ? "stayer" : "leaver") + i, List.copyOf(joined));
+            joined.add(p);
+            (i % 2 == 0 ? stayers : leavers).add(p);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        servers.close();
+    }
+
+    interface Leave {
+        void leave(Peer p) throws Exception;
+    }
+
+    /**
+     * The talker sends a burst, one write per line; leaver j leaves once it has read message
+     * 100 * (j + 1); every stayer must read the whole burst in order, and the leave notices.
+     */
+    private void burstWhileLeaving(Leave how) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> stayed = new ArrayList<>();
+            for (Peer s : stayers) {
+                stayed.add(pool.submit(() -> {
+                    int notices = 0;
+                    int next = 0;
+                    while (next < BURST || notices < LEAVERS) {
+                        String line = s.readLine();
+                        assertThat(line).as("%s: end of stream", s).isNotNull();
+                        if (line.startsWith("* ")) {
+                            assertThat(line).matches("\\* leaver\\d+ has left the room");
+                            notices++;
+                        } else {
+                            assertThat(line).isEqualTo("[talker] burst " + next);
+                            next++;
+                        }
+                    }
+                    return next;
+                }));
+            }
+            List<Future<?>> left = new ArrayList<>();
+            for (int j = 0; j < LEAVERS; j++) {
+                Peer l = leavers.get(j);
+                String cue = "[talker] burst " + 100 * (j + 1);
+                left.add(pool.submit(() -> {
+                    l.readUntil(cue::equals, BURST + LEAVERS);
+                    how.leave(l);
+                    return null;
+                }));
+            }
+            for (int i = 0; i < BURST; i++) {
+                talker.sendLine("burst " + i);
+            }
+            for (Future<?> f : left) {
+                f.get();
+            }
+            for (Future<Integer> f : stayed) {
+                assertThat(f.get()).isEqualTo(BURST);
+            }
+        }
+        HubServers.await("the leavers' connections to end", Duration.ofSeconds(5),
+                () -> chat.stats().open() == 1 + STAYERS);
+        assertThat(servers.hub.subscribers("lobby")).isEqualTo(1 + STAYERS);
+        assertThat(HubServers.closed(chat, CloseReason.HANDLER_ERROR)).isZero();
+        ChatPeers.assertNothingPending(talker, stayers.toArray(Peer[]::new));
+    }
+
+    @Test
+    void membersResettingTheirConnectionsMidBurstDisturbNobody() throws Exception {
+        burstWhileLeaving(Peer::abort);
+        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR)).isEqualTo(LEAVERS);
+    }
+
+    @Test
+    void membersQuittingMidBurstDisturbNobody() throws Exception {
+        burstWhileLeaving(p -> {
+            p.sendLine("/quit");
+            p.readUntil("* bye"::equals, BURST + LEAVERS);
+            p.readToEnd(BURST + LEAVERS); // what was on its way as it left
+            p.close();
+        });
+    }
+
+    @Test
+    void membersClosingCleanlyMidBurstAreGoneAtOnce() throws Exception {
+        burstWhileLeaving(Peer::close);
+    }
+}

@@ -1,0 +1,204 @@
+package io.tcpkit.server.hub;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The in-process hub: who receives a message, how receivers are counted, and who is left out. */
+@Timeout(20)
+class LocalHubTest {
+    private final LocalHub hub = new LocalHub();
+
+    /** Records "room:payload" (or "pattern|room:payload") and accepts, unless told to refuse. */
+    static final class Recorder implements Subscriber {
+        final ConcurrentLinkedQueue<String> got = new ConcurrentLinkedQueue<>();
+        volatile boolean accept = true;
+
+        @Override
+        public boolean deliver(Message message, String pattern) {
+            got.add((pattern == null ? "" : pattern + "|") + message.room() + ":"
+                    + new String(message.payload(), StandardCharsets.UTF_8));
+            return accept;
+        }
+
+        List<String> got() {
+            return List.copyOf(got);
+        }
+    }
+
+    private static Message msg(String room, String text) {
+        return Message.published(room, "test", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void publishDeliversToEverySubscriberOfTheRoomAndCountsThem() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        Recorder other = new Recorder();
+        hub.subscribe("lobby", a);
+        hub.subscribe("lobby", b);
+        hub.subscribe("dev", other);
+        assertThat(hub.publish(msg("lobby", "hi"), null)).isEqualTo(2);
+        assertThat(a.got()).containsExactly("lobby:hi");
+        assertThat(b.got()).containsExactly("lobby:hi");
+        assertThat(other.got()).isEmpty();
+        assertThat(hub.publish(msg("empty", "x"), null)).isZero();
+    }
+
+    @Test
+    void subscribingTwiceIsOneSubscription() {
+        Recorder a = new Recorder();
+        hub.subscribe("lobby", a);
+        hub.subscribe("lobby", a);
+        assertThat(hub.subscribers("lobby")).isEqualTo(1);
+        assertThat(hub.publish(msg("lobby", "once"), null)).isEqualTo(1);
+        assertThat(a.got()).containsExactly("lobby:once");
+    }
+
+    @Test
+    void theExceptedSubscriberIsLeftOutOfDirectAndPatternDelivery() {
+        Recorder sender = new Recorder();
+        Recorder listener = new Recorder();
+        hub.subscribe("lobby", sender);
+        hub.psubscribe("lob*", sender);
+        hub.subscribe("lobby", listener);
+        assertThat(hub.publish(msg("lobby", "mine"), sender)).isEqualTo(1);
+        assertThat(sender.got()).isEmpty();
+        assertThat(listener.got()).containsExactly("lobby:mine");
+    }
+
+    @Test
+    void unsubscribeStopsDeliveryAndAnEmptyRoomDisappears() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        hub.subscribe("lobby", a);
+        hub.subscribe("lobby", b);
+        hub.unsubscribe("lobby", a);
+        assertThat(hub.subscribers("lobby")).isEqualTo(1);
+        assertThat(hub.publish(msg("lobby", "x"), null)).isEqualTo(1);
+        assertThat(a.got()).isEmpty();
+        hub.unsubscribe("lobby", b);
+        hub.unsubscribe("lobby", b); // again: nothing happens
+        hub.unsubscribe("never", a);
+        assertThat(hub.subscribers("lobby")).isZero();
+        assertThat(hub.rooms(null)).isEmpty();
+    }
+
+    @Test
+    void patternSubscribersReceiveMatchingRoomsWithThePattern() {
+        Recorder p = new Recorder();
+        Recorder direct = new Recorder();
+        hub.psubscribe("news.*", p);
+        hub.subscribe("news.tech", direct);
+        assertThat(hub.patterns()).isEqualTo(1);
+        assertThat(hub.publish(msg("news.tech", "chips"), null)).isEqualTo(2);
+        assertThat(hub.publish(msg("sports", "goal"), null)).isZero();
+        assertThat(p.got()).containsExactly("news.*|news.tech:chips");
+        assertThat(direct.got()).containsExactly("news.tech:chips");
+        // A pattern subscription does not make a room: PUBSUB CHANNELS lists direct ones only.
+        assertThat(hub.rooms(null)).containsExactly("news.tech");
+    }
+
+    @Test
+    void aSubscriberOfARoomAndAMatchingPatternGetsBothAndCountsTwice() {
+        Recorder r = new Recorder();
+        hub.subscribe("news.art", r);
+        hub.psubscribe("news.*", r);
+        hub.psubscribe("*", r);
+        assertThat(hub.publish(msg("news.art", "x"), null)).isEqualTo(3);
+        assertThat(r.got()).containsExactly("news.art:x", "news.*|news.art:x", "*|news.art:x");
+    }
+
+    @Test
+    void punsubscribeRemovesOnlyThatSubscribersPattern() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        hub.psubscribe("n*", a);
+        hub.psubscribe("x*", a);
+        hub.psubscribe("m*", b);
+        assertThat(hub.patterns()).isEqualTo(3);
+        hub.punsubscribe("n*", b); // not b's
+        assertThat(hub.patterns()).isEqualTo(3);
+        hub.punsubscribe("n*", a);
+        assertThat(hub.patterns()).isEqualTo(2);
+        assertThat(hub.publish(msg("news", "x"), null)).isZero();
+        assertThat(hub.publish(msg("xray", "y"), null)).isEqualTo(1);
+        assertThat(a.got()).containsExactly("x*|xray:y");
+    }
+
+    @Test
+    void aSubscriberThatRefusesIsNotCountedButOthersStillReceive() {
+        Recorder slow = new Recorder();
+        Recorder fine = new Recorder();
+        slow.accept = false;
+        hub.subscribe("lobby", slow);
+        hub.subscribe("lobby", fine);
+        hub.psubscribe("lob*", slow);
+        assertThat(hub.publish(msg("lobby", "x"), null)).isEqualTo(1);
+        assertThat(fine.got()).containsExactly("lobby:x");
+    }
+
+    @Test
+    void roomsAreListedSortedAndFilteredByGlob() {
+        Recorder r = new Recorder();
+        for (String room : List.of("zeta", "alpha", "news.tech", "news.art", "dev")) {
+            hub.subscribe(room, r);
+        }
+        assertThat(hub.rooms(null)).containsExactly("alpha", "dev", "news.art", "news.tech", "zeta");
+        assertThat(hub.rooms("news.*")).containsExactly("news.art", "news.tech");
+        assertThat(hub.rooms("?e*")).containsExactly("dev", "news.art", "news.tech", "zeta");
+        assertThat(hub.rooms("nothing")).isEmpty();
+    }
+
+    @Test
+    void concurrentSubscribersAndPublishersNeitherLoseNorInventSubscriptions() throws Exception {
+        int threads = 8;
+        int rounds = 2000;
+        Recorder stayer = new Recorder();
+        hub.subscribe("busy", stayer);
+        AtomicInteger published = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> tasks = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                boolean publisher = t % 2 == 0;
+                tasks.add(pool.submit(() -> {
+                    go.await();
+                    Recorder mine = new Recorder();
+                    for (int i = 0; i < rounds; i++) {
+                        if (publisher) {
+                            assertThat(hub.publish(msg("busy", "m"), null)).isGreaterThanOrEqualTo(1);
+                            published.incrementAndGet();
+                        } else {
+                            hub.subscribe("busy", mine);
+                            hub.psubscribe("bu*", mine);
+                            hub.unsubscribe("busy", mine);
+                            hub.punsubscribe("bu*", mine);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : tasks) {
+                f.get();
+            }
+        }
+        assertThat(hub.subscribers("busy")).isEqualTo(1);
+        assertThat(hub.patterns()).isZero();
+        assertThat(stayer.got).hasSize(published.get());
+        hub.unsubscribe("busy", stayer);
+        assertThat(hub.rooms(null)).isEmpty();
+    }
+}
