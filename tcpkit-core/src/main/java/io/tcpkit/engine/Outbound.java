@@ -72,6 +72,8 @@ final class Outbound {
 
     /** The writer: runs until the queue is empty (and stays empty after it says so). */
     private void drain() {
+        // One gather buffer per run of the writer, sized to what is queued: nothing is kept while idle.
+        byte[] gather = null;
         try {
             while (true) {
                 byte[] first = queue.poll();
@@ -84,7 +86,7 @@ final class Outbound {
                     }
                     continue;
                 }
-                writeBatch(first);
+                gather = writeBatch(first, gather);
             }
         } catch (IOException e) {
             conn.close(CloseReason.IO_ERROR);
@@ -93,23 +95,28 @@ final class Outbound {
         }
     }
 
-    private void writeBatch(byte[] first) throws IOException {
+    /** Writes {@code first} and whatever else is queued, up to {@link #GATHER_BYTES}, in one write. */
+    private byte[] writeBatch(byte[] first, byte[] gather) throws IOException {
         byte[] next = queue.peek();
         if (next == null || first.length + next.length > GATHER_BYTES) {
             conn.writeShared(first, 0, first.length);
             queuedBytes.addAndGet(-first.length);
-            return;
+            return gather;
         }
-        byte[] batch = new byte[GATHER_BYTES];
-        System.arraycopy(first, 0, batch, 0, first.length);
+        int wanted = (int) Math.min(GATHER_BYTES, Math.max(first.length + next.length, queuedBytes.get()));
+        if (gather == null || gather.length < wanted) {
+            gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(wanted - 1, 1)) << 1)];
+        }
+        System.arraycopy(first, 0, gather, 0, first.length);
         int n = first.length;
-        while ((next = queue.peek()) != null && n + next.length <= GATHER_BYTES) {
+        while ((next = queue.peek()) != null && n + next.length <= gather.length) {
             queue.poll();
-            System.arraycopy(next, 0, batch, n, next.length);
+            System.arraycopy(next, 0, gather, n, next.length);
             n += next.length;
         }
-        conn.writeShared(batch, 0, n);
+        conn.writeShared(gather, 0, n);
         queuedBytes.addAndGet(-n);
+        return gather;
     }
 
     /** Waits until everything queued so far has been written, or the deadline passes; true if so. */
