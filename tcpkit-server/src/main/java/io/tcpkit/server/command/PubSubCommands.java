@@ -95,7 +95,9 @@ final class PubSubCommands {
 
     private static void publish(CommandContext ctx) throws IOException {
         Message message = Message.published(ctx.arg(1), displayName(ctx), ctx.request.bytes(2));
-        ctx.reply.integer(ctx.service.hub().publish(message, null));
+        int receivers = ctx.service.hub().publish(message, null);
+        ctx.reply.integer(receivers);
+        Hub.yieldToReceivers(receivers);
     }
 
     /** How people in a room see a program that publishes: its client name, its user, or "client" + id. */

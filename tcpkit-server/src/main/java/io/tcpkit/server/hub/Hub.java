@@ -27,6 +27,17 @@ public interface Hub {
      */
     int publish(Message message, Subscriber except);
 
+    /**
+     * Lets the writers that a fan-out just started run before the publisher reads its next request.
+     * Publishing only queues, so without this a few fast publishers can outrun delivery to a large
+     * room and fill every receiver's queue. Call it after {@link #publish}, holding no lock.
+     */
+    static void yieldToReceivers(int receivers) {
+        if (receivers > 0) {
+            Thread.yield();
+        }
+    }
+
     /** Rooms with at least one direct subscriber, matching a glob (null for all). */
     List<String> rooms(String pattern);
 
