@@ -87,7 +87,7 @@ def chart(data, results):
     """Server CPU per message as a ratio to the best server, per workload: one group of bars each."""
     rows = []
     for workload, title in WORKLOADS:
-        if workload == "idle":
+        if workload in ("idle", "generator"):
             continue
         vals = {s: (data.get((workload, s)) or {}).get("serverMicrosPerReply") for s in SERVERS}
         vals = {s: v for s, v in vals.items() if v}
@@ -108,7 +108,8 @@ def chart(data, results):
         "set title 'Server CPU per message, as a ratio to the best server (lower is better)'",
         "set style data histograms", "set style histogram clustered gap 1", "set style fill solid 0.8 border -1",
         "set yrange [0:*]", "set grid ytics", "set key outside right", "set ylabel 'x best'",
-        f"plot for [i=2:{len(SERVERS) + 1}] '{dat}' using i:xtic(1) title columnheader(i)",
+        "set xtics rotate by -20", "set bmargin 5",
+        f"plot for [i=2:{len(SERVERS) - 1}] '{dat}' using i:xtic(1) title columnheader(i)",
     ])
     subprocess.run(["gnuplot"], input=plot.encode(), check=False)
 
