@@ -20,6 +20,7 @@ final class OpenLoop {
     private final long stopNanos;
     private final ConcurrentLinkedQueue<Long> due = new ConcurrentLinkedQueue<>();
     private volatile long sent;
+    private volatile boolean writerDone;
 
     OpenLoop(Socket socket, Workload workload, BenchStats stats, double perSecond, long stopNanos) {
         this.socket = socket;
@@ -47,6 +48,10 @@ final class OpenLoop {
                 sent = seq;
                 next += intervalNanos;
             }
+            writerDone = true;
+            // Half-close: the server answers what is outstanding, then ends the stream, which
+            // tells the reader it has everything.
+            socket.shutdownOutput();
         } catch (IOException e) {
             stats.error(e.toString());
         }
@@ -60,12 +65,11 @@ final class OpenLoop {
         try {
             InputStream input = socket.getInputStream();
             while (true) {
-                if (System.nanoTime() - stopNanos >= 0 && seq >= sent) {
-                    return;
-                }
                 int n = input.read(in, filled, in.length - filled);
                 if (n < 0) {
-                    stats.error("server closed the connection");
+                    if (!writerDone || seq < sent) {
+                        stats.error("server closed the connection with " + (sent - seq) + " replies outstanding");
+                    }
                     return;
                 }
                 filled += n;
