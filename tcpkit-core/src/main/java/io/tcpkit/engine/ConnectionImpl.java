@@ -17,8 +17,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,12 +26,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * are safe from other threads. Its life (handler, errors, final close) is {@link ConnectionTask}.
  */
 public final class ConnectionImpl implements Connection, ReadBuffer.Source {
-    private static final int INITIAL_OUTPUT_BYTES = 512;
-    /** Buffered output beyond this is flushed before more is appended. */
-    private static final int MAX_OUTPUT_BUFFER_BYTES = 64 * 1024;
-    /** A write at least this large, with nothing buffered, goes straight to the socket (no copy). */
-    private static final int DIRECT_WRITE_BYTES = 8 * 1024;
-
     private final long id;
     private final EngineServer server;
     /** The accepted socket until a TLS layer replaces it (before the handler runs). */
@@ -55,13 +47,9 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private volatile boolean socketClosed;
     private volatile Thread owner;
     private LineReader lines;
-    private byte[] output;
-    private int outputCount;
+    private final OutputBuffer output = new OutputBuffer(this::writeToSocket);
 
-    /** Nanos when the current partial frame started; 0 between frames. */
-    private long frameStartNanos;
-    /** Bytes the decoder had consumed when the current partial frame started. */
-    private long frameStartConsumed;
+    private final FrameDeadline frameDeadline = new FrameDeadline();
     private boolean peerEof;
     private volatile boolean drainEof;
     /** Set when the drain shut our input to wake a waiting read. */
@@ -191,18 +179,10 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         CloseReason timeoutReason;
         long timeoutNanos;
         if (midFrame) {
-            long now = System.nanoTime();
-            // If the decoder consumed input since the deadline started, a frame was completed and
-            // the buffered bytes begin a new one: it gets a deadline of its own.
-            long consumed = bytesIn - input.readable();
-            if (frameStartNanos == 0 || consumed != frameStartConsumed) {
-                frameStartNanos = now;
-                frameStartConsumed = consumed;
-            }
             timeoutReason = CloseReason.READ_TIMEOUT;
-            timeoutNanos = remaining(server.limits().readTimeout(), now - frameStartNanos);
+            timeoutNanos = frameDeadline.remainingNanos(server.limits().readTimeout(), bytesIn - input.readable());
         } else {
-            frameStartNanos = 0;
+            frameDeadline.clear();
             timeoutReason = CloseReason.IDLE_TIMEOUT;
             timeoutNanos = server.limits().idleTimeout().toNanos();
             // Pairs with EngineServer.beginDrain: it sets draining, then wakes readers that are
@@ -216,9 +196,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         }
         int n;
         try {
-            // Clamped: a timeout over Integer.MAX_VALUE ms (24.8 days) would wrap negative.
-            socket.setSoTimeout(timeoutNanos == 0 ? 0
-                    : (int) Math.clamp(TimeUnit.NANOSECONDS.toMillis(timeoutNanos), 1, Integer.MAX_VALUE));
+            socket.setSoTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
             throw new ConnectionTimeoutException(timeoutReason);
@@ -245,56 +223,21 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         return n;
     }
 
-    private static long remaining(Duration timeout, long elapsedNanos) throws ConnectionTimeoutException {
-        if (timeout.isZero()) {
-            return 0;
-        }
-        long left = timeout.toNanos() - elapsedNanos;
-        if (left <= 0) {
-            throw new ConnectionTimeoutException(CloseReason.READ_TIMEOUT);
-        }
-        return left;
-    }
-
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (outputCount == 0 && len >= DIRECT_WRITE_BYTES) {
-            writeToSocket(b, off, len);
-            return;
-        }
-        if (output == null) {
-            output = new byte[Math.max(INITIAL_OUTPUT_BYTES, Integer.highestOneBit(len) << 1)];
-        }
-        if (outputCount + len > output.length) {
-            if (outputCount + len <= MAX_OUTPUT_BUFFER_BYTES) {
-                output = Arrays.copyOf(output, Math.min(MAX_OUTPUT_BUFFER_BYTES,
-                        Integer.highestOneBit(outputCount + len) << 1));
-            } else {
-                flush();
-                if (len > output.length) {
-                    writeToSocket(b, off, len);
-                    return;
-                }
-            }
-        }
-        System.arraycopy(b, off, output, outputCount, len);
-        outputCount += len;
+        output.write(b, off, len);
     }
 
     @Override
     public void flush() throws IOException {
-        if (outputCount == 0) {
-            return;
-        }
-        int n = outputCount;
-        outputCount = 0;
-        writeToSocket(output, 0, n);
-        if (output.length > DIRECT_WRITE_BYTES && n < INITIAL_OUTPUT_BYTES) {
-            output = null; // a burst is over; don't keep its buffer while idle
-        }
+        output.flush();
     }
 
-    private void writeToSocket(byte[] b, int off, int len) throws IOException {
+    /**
+     * Writes to the socket under the write lock: the owner's flushes and the outbound writer's
+     * whole messages never interleave. The sweeper sees how long a write has been blocked.
+     */
+    void writeToSocket(byte[] b, int off, int len) throws IOException {
         writeLock.lock();
         try {
             writeStartedNanos = System.nanoTime() | 1; // never 0, which means "not writing"
@@ -309,11 +252,6 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         bytesOut += len;
         lastActivityNanos = System.nanoTime();
         server.counters().bytesOut(len);
-    }
-
-    /** A write from the outbound writer thread: whole messages, serialised with the owner's flushes. */
-    void writeShared(byte[] b, int off, int len) throws IOException {
-        writeToSocket(b, off, len);
     }
 
     @Override

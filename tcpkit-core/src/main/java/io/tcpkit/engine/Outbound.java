@@ -99,7 +99,7 @@ final class Outbound {
     private byte[] writeBatch(byte[] first, byte[] gather) throws IOException {
         byte[] next = queue.peek();
         if (next == null || first.length + next.length > GATHER_BYTES) {
-            conn.writeShared(first, 0, first.length);
+            conn.writeToSocket(first, 0, first.length);
             queuedBytes.addAndGet(-first.length);
             return gather;
         }
@@ -114,7 +114,7 @@ final class Outbound {
             System.arraycopy(next, 0, gather, n, next.length);
             n += next.length;
         }
-        conn.writeShared(gather, 0, n);
+        conn.writeToSocket(gather, 0, n);
         queuedBytes.addAndGet(-n);
         return gather;
     }
