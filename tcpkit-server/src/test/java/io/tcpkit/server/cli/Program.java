@@ -3,8 +3,8 @@ package io.tcpkit.server.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * The tcpkit program as a real child process (same JVM and class path as the tests), so that
- * tests see what a user sees: stdout, stderr, exit status, and real signals.
+ * tests see what a user sees: stdout, stderr, exit status, and real signals. Shared by the tests of
+ * every package that runs the program.
  */
-final class Program implements AutoCloseable {
+public final class Program implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("^(\\S+)\\s+listening on (\\S+):(\\d+)");
 
     private final Process process;
@@ -31,22 +32,28 @@ final class Program implements AutoCloseable {
         this.errPump = pump(process.getErrorStream(), stderr);
     }
 
-    static Program start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        return new Program(new ProcessBuilder(command).start());
+    public static Program start(String... args) throws IOException {
+        return start(Path.of("."), args);
     }
 
-    Process process() {
+    /** Starts the program in folder {@code dir}. */
+    public static Program start(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-XX:TieredStopAtLevel=1"); // starts faster; these runs are short
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.tcpkit.server.cli.Main");
+        command.addAll(List.of(args));
+        return new Program(new ProcessBuilder(command).directory(dir.toFile()).start());
+    }
+
+    public Process process() {
         return process;
     }
 
     /** Writes {@code input} to the program's stdin and closes it. */
-    Program stdin(byte[] input) throws IOException {
+    public Program stdin(byte[] input) throws IOException {
         try (var in = process.getOutputStream()) {
             in.write(input);
         }
@@ -54,10 +61,12 @@ final class Program implements AutoCloseable {
     }
 
     /** Waits for the line "SERVICE listening on HOST:PORT" and returns the port. */
-    int awaitPort(String service, Duration timeout) throws InterruptedException {
+    public int awaitPort(String service, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (String line : stdout().split("\n")) {
+            String out = stdout();
+            // Complete lines only: the rest of a line may still be on its way.
+            for (String line : out.substring(0, out.lastIndexOf('\n') + 1).split("\n")) {
                 Matcher m = LISTENING.matcher(line);
                 if (m.find() && m.group(1).equals(service)) {
                     return Integer.parseInt(m.group(3));
@@ -73,8 +82,44 @@ final class Program implements AutoCloseable {
         throw new AssertionError("no '" + service + " listening' line; stdout: " + stdout() + " stderr: " + stderr());
     }
 
+    /** Waits until stdout has a match for {@code pattern} and returns it. */
+    public java.util.regex.MatchResult awaitStdout(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Matcher m = pattern.matcher(stdout());
+            if (m.find()) {
+                return m.toMatchResult();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no match for '" + pattern + "' on stdout: " + stdout() + " stderr: " + stderr());
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("program exited " + process.exitValue() + "; stdout: " + stdout() + " stderr: " + stderr());
+            }
+            synchronized (stdout) {
+                stdout.wait(50);
+            }
+        }
+    }
+
+    /** Waits until stderr contains {@code text}. */
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' on stderr; stderr: " + stderr());
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("program exited " + process.exitValue() + " without '" + text + "': " + stderr());
+            }
+            synchronized (stderr) {
+                stderr.wait(50);
+            }
+        }
+    }
+
     /** Waits for the exit status; fails if the program does not exit in time. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("program did not exit; stderr: " + stderr());
@@ -84,25 +129,31 @@ final class Program implements AutoCloseable {
         return process.exitValue();
     }
 
-    byte[] stdoutBytes() {
+    public byte[] stdoutBytes() {
         synchronized (stdout) {
             return stdout.toByteArray();
         }
     }
 
-    String stdout() {
+    public String stdout() {
         return new String(stdoutBytes(), StandardCharsets.UTF_8);
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (stderr) {
             return stderr.toString(StandardCharsets.UTF_8);
         }
     }
 
+    /** Kills the program and reaps it (bounded). */
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
@@ -117,7 +168,7 @@ final class Program implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // The process is gone; what it wrote so far is kept.
             }
         });
     }

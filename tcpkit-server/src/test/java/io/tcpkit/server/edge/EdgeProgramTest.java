@@ -1,5 +1,6 @@
 package io.tcpkit.server.edge;
 
+import io.tcpkit.server.cli.Program;
 import io.tcpkit.server.auth.PasswordHasher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,8 @@ class EdgeProgramTest {
         alice = pki.client("alice", "alice");
     }
 
-    private static TcpkitProgram tcpkit(String... args) throws IOException {
-        return TcpkitProgram.start(dir, args);
+    private static Program tcpkit(String... args) throws IOException {
+        return Program.start(dir, args);
     }
 
     private static String target(int port) {
@@ -58,11 +59,11 @@ class EdgeProgramTest {
     }
 
     /** Runs {@code tcpkit connect ARGS} with {@code input} on stdin; returns it after it exited. */
-    private static TcpkitProgram connect(String input, String... args) throws Exception {
+    private static Program connect(String input, String... args) throws Exception {
         String[] all = new String[args.length + 1];
         all[0] = "connect";
         System.arraycopy(args, 0, all, 1, args.length);
-        TcpkitProgram connect = tcpkit(all);
+        Program connect = tcpkit(all);
         try {
             connect.stdin(input.getBytes(StandardCharsets.UTF_8));
             connect.awaitExit(EXIT);
@@ -74,7 +75,7 @@ class EdgeProgramTest {
 
     @Test
     void selfSignedEchoPrintsItsFingerprintAndConnectNeedsInsecureOrACa() throws Exception {
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--tls-self-signed")) {
+        try (Program echo = tcpkit("echo", "--port", "0", "--tls-self-signed")) {
             int port = echo.awaitPort("echo", STARTUP);
             MatchResult printed = echo.awaitStdout(FINGERPRINT, STARTUP);
             assertThat(echo.stdout()).contains("listening on " + target(port) + " (TLS)",
@@ -82,11 +83,11 @@ class EdgeProgramTest {
             assertThat(peerFingerprint(port)).as("the printed fingerprint is the served certificate's")
                     .isEqualTo(printed.group(1));
 
-            TcpkitProgram insecure = connect("hello over tls\n", "--tls", "--insecure", target(port));
+            Program insecure = connect("hello over tls\n", "--tls", "--insecure", target(port));
             assertThat(insecure.process().exitValue()).as(insecure.stderr()).isZero();
             assertThat(insecure.stdout()).isEqualTo("hello over tls\n");
 
-            TcpkitProgram verifying = connect("never sent\n", "--tls", target(port));
+            Program verifying = connect("never sent\n", "--tls", target(port));
             assertThat(verifying.process().exitValue()).isEqualTo(1);
             assertThat(verifying.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
             assertThat(verifying.stdout()).isEmpty();
@@ -95,18 +96,18 @@ class EdgeProgramTest {
 
     @Test
     void caSignedCertificateAndClientCertificates() throws Exception {
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
+        try (Program echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
                 "--tls-key", serverCert.key().toString(), "--tls-client-ca", pki.ca().cert().toString())) {
             int port = echo.awaitPort("echo", STARTUP);
             assertThat(echo.awaitStdout(FINGERPRINT, STARTUP).group(1)).isEqualTo(serverCert.fingerprint());
 
-            TcpkitProgram mutual = connect("mutual\n", "--tls", "--ca", pki.ca().cert().toString(),
+            Program mutual = connect("mutual\n", "--tls", "--ca", pki.ca().cert().toString(),
                     "--cert", alice.cert().toString(), "--key", alice.key().toString(), target(port));
             assertThat(mutual.process().exitValue()).as(mutual.stderr()).isZero();
             assertThat(mutual.stdout()).isEqualTo("mutual\n");
 
             // No client certificate: refused (in TLS 1.3 the alert may come after connect's side of the handshake).
-            TcpkitProgram anonymous = connect("anonymous\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
+            Program anonymous = connect("anonymous\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
             assertThat(anonymous.process().exitValue()).isEqualTo(1);
             assertThat(anonymous.stdout()).isEmpty();
             assertThat(anonymous.stderr()).startsWith("tcpkit connect: ");
@@ -115,15 +116,15 @@ class EdgeProgramTest {
 
     @Test
     void connectVerifiesTheServerAgainstTheGivenCa() throws Exception {
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
+        try (Program echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
                 "--tls-key", serverCert.key().toString())) {
             int port = echo.awaitPort("echo", STARTUP);
-            TcpkitProgram trusted = connect("with the ca\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
+            Program trusted = connect("with the ca\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
             assertThat(trusted.process().exitValue()).as(trusted.stderr()).isZero();
             assertThat(trusted.stdout()).isEqualTo("with the ca\n");
 
             Pki other = Pki.create(dir.resolve("other-ca"));
-            TcpkitProgram untrusted = connect("x\n", "--tls", "--ca", other.ca().cert().toString(), target(port));
+            Program untrusted = connect("x\n", "--tls", "--ca", other.ca().cert().toString(), target(port));
             assertThat(untrusted.process().exitValue()).isEqualTo(1);
             assertThat(untrusted.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
         }
@@ -133,16 +134,16 @@ class EdgeProgramTest {
     void certificateLoginThroughTheProgram() throws Exception {
         Path users = dir.resolve("users");
         Files.writeString(users, "alice " + PasswordHasher.hash("pw".toCharArray(), 1000) + "\n");
-        try (TcpkitProgram command = tcpkit("command", "--port", "0", "--users", users.toString(),
+        try (Program command = tcpkit("command", "--port", "0", "--users", users.toString(),
                 "--tls-cert", serverCert.cert().toString(), "--tls-key", serverCert.key().toString(),
                 "--tls-client-ca", pki.ca().cert().toString(), "--tls-client-auth", "optional")) {
             int port = command.awaitPort("command", STARTUP);
-            TcpkitProgram asAlice = connect("ACL WHOAMI\r\nQUIT\r\n", "--tls", "--ca", pki.ca().cert().toString(),
+            Program asAlice = connect("ACL WHOAMI\r\nQUIT\r\n", "--tls", "--ca", pki.ca().cert().toString(),
                     "--cert", alice.cert().toString(), "--key", alice.key().toString(), target(port));
             assertThat(asAlice.process().exitValue()).as(asAlice.stderr()).isZero();
             assertThat(asAlice.stdout()).isEqualTo("$5\r\nalice\r\n+OK\r\n");
 
-            TcpkitProgram anonymous = connect("ACL WHOAMI\r\nQUIT\r\n", "--tls", "--ca", pki.ca().cert().toString(),
+            Program anonymous = connect("ACL WHOAMI\r\nQUIT\r\n", "--tls", "--ca", pki.ca().cert().toString(),
                     target(port));
             assertThat(anonymous.process().exitValue()).as(anonymous.stderr()).isZero();
             assertThat(anonymous.stdout()).isEqualTo("-NOAUTH Authentication required.\r\n+OK\r\n");
@@ -151,12 +152,12 @@ class EdgeProgramTest {
 
     @Test
     void badTlsOptionCombinationsExitTwo() throws Exception {
-        try (TcpkitProgram certOnly = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString())) {
+        try (Program certOnly = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString())) {
             assertThat(certOnly.awaitExit(EXIT)).isEqualTo(2);
             assertThat(certOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
             assertThat(certOnly.stdout()).isEmpty();
         }
-        try (TcpkitProgram keyOnly = tcpkit("echo", "--port", "0", "--tls-key", serverCert.key().toString())) {
+        try (Program keyOnly = tcpkit("echo", "--port", "0", "--tls-key", serverCert.key().toString())) {
             assertThat(keyOnly.awaitExit(EXIT)).isEqualTo(2);
             assertThat(keyOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
         }
@@ -165,7 +166,7 @@ class EdgeProgramTest {
     @Test
     void aPkcs1KeyIsOneClearLineAndExitOne() throws Exception {
         Path pkcs1 = pki.pkcs1(serverCert, "server-pkcs1.key");
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
+        try (Program echo = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString(),
                 "--tls-key", pkcs1.toString())) {
             assertThat(echo.awaitExit(EXIT)).isEqualTo(1);
             assertThat(echo.stderr()).startsWith("tcpkit: echo: " + pkcs1 + ": ")
@@ -178,28 +179,28 @@ class EdgeProgramTest {
         Path live = Files.createDirectories(dir.resolve("live"));
         Path cert = Files.copy(serverCert.cert(), live.resolve("cert.pem"));
         Path key = Files.copy(serverCert.key(), live.resolve("key.pem"));
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+        try (Program echo = tcpkit("echo", "--port", "0", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
             int port = echo.awaitPort("echo", STARTUP);
             hangUp(echo);
             echo.awaitStderr("SIGHUP received: reloading TLS certificates", STARTUP);
             // Only an explicit reload re-reads unchanged files (the watcher reloads on change).
             echo.awaitStderr("TLS certificate re-read (unchanged)", STARTUP);
-            TcpkitProgram after = connect("after hup\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
+            Program after = connect("after hup\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
             assertThat(after.stdout()).as(after.stderr()).isEqualTo("after hup\n");
         }
     }
 
     @Test
     void denyAndAllowListsRefuseWithTheMessage() throws Exception {
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--deny", "127.0.0.1")) {
+        try (Program echo = tcpkit("echo", "--port", "0", "--deny", "127.0.0.1")) {
             int port = echo.awaitPort("echo", STARTUP);
             assertThat(refusal(port)).isEqualTo("ERR access denied\r\n");
         }
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--allow", "10.0.0.0/8,::1")) {
+        try (Program echo = tcpkit("echo", "--port", "0", "--allow", "10.0.0.0/8,::1")) {
             int port = echo.awaitPort("echo", STARTUP);
             assertThat(refusal(port)).isEqualTo("ERR access denied\r\n");
         }
-        try (TcpkitProgram bad = tcpkit("echo", "--port", "0", "--deny", "localhost")) {
+        try (Program bad = tcpkit("echo", "--port", "0", "--deny", "localhost")) {
             assertThat(bad.awaitExit(EXIT)).isEqualTo(2);
             assertThat(bad.stderr()).contains("not an IP address: 'localhost'");
         }
@@ -207,7 +208,7 @@ class EdgeProgramTest {
 
     @Test
     void proxyProtocolAndConnectRateFromTheCommandLine() throws Exception {
-        try (TcpkitProgram echo = tcpkit("echo", "--port", "0", "--proxy-protocol",
+        try (Program echo = tcpkit("echo", "--port", "0", "--proxy-protocol",
                 "--max-connect-rate", "1", "--connect-burst", "1")) {
             int port = echo.awaitPort("echo", STARTUP);
             try (Socket s = plain(port)) {
@@ -240,7 +241,7 @@ class EdgeProgramTest {
         }
     }
 
-    private static void hangUp(TcpkitProgram program) throws Exception {
+    private static void hangUp(Program program) throws Exception {
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(program.process().pid())).start();
         try {
             assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
