@@ -46,7 +46,7 @@ public final class TestPki {
         return Files.isExecutable(OPENSSL) || onPath("openssl");
     }
 
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;

@@ -1,5 +1,7 @@
 package io.tcpkit.server.edge;
 
+import io.tcpkit.tls.TestPki;
+
 import io.tcpkit.CloseReason;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespReader;
@@ -40,23 +42,23 @@ class CertificateLoginTest {
 
     @TempDir
     static Path dir;
-    private static Pki pki;
-    private static Pki.Pair serverCert;
-    private static Pki.Pair alice;
-    private static Pki.Pair bob;
-    private static Pki.Pair forgedAlice;
+    private static TestPki pki;
+    private static TestPki.Pair serverCert;
+    private static TestPki.Pair alice;
+    private static TestPki.Pair bob;
+    private static TestPki.Pair forgedAlice;
     private static Path usersFile;
 
     private TcpServer server;
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(Pki.opensslAvailable(), "openssl is not installed");
-        pki = Pki.create(dir);
-        serverCert = pki.server("server", Pki.KeyType.EC);
+        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
+        pki = TestPki.create(dir);
+        serverCert = pki.server("server", TestPki.KeyType.EC);
         alice = pki.client("alice", "alice");
         bob = pki.client("bob", "bob"); // signed by the CA, but no such user
-        forgedAlice = Pki.create(dir.resolve("other-ca")).client("alice", "alice");
+        forgedAlice = TestPki.create(dir.resolve("other-ca")).client("alice", "alice");
         usersFile = dir.resolve("users");
         Files.writeString(usersFile, "# test users\nalice " + PasswordHasher.hash("alice-pw".toCharArray(), 1000) + "\n");
     }

@@ -1,5 +1,7 @@
 package io.tcpkit.server.edge;
 
+import io.tcpkit.tls.TestPki;
+
 import io.tcpkit.server.cli.Program;
 import io.tcpkit.server.auth.PasswordHasher;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,15 +40,15 @@ class EdgeProgramTest {
 
     @TempDir
     static Path dir;
-    private static Pki pki;
-    private static Pki.Pair serverCert;
-    private static Pki.Pair alice;
+    private static TestPki pki;
+    private static TestPki.Pair serverCert;
+    private static TestPki.Pair alice;
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(Pki.opensslAvailable(), "openssl is not installed");
-        pki = Pki.create(dir);
-        serverCert = pki.server("server", Pki.KeyType.RSA);
+        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
+        pki = TestPki.create(dir);
+        serverCert = pki.server("server", TestPki.KeyType.RSA);
         alice = pki.client("alice", "alice");
     }
 
@@ -123,7 +125,7 @@ class EdgeProgramTest {
             assertThat(trusted.process().exitValue()).as(trusted.stderr()).isZero();
             assertThat(trusted.stdout()).isEqualTo("with the ca\n");
 
-            Pki other = Pki.create(dir.resolve("other-ca"));
+            TestPki other = TestPki.create(dir.resolve("other-ca"));
             Program untrusted = connect("x\n", "--tls", "--ca", other.ca().cert().toString(), target(port));
             assertThat(untrusted.process().exitValue()).isEqualTo(1);
             assertThat(untrusted.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
@@ -271,7 +273,7 @@ class EdgeProgramTest {
         try (Socket plain = plain(port);
              SSLSocket s = (SSLSocket) trustAll.getSocketFactory().createSocket(plain, "127.0.0.1", port, true)) {
             s.startHandshake();
-            return Pki.fingerprint(s.getSession().getPeerCertificates()[0]);
+            return TestPki.fingerprint(s.getSession().getPeerCertificates()[0]);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.tcpkit.server.edge;
 
+import io.tcpkit.tls.ChildProcess;
+
 import io.tcpkit.Cidr;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RejectReason;
@@ -78,7 +80,7 @@ class HaproxyTest {
     }
 
     /** A running haproxy and the loopback port its frontend listens on. */
-    private record Haproxy(Child process, int port) implements AutoCloseable {
+    private record Haproxy(ChildProcess process, int port) implements AutoCloseable {
         @Override
         public void close() {
             process.close();
@@ -111,7 +113,7 @@ class HaproxyTest {
                     "backend tcpkit",
                     "    server s1 127.0.0.1:" + server.port() + " " + sendProxy,
                     ""));
-            Child process = Child.start(dir, List.of(HAPROXY.toString(), "-f", cfg.toString(), "-db"));
+            ChildProcess process = ChildProcess.start(dir, List.of(HAPROXY.toString(), "-f", cfg.toString(), "-db"));
             try {
                 awaitAccepting(process, port);
                 return new Haproxy(process, port);
@@ -125,7 +127,7 @@ class HaproxyTest {
         }
     }
 
-    private static void awaitAccepting(Child haproxy, int port) {
+    private static void awaitAccepting(ChildProcess haproxy, int port) {
         Await.until("haproxy to accept on " + port, STARTUP, () -> {
             if (!haproxy.process().isAlive()) {
                 throw new AssertionError("haproxy exited " + haproxy.process().exitValue() + ": " + haproxy.output());

@@ -1,5 +1,7 @@
 package io.tcpkit.server.edge;
 
+import io.tcpkit.tls.TestPki;
+
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -37,15 +39,15 @@ final class Tls {
      * Trusts {@code ca}; presents {@code client} if not null. With {@code always}, the client
      * certificate is sent even if the server asks for another CA's (to test the server's own check).
      */
-    static SSLContext context(Path ca, Pki.Pair client, boolean always) throws Exception {
+    static SSLContext context(Path ca, TestPki.Pair client, boolean always) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", Pki.certificate(ca));
+        trust.setCertificateEntry("ca", TestPki.certificate(ca));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         KeyManager[] keyManagers = null;
         if (client != null) {
-            X509Certificate cert = Pki.certificate(client.cert());
+            X509Certificate cert = TestPki.certificate(client.cert());
             PrivateKey key = pkcs8(client.key());
             if (always) {
                 keyManagers = new KeyManager[] {new AlwaysPresent(cert, key)};
