@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.auth.User;
 
 import java.io.IOException;
@@ -24,6 +25,8 @@ final class ConnectionCommands {
                     ctx.reply.raw(RespWriter.OK);
                     ctx.quit();
                 }),
+                new Command("RESET", 1, true, "", "Leave every subscription, forget the name and log out.",
+                        "connection", ConnectionCommands::reset),
                 new Command("HELP", -1, false, "[command]", "List the commands, or describe one.", "connection",
                         ConnectionCommands::help),
                 new Command("SELECT", 2, false, "index", "Select database 0, the only one.", "connection",
@@ -56,6 +59,14 @@ final class ConnectionCommands {
             case 2 -> ctx.reply.bulk(ctx.request.array(1), ctx.request.start(1), ctx.request.length(1));
             default -> ctx.wrongArity("ping");
         }
+    }
+
+    /** As Redis: unsubscribe from everything, clear the name, back to the connection's first user. */
+    private static void reset(CommandContext ctx) throws IOException {
+        ctx.leaveAll();
+        ctx.session.name("");
+        ctx.session.user(CertificateIdentity.initialUser(ctx.connection, ctx.service.authenticator().users()));
+        ctx.reply.simple("RESET");
     }
 
     private static void help(CommandContext ctx) throws IOException {
