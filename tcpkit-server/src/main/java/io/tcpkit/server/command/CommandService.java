@@ -158,7 +158,7 @@ public final class CommandService implements Service {
             return;
         }
         if (ctx.session.isAuthenticated() && !NEVER_REFUSED.contains(command.name())
-                && !ctx.permitted(command.lowerName())) {
+                && !ctx.permitted(permission(command, ctx))) {
             return;
         }
         if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
@@ -167,6 +167,17 @@ public final class CommandService implements Service {
             return;
         }
         command.handler().run(ctx);
+    }
+
+    /** Commands whose first argument is a subcommand, checked as "client|list" (as Redis 7 does). */
+    private static final java.util.Set<String> WITH_SUBCOMMANDS = java.util.Set.of("CLIENT", "ACL", "CONFIG", "COMMAND", "PUBSUB");
+
+    /** The name a user's rules are checked against: "ping", or "client|list" for a subcommand. */
+    private static String permission(Command command, CommandContext ctx) {
+        if (WITH_SUBCOMMANDS.contains(command.name()) && ctx.argc() >= 2) {
+            return command.lowerName() + "|" + ctx.arg(1).toLowerCase(java.util.Locale.ROOT);
+        }
+        return command.lowerName();
     }
 
     private static void unknownCommand(CommandContext ctx) throws IOException {

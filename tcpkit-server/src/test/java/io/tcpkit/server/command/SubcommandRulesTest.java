@@ -1,0 +1,30 @@
+package io.tcpkit.server.command;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Users-file rules that name a subcommand ("client|list") allow just that subcommand. */
+@Timeout(30)
+class SubcommandRulesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSubcommandRuleAllowsThatSubcommandOnly() throws Exception {
+        try (CommandServer server = new CommandServer(CommandServer.users(dir, "watcher eyes ping client|list"));
+             RespPeer peer = server.connect()) {
+            assertThat(peer.call("AUTH", "watcher", "eyes")).isEqualTo("+OK\r\n");
+            assertThat(peer.call("CLIENT", "LIST")).startsWith("$").contains("user=watcher");
+            assertThat(peer.call("CLIENT", "KILL", "ID", "1"))
+                    .isEqualTo("-NOPERM User watcher has no permissions to run the 'client|kill' command\r\n");
+            assertThat(peer.call("CLIENT", "ID"))
+                    .isEqualTo("-NOPERM User watcher has no permissions to run the 'client|id' command\r\n");
+            assertThat(peer.call("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+}
