@@ -1,40 +1,28 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code tcpkit chat}: the chat alone. */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Run the chat: rooms for people on telnet, nc or 'tcpkit connect'.")
-final class ChatCommand implements Callable<Integer> {
-    @Mixin
-    ServerOptions options;
-
-    @Mixin
-    EdgeOptions edge;
-
-    @Mixin
-    CommandOptions commandOptions;
-
+final class ChatCommand extends SingleServiceCommand {
     @Option(names = {"-p", "--port"}, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Override
-    public Integer call() throws InterruptedException {
-        Authenticator authenticator = commandOptions.authenticator();
-        if (authenticator == null) {
-            return 1;
-        }
-        return ServiceRunner.run(Map.of(new ChatService(new Sessions(), authenticator, new LocalHub()), port),
-                options, edge, System.out);
+    int port() {
+        return port;
+    }
+
+    @Override
+    Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
+        return new ChatService(sessions, authenticator, hub);
     }
 }
