@@ -89,7 +89,8 @@ public final class TlsClient {
         return TestPki.fingerprint(s.getSession().getPeerCertificates()[0]);
     }
 
-    static PrivateKey pkcs8(Path pem) throws Exception {
+    /** A PKCS#8 PEM key, EC or RSA, read with the JDK alone. */
+    public static PrivateKey pkcs8(Path pem) throws Exception {
         String text = Files.readString(pem, StandardCharsets.US_ASCII);
         String body = text.substring(text.indexOf("-----BEGIN PRIVATE KEY-----") + 27, text.indexOf("-----END PRIVATE KEY-----"));
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body));

@@ -56,9 +56,6 @@ public final class Users {
         return file != null;
     }
 
-    public Optional<Path> file() {
-        return Optional.ofNullable(file);
-    }
 
     public Optional<User> find(String name) {
         return Optional.ofNullable(byName.get(name));

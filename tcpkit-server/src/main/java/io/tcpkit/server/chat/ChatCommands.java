@@ -40,7 +40,7 @@ final class ChatCommands {
             case "/help" -> me.tell(HELP);
             case "/rooms" -> me.tell("* rooms: " + rooms.roomSizes().entrySet().stream()
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
-            case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", rooms.names(me.room())));
+            case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", me.room().names()));
             case "/join" -> join(me, arg);
             case "/msg" -> privateMessage(me, arg, rest);
             case "/me" -> {

@@ -3,7 +3,6 @@ package io.tcpkit.server.chat;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -92,10 +91,6 @@ final class ChatRooms {
             }
         });
         return sizes;
-    }
-
-    List<String> names(ChatRoom room) {
-        return room.names();
     }
 
     private static String key(String name) {

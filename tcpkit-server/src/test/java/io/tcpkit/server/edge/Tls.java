@@ -1,6 +1,7 @@
 package io.tcpkit.server.edge;
 
 import io.tcpkit.tls.TestPki;
+import io.tcpkit.tls.TlsClient;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -17,16 +18,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 
 /** JDK TLS clients for the tests, built from PEM files with the JDK alone. */
 final class Tls {
@@ -48,7 +45,7 @@ final class Tls {
         KeyManager[] keyManagers = null;
         if (client != null) {
             X509Certificate cert = TestPki.certificate(client.cert());
-            PrivateKey key = pkcs8(client.key());
+            PrivateKey key = TlsClient.pkcs8(client.key());
             if (always) {
                 keyManagers = new KeyManager[] {new AlwaysPresent(cert, key)};
             } else {
@@ -109,17 +106,6 @@ final class Tls {
             }
         }
         return line.toString(StandardCharsets.UTF_8);
-    }
-
-    static PrivateKey pkcs8(Path pem) throws Exception {
-        String text = Files.readString(pem, StandardCharsets.US_ASCII);
-        String body = text.substring(text.indexOf("-----BEGIN PRIVATE KEY-----") + 27, text.indexOf("-----END PRIVATE KEY-----"));
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(body));
-        try {
-            return KeyFactory.getInstance("EC").generatePrivate(spec);
-        } catch (java.security.spec.InvalidKeySpecException e) {
-            return KeyFactory.getInstance("RSA").generatePrivate(spec);
-        }
     }
 
     /** Offers its one certificate whatever issuers the server names. */
