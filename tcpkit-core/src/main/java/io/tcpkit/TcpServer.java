@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * A running TCP listener: one platform thread accepts, and each connection runs its
- * {@link ConnectionHandler} on its own virtual thread.
+ * {@link ConnectionHandler} on its own virtual thread (or, with a {@link RequestHandler}, serves
+ * it in turns on virtual threads, with none while it is idle).
  *
  * <pre>{@code
  * try (TcpServer server = TcpServer.builder()
@@ -37,6 +38,8 @@ public interface TcpServer extends AutoCloseable {
     int DEFAULT_BACKLOG = 8192;
     /** Default time that {@link #close()} gives open connections to finish. */
     Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Default quiet time after which a {@link RequestHandler} connection gives its thread back. */
+    Duration DEFAULT_RELEASE_IDLE_AFTER = Duration.ofSeconds(1);
     /** Default bind address: loopback only, so nothing is exposed by accident. */
     String DEFAULT_HOST = "127.0.0.1";
 
@@ -84,6 +87,8 @@ public interface TcpServer extends AutoCloseable {
         private int backlog = DEFAULT_BACKLOG;
         private String service = "tcp";
         private ConnectionHandler handler;
+        private RequestHandler requestHandler;
+        private Duration releaseIdleAfter = DEFAULT_RELEASE_IDLE_AFTER;
         private Limits limits = Limits.DEFAULT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Function<RejectReason, Optional<byte[]>> rejectionMessage = Builder::defaultRejection;
@@ -123,8 +128,31 @@ public interface TcpServer extends AutoCloseable {
             return this;
         }
 
+        /** Serves each connection on its own virtual thread, from accept to close. */
         public Builder handler(ConnectionHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Serves each connection in turns, with no thread while it is idle: for request/response
+         * protocols with many quiet clients. Instead of {@link #handler}.
+         */
+        public Builder requestHandler(RequestHandler requestHandler) {
+            this.requestHandler = Objects.requireNonNull(requestHandler, "requestHandler");
+            return this;
+        }
+
+        /**
+         * How long a {@link #requestHandler} connection waits for its next request on its own
+         * thread before the thread ends and the socket waits in the engine's selector (default
+         * 1 s). Busy connections keep their thread and its fast path; quiet ones cost no stack.
+         */
+        public Builder releaseIdleAfter(Duration releaseIdleAfter) {
+            if (releaseIdleAfter == null || releaseIdleAfter.isNegative() || releaseIdleAfter.isZero()) {
+                throw new IllegalArgumentException("releaseIdleAfter must be positive, got " + releaseIdleAfter);
+            }
+            this.releaseIdleAfter = releaseIdleAfter;
             return this;
         }
 
@@ -171,11 +199,12 @@ public interface TcpServer extends AutoCloseable {
 
         /** Binds the port and starts accepting. */
         public TcpServer start() throws IOException {
-            if (handler == null) {
-                throw new IllegalStateException("a handler is required");
+            if ((handler == null) == (requestHandler == null)) {
+                throw new IllegalStateException("one handler is required: a handler or a requestHandler");
             }
             ServerTls serverTls = tls == null ? null : new ServerTls(tls);
             return EngineServer.start(new EngineServer.Config(host, port, backlog, service, handler,
+                    requestHandler, releaseIdleAfter,
                     limits, drainTimeout, rejectionMessage, access, proxyProtocol, serverTls));
         }
 

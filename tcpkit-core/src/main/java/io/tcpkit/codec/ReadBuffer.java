@@ -32,6 +32,7 @@ public final class ReadBuffer {
     public static final int DEFAULT_MAX_CAPACITY = 64 * 1024;
     /** Consecutive small reads after which a grown buffer shrinks by half. */
     private static final int SMALL_READS_BEFORE_SHRINK = 8;
+    private static final byte[] NONE = new byte[0];
 
     private final Source source;
     private final int initialCapacity;
@@ -145,7 +146,21 @@ public final class ReadBuffer {
         return n;
     }
 
+    /**
+     * Drops the array while nothing is buffered, so that a connection waiting for its next
+     * request holds no buffer; the next fill allocates the initial capacity again.
+     */
+    public void release() {
+        if (readIndex == writeIndex) {
+            buf = NONE;
+            readIndex = writeIndex = smallReads = 0;
+        }
+    }
+
     private void makeRoom() {
+        if (buf.length == 0) {
+            buf = new byte[initialCapacity];
+        }
         if (writeIndex < buf.length) {
             return;
         }

@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +35,8 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     /** The accepted TCP socket, under any TLS layer. */
     private final Socket tcpSocket;
     private InputStream socketIn;
+    /** Whether I/O goes through a TLS layer or a PROXY header's leftover bytes rather than the bare socket. */
+    private boolean layered;
     private OutputStream socketOut;
     /** The peer: the socket's, or the real client's from a PROXY header. */
     private volatile InetSocketAddress remote;
@@ -62,6 +66,16 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private volatile long bytesIn;
     private volatile long bytesOut;
 
+    // Waiting without a thread (RequestHandler connections; see Idler).
+    /** While positive, a read between frames gives up after this long with {@link StillIdle}. Owner only. */
+    private long releaseGraceNanos;
+    /** Set by the owner when it hands the connection to the idler; cleared when a new thread takes it. */
+    private volatile boolean parked;
+    /** Set by the idler when the idle timeout passed while the connection waited. */
+    volatile boolean idleExpired;
+    /** The connection's key in the idler's selector while it waits there; idler thread only. */
+    SelectionKey idleKey;
+
     ConnectionImpl(long id, EngineServer server, Socket socket) throws IOException {
         this.id = id;
         this.server = server;
@@ -79,6 +93,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
      * the handler runs.
      */
     void attach(Socket layered, byte[] prefix) throws IOException {
+        this.layered = true;
         socket = layered;
         InputStream in = layered.getInputStream();
         socketIn = prefix == null || prefix.length == 0 ? in : new PrefixedInputStream(prefix, in);
@@ -100,6 +115,54 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     void bindOwner(Thread thread) {
         this.owner = thread;
+    }
+
+    /**
+     * Waits up to {@code graceNanos} for the next request: true when input (or end of stream) is
+     * there for the handler, false when the connection is still quiet. The idle timeout and the
+     * drain apply as to any read between frames. Flushes first.
+     */
+    boolean awaitRequest(long graceNanos) throws IOException {
+        if (input.readable() > 0 || input.isEof()) {
+            return true;
+        }
+        releaseGraceNanos = graceNanos;
+        try {
+            input.fill();
+            return true;
+        } catch (StillIdle e) {
+            return false;
+        } finally {
+            releaseGraceNanos = 0;
+        }
+    }
+
+    /** Whether this connection can wait for its next request in the idler, with no thread. */
+    boolean canWaitWithoutThread() {
+        return server.idler() != null && !layered
+                && outbound == null && input.readable() == 0 && !input.isEof() && isOpen();
+    }
+
+    /** Hands the connection to the idler; the calling (owner) thread must end right after. */
+    void waitWithoutThread() {
+        input.release();
+        owner = null;
+        parked = true;
+        server.idler().park(this);
+    }
+
+    /** Called by the idler: a new virtual thread carries on serving the connection. */
+    void resumeOnNewThread() {
+        parked = false;
+        ConnectionTask.resume(this, server);
+    }
+
+    SocketChannel channel() {
+        return tcpSocket.getChannel();
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
     }
 
     @Override
@@ -185,6 +248,10 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             frameDeadline.clear();
             timeoutReason = CloseReason.IDLE_TIMEOUT;
             timeoutNanos = server.limits().idleTimeout().toNanos();
+            if (releaseGraceNanos > 0 && (timeoutNanos == 0 || releaseGraceNanos < timeoutNanos)) {
+                timeoutNanos = releaseGraceNanos;
+                timeoutReason = null; // not a timeout: the connection is merely quiet
+            }
             // Pairs with EngineServer.beginDrain: it sets draining, then wakes readers that are
             // waiting; we set waiting, then check draining. One of the two sees the other.
             waitingForFrame = true;
@@ -199,6 +266,9 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             socket.setSoTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
+            if (timeoutReason == null) {
+                throw StillIdle.INSTANCE;
+            }
             throw new ConnectionTimeoutException(timeoutReason);
         } catch (IOException e) {
             if (!wokenForDrain) {
@@ -256,6 +326,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     @Override
     public boolean send(byte[] message) {
+        if (server.requestHandler() != null) {
+            // Its socket may be non-blocking in the idler's selector when a message comes.
+            throw new UnsupportedOperationException(
+                    "send() needs a ConnectionHandler; a RequestHandler connection may wait without a thread");
+        }
         Outbound out = outbound;
         if (out == null) {
             synchronized (this) {
@@ -314,6 +389,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             ConnectionTask.closeGracefully(this);
         } else {
             closeSocket();
+            // Pairs with waitWithoutThread: we set the reason, then check parked; it sets parked,
+            // then the idler checks the reason. One of the two sees the other.
+            if (parked) {
+                server.idler().resume(this);
+            }
         }
     }
 
@@ -391,6 +471,20 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         long idleNanos = Math.max(0, System.nanoTime() - lastActivityNanos);
         return new ConnectionInfo(id, server.service(), remote, openedAt,
                 Duration.ofNanos(idleNanos), bytesIn, bytesOut);
+    }
+
+    /** A read between frames gave up after the release grace: the connection is quiet, not timed out. */
+    private static final class StillIdle extends IOException {
+        static final StillIdle INSTANCE = new StillIdle();
+
+        private StillIdle() {
+            super("still idle");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // a signal, thrown often: no stack to capture
+        }
     }
 
     @Override

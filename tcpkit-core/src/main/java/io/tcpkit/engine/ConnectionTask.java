@@ -2,6 +2,7 @@ package io.tcpkit.engine;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionTimeoutException;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.FrameTooLongException;
 
 import java.io.IOException;
@@ -24,19 +25,55 @@ final class ConnectionTask implements Runnable {
 
     private final ConnectionImpl conn;
     private final EngineServer server;
+    /** Whether this thread carries on a connection that waited in the idler (no prelude then). */
+    private final boolean resumed;
 
     ConnectionTask(ConnectionImpl conn, EngineServer server) {
+        this(conn, server, false);
+    }
+
+    private ConnectionTask(ConnectionImpl conn, EngineServer server, boolean resumed) {
         this.conn = conn;
         this.server = server;
+        this.resumed = resumed;
+    }
+
+    /** Starts a new virtual thread for a connection coming back from the idler. */
+    static void resume(ConnectionImpl conn, EngineServer server) {
+        Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(new ConnectionTask(conn, server, true));
+        conn.bindOwner(thread);
+        try {
+            thread.start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            LOG.log(Level.ERROR, server + ": cannot start a connection thread", e);
+            conn.recordReason(CloseReason.SERVER_CLOSED);
+            conn.closeSocket();
+            server.connectionEnded(conn);
+        }
     }
 
     @Override
     public void run() {
+        boolean handedOver = false;
         try {
-            if (!Prelude.run(conn, server)) {
+            if (resumed) {
+                if (conn.closeReason() != null) {
+                    return; // closed or killed while it waited
+                }
+                if (conn.idleExpired) {
+                    throw new ConnectionTimeoutException(CloseReason.IDLE_TIMEOUT);
+                }
+            } else if (!Prelude.run(conn, server)) {
                 return;
             }
-            server.handler().handle(conn);
+            if (server.requestHandler() != null) {
+                if (serveRequests(server.requestHandler())) {
+                    handedOver = true;
+                    return;
+                }
+            } else {
+                server.handler().handle(conn);
+            }
             conn.close(conn.sawPeerEof() ? CloseReason.PEER_CLOSED
                     : conn.sawDrainEof() || server.isDraining() ? CloseReason.SHUTDOWN
                     : CloseReason.SERVER_CLOSED);
@@ -54,14 +91,42 @@ final class ConnectionTask implements Runnable {
             conn.recordReason(CloseReason.HANDLER_ERROR);
             LOG.log(Level.WARNING, conn + ": handler failed", e);
         } finally {
-            conn.closeSocket();
-            try {
-                conn.closeOutbound();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!handedOver) {
+                end();
             }
-            server.connectionEnded(conn);
         }
+    }
+
+    /**
+     * Serves requests while they come; true when the connection went quiet and was handed to
+     * the idler (this thread then ends), false when the handler ended the conversation.
+     */
+    private boolean serveRequests(RequestHandler handler) throws IOException, InterruptedException {
+        long grace = server.releaseIdleAfterNanos();
+        while (true) {
+            boolean release = conn.canWaitWithoutThread();
+            if (!conn.awaitRequest(release ? grace : 0)) {
+                if (conn.canWaitWithoutThread()) {
+                    conn.waitWithoutThread();
+                    return true;
+                }
+                continue;
+            }
+            if (!handler.serve(conn)) {
+                return false;
+            }
+        }
+    }
+
+    /** Every exit path: close the socket once, stop the outbound writer, return the permits. */
+    private void end() {
+        conn.closeSocket();
+        try {
+            conn.closeOutbound();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.connectionEnded(conn);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionInfo;
 import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
 import io.tcpkit.proxy.ProxyProtocolConfig;
@@ -16,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +36,7 @@ public final class EngineServer implements TcpServer {
 
     /** Everything a server is built from, validated by {@link TcpServer.Builder}. */
     public record Config(String host, int port, int backlog, String service, ConnectionHandler handler,
-                         Limits limits, Duration drainTimeout,
+                         RequestHandler requestHandler, Duration releaseIdleAfter, Limits limits, Duration drainTimeout,
                          Function<RejectReason, Optional<byte[]>> rejectionMessage,
                          AccessRules access, ProxyProtocolConfig proxyProtocol, ServerTls tls) {
     }
@@ -49,6 +51,8 @@ public final class EngineServer implements TcpServer {
     private final LogThrottle handshakeFailureLog = new LogThrottle(10_000);
     private final Listener listener;
     private final Sweeper sweeper;
+    /** Where idle request-handler connections wait without a thread; null for a connection handler. */
+    private final Idler idler;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean draining;
@@ -63,10 +67,13 @@ public final class EngineServer implements TcpServer {
         this.admission = new Admission(config.access(), registry);
         this.listener = new Listener(this, serverSocket);
         this.sweeper = new Sweeper(this);
+        this.idler = config.requestHandler() == null ? null : new Idler(this);
     }
 
     public static TcpServer start(Config config) throws IOException {
-        ServerSocket socket = new ServerSocket();
+        // A channel's socket, so that accepted connections are channels too: an idle one can
+        // wait in a Selector without a thread (see Idler). It is used in blocking mode.
+        ServerSocket socket = ServerSocketChannel.open().socket();
         try {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
@@ -77,6 +84,9 @@ public final class EngineServer implements TcpServer {
                     + e.getMessage(), e);
         }
         EngineServer server = new EngineServer(config, socket);
+        if (server.idler != null) {
+            server.idler.start();
+        }
         server.listener.start();
         server.sweeper.start();
         if (config.tls() != null) {
@@ -90,6 +100,19 @@ public final class EngineServer implements TcpServer {
 
     ConnectionHandler handler() {
         return config.handler();
+    }
+
+    RequestHandler requestHandler() {
+        return config.requestHandler();
+    }
+
+    long releaseIdleAfterNanos() {
+        return config.releaseIdleAfter().toNanos();
+    }
+
+    /** The selector for idle request-handler connections, or null. */
+    Idler idler() {
+        return idler;
     }
 
     Counters counters() {
@@ -211,6 +234,9 @@ public final class EngineServer implements TcpServer {
             forceClose();
         } finally {
             sweeper.stop();
+            if (idler != null) {
+                idler.stop();
+            }
             if (config.tls() != null) {
                 config.tls().close();
             }
@@ -230,6 +256,9 @@ public final class EngineServer implements TcpServer {
         // Pairs with ConnectionImpl.read: we set draining, then wake readers already waiting.
         for (ConnectionImpl conn : registry.all()) {
             conn.wakeForDrain();
+        }
+        if (idler != null) {
+            idler.resumeAll(); // connections waiting without a thread get one to see the drain
         }
         if (!registry.awaitEmpty(deadline)) {
             forceClose();

@@ -2,6 +2,7 @@ package io.tcpkit.server;
 
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RejectReason;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,14 @@ public interface Service {
     int defaultPort();
 
     ConnectionHandler handler();
+
+    /**
+     * The same service as a {@link RequestHandler}, when it can be served in turns with no thread
+     * per idle connection; the program then uses it instead of {@link #handler()}.
+     */
+    default RequestHandler requestHandler() {
+        return null;
+    }
 
     /** What a client refused at a connection limit is told, in the service's own protocol. */
     default Optional<byte[]> rejectionMessage(RejectReason reason) {

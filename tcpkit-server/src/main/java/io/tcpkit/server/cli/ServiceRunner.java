@@ -45,10 +45,14 @@ final class ServiceRunner {
                         .host(options.host)
                         .port(entry.getValue())
                         .service(service.name())
-                        .handler(service.handler())
                         .limits(options.limits())
                         .drainTimeout(options.drainTimeout)
                         .rejectionMessage(service::rejectionMessage);
+                if (service.requestHandler() != null) {
+                    builder.requestHandler(service.requestHandler());
+                } else {
+                    builder.handler(service.handler());
+                }
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);

@@ -1,6 +1,7 @@
 package io.tcpkit.server.echo;
 
 import io.tcpkit.ConnectionHandler;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.server.Service;
 
@@ -9,6 +10,9 @@ import io.tcpkit.server.Service;
  * unchanged. When the client half-closes, what is still owed is sent and then the connection
  * closes; the engine does that when the handler returns.
  *
+ * <p>It is served in turns ({@link RequestHandler}): a client that is quiet for a moment holds
+ * no thread, so idle connections cost little more than their sockets.
+ *
  * <p>The fast path is one read into the connection's buffer and one write of the same bytes,
  * with no allocation per message. The engine flushes before it blocks to read again, and sends
  * large reads straight from the buffer to the socket without a copy.
@@ -16,12 +20,15 @@ import io.tcpkit.server.Service;
 public final class EchoService implements Service {
     public static final int DEFAULT_PORT = 7000;
 
-    private static final ConnectionHandler ECHO = conn -> {
+    /** One turn: echo what has arrived (reading first if nothing has); false at end of stream. */
+    private static final RequestHandler ECHO = conn -> {
         ReadBuffer in = conn.input();
-        while (in.fill() > 0) {
-            conn.write(in.array(), in.readIndex(), in.readable());
-            in.skip(in.readable());
+        if (in.readable() == 0 && in.fill() < 0) {
+            return false;
         }
+        conn.write(in.array(), in.readIndex(), in.readable());
+        in.skip(in.readable());
+        return true;
     };
 
     @Override
@@ -36,6 +43,15 @@ public final class EchoService implements Service {
 
     @Override
     public ConnectionHandler handler() {
+        return conn -> {
+            while (ECHO.serve(conn)) {
+                // each turn blocks in fill() until bytes or end of stream arrive
+            }
+        };
+    }
+
+    @Override
+    public RequestHandler requestHandler() {
         return ECHO;
     }
 }

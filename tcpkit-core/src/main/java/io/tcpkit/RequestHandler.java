@@ -1,0 +1,44 @@
+package io.tcpkit;
+
+import java.io.IOException;
+
+/**
+ * A service for request/response protocols that holds no thread while its connection is idle.
+ *
+ * <p>A {@link ConnectionHandler} keeps its virtual thread from accept to close, parked in a read
+ * while the client is quiet: a few KiB of stack per idle connection. A request handler instead
+ * serves the connection in turns. The engine calls {@link #serve} on a virtual thread when input
+ * (or end of stream) is waiting; {@code serve} handles one or more requests with the usual
+ * blocking calls (reading the rest of a request that is still arriving is fine) and returns. If
+ * more input arrives soon, the same thread serves it; once the connection has been quiet for
+ * {@link TcpServer.Builder#releaseIdleAfter a moment} its thread ends, and the socket waits in the
+ * engine's selector until the client speaks again. Limits, timeouts, draining and close reasons
+ * work exactly as for a connection handler.
+ *
+ * <p>State that must outlive one turn lives in objects the handler keeps per connection, not on
+ * its stack. Connections that cannot wait without a thread (TLS, a PROXY header's leftover
+ * bytes, an outbound queue in use) keep their thread, and are served the same way.
+ *
+ * <pre>{@code
+ * RequestHandler echo = conn -> {
+ *     ReadBuffer in = conn.input();
+ *     if (in.readable() == 0 && in.fill() < 0) {
+ *         return false; // the client closed: end the connection
+ *     }
+ *     conn.write(in.array(), in.readIndex(), in.readable());
+ *     in.skip(in.readable());
+ *     return true;
+ * };
+ * }</pre>
+ */
+@FunctionalInterface
+public interface RequestHandler {
+    /**
+     * Serves what has arrived. The engine flushes what was written when it next waits for input.
+     *
+     * @return true to wait for the next request, false to end the connection
+     * @throws IOException          the connection failed or timed out; the engine records why
+     * @throws InterruptedException a wait in the handler was interrupted; the connection closes
+     */
+    boolean serve(Connection connection) throws IOException, InterruptedException;
+}

@@ -1,0 +1,284 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Limits;
+import io.tcpkit.RequestHandler;
+import io.tcpkit.TcpServer;
+import io.tcpkit.codec.ReadBuffer;
+import io.tcpkit.testing.Net;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Request handlers: served in turns, with no thread while quiet. Each test idles a connection
+ * past the release time, so that it waits in the idler's selector, and then checks it comes back
+ * right: exact bytes, half-close, the idle timeout, kill, drain, and no leaked connection.
+ */
+@Timeout(30)
+class RequestHandlerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration RELEASE = Duration.ofMillis(50);
+
+    /** The threads that served each turn, by connection id. */
+    private final Map<Long, List<Thread>> turns = new ConcurrentHashMap<>();
+    private TcpServer server;
+
+    private final RequestHandler echo = conn -> {
+        turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
+        ReadBuffer in = conn.input();
+        if (in.readable() == 0 && in.fill() < 0) {
+            return false;
+        }
+        conn.write(in.array(), in.readIndex(), in.readable());
+        in.skip(in.readable());
+        return true;
+    };
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private int start(Limits limits, RequestHandler handler) throws IOException {
+        server = TcpServer.builder().port(0).service("req").requestHandler(handler)
+                .releaseIdleAfter(RELEASE).limits(limits).start();
+        return server.port();
+    }
+
+    /** Waits until the connection's last serving thread has ended: it waits in the selector. */
+    private Thread awaitReleased(long id) {
+        Net.await("the connection's thread to end", WAIT, () -> {
+            List<Thread> t = turns.get(id);
+            return t != null && !t.isEmpty() && !t.getLast().isAlive();
+        });
+        return turns.get(id).getLast();
+    }
+
+    private long onlyConnectionId() {
+        Net.await("one connection", WAIT, () -> server.connections().size() == 1);
+        return server.connections().getFirst().id();
+    }
+
+    @Test
+    void aQuietConnectionGivesItsThreadBackAndComesBackOnANewOne() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "first\n");
+            assertThat(Net.read(s, 6)).isEqualTo("first\n");
+            long id = onlyConnectionId();
+            Thread released = awaitReleased(id);
+
+            byte[] binary = new byte[40_000];
+            new Random(3).nextBytes(binary);
+            s.getOutputStream().write(binary);
+            assertThat(s.getInputStream().readNBytes(binary.length)).isEqualTo(binary);
+            assertThat(turns.get(id).getLast()).isNotSameAs(released);
+            assertThat(server.connections()).hasSize(1);
+        }
+        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
+    }
+
+    @Test
+    void aBusyConnectionKeepsItsThread() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        try (Socket s = Net.connect(port)) {
+            for (int i = 0; i < 200; i++) {
+                Net.send(s, "ping " + i + "\n");
+                assertThat(Net.readLine(s)).isEqualTo("ping " + i + "\n");
+            }
+            long id = onlyConnectionId();
+            assertThat(turns.get(id).stream().distinct().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void halfCloseAfterWaitingGetsEverythingBackThenEndOfStream() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "a");
+            assertThat(Net.read(s, 1)).isEqualTo("a");
+            awaitReleased(onlyConnectionId());
+            Net.send(s, "last words");
+            s.shutdownOutput();
+            assertThat(Net.readToEnd(s)).isEqualTo("last words");
+        }
+        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
+    }
+
+    @Test
+    void aClientThatClosesWhileWaitingIsCleanedUp() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        Socket s = Net.connect(port);
+        Net.send(s, "x");
+        assertThat(Net.read(s, 1)).isEqualTo("x");
+        awaitReleased(onlyConnectionId());
+        s.setSoLinger(true, 0); // reset, not FIN
+        s.close();
+        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        assertThat(server.connections()).isEmpty();
+        assertThat(((EngineServer) server).trackedAddresses()).isZero();
+    }
+
+    @Test
+    void theIdleTimeoutAppliesWhileWaitingWithoutAThread() throws Exception {
+        int port = start(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(400)), echo);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "hi");
+            assertThat(Net.read(s, 2)).isEqualTo("hi");
+            long started = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        }
+        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+    }
+
+    @Test
+    void killReachesAConnectionWaitingWithoutAThread() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "hi");
+            assertThat(Net.read(s, 2)).isEqualTo("hi");
+            long id = onlyConnectionId();
+            awaitReleased(id);
+            assertThat(server.kill(id)).isTrue();
+            s.setSoTimeout((int) WAIT.toMillis());
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        assertThat(Net.closed(server, CloseReason.KILLED)).isEqualTo(1);
+    }
+
+    @Test
+    void drainClosesWaitingConnectionsAtOnce() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = Net.connect(port);
+                clients.add(s);
+                Net.send(s, "c" + i);
+                assertThat(Net.read(s, 2 + (i >= 10 ? 1 : 0))).isEqualTo("c" + i);
+            }
+            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == 20
+                    && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
+            long started = System.nanoTime();
+            server.close(); // drain timeout 10 s: waiting connections must not use it
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            for (Socket s : clients) {
+                s.setSoTimeout((int) WAIT.toMillis());
+                assertThat(s.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(20);
+            assertThat(Net.platformThreads("tcpkit-idler")).isZero();
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void manyConnectionsWaitAndComeBackWithTheirOwnBytes() throws Exception {
+        int port = start(Limits.DEFAULT, echo);
+        int n = 200;
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Socket s = Net.connect(port);
+                clients.add(s);
+                Net.send(s, "hello " + i + "\n");
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(Net.readLine(clients.get(i))).isEqualTo("hello " + i + "\n");
+            }
+            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == n
+                    && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < n; i++) {
+                    Net.send(clients.get(i), "round " + round + " from " + i + "\n");
+                }
+                for (int i = 0; i < n; i++) {
+                    assertThat(Net.readLine(clients.get(i))).isEqualTo("round " + round + " from " + i + "\n");
+                }
+            }
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+        }
+        Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+        assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(n);
+    }
+
+    @Test
+    void aRequestSplitAcrossTheWaitIsReadWhole() throws Exception {
+        // A line protocol: a turn reads one whole line, blocking for its rest if need be.
+        RequestHandler lines = conn -> {
+            turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
+            String line = conn.lines().readLine();
+            if (line == null) {
+                return false;
+            }
+            conn.write(("<" + line + ">\n").getBytes(StandardCharsets.UTF_8));
+            return true;
+        };
+        int port = start(Limits.DEFAULT, lines);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "one\ntw");
+            assertThat(Net.readLine(s)).isEqualTo("<one>\n");
+            long id = onlyConnectionId();
+            // "tw" is buffered, so the turn is reading the rest of its line: it keeps its thread.
+            Thread.sleep(RELEASE.multipliedBy(4).toMillis());
+            assertThat(turns.get(id).getLast().isAlive()).isTrue();
+            Net.send(s, "o\n");
+            assertThat(Net.readLine(s)).isEqualTo("<two>\n");
+        }
+    }
+
+    @Test
+    void theBuilderTakesExactlyOneKindOfHandler() {
+        assertThatThrownBy(() -> TcpServer.builder().port(0).handler(Net.ECHO).requestHandler(echo).start())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> TcpServer.builder().releaseIdleAfter(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sendIsRefusedBecauseTheSocketMayBeWaitingInTheSelector() throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        int port = start(Limits.DEFAULT, conn -> {
+            try {
+                conn.send(new byte[] {1});
+            } catch (UnsupportedOperationException e) {
+                failures.add(e);
+            }
+            return false;
+        });
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "x");
+            InputStream in = s.getInputStream();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(failures).hasSize(1);
+    }
+}
