@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,14 +24,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one load test: opens the connections, warms up, measures for the duration, checks every
- * reply, and reads the server's CPU time and memory from /proc when given its pid. Every loop is
- * bounded by the duration; sockets time out rather than hang.
+ * reply, and reads the server's CPU time and memory from /proc when given its pid. Plain-TCP
+ * echo, line and ping load runs on {@code threads} {@link EventLoop}s (one by default, so that
+ * the generator is one thread as redis-benchmark is); TLS, pub/sub and idle connections use
+ * blocking sockets on virtual threads. Every loop is bounded by the duration; sockets time out
+ * rather than hang.
  */
 public final class BenchRunner {
-    /** How it should run. {@code rate} 0 means closed loop; {@code sourceAddresses} spreads loopback clients. */
+    /**
+     * How it should run. {@code rate} 0 means closed loop; {@code sourceAddresses} spreads loopback
+     * clients; {@code threads} event loops share the plain-TCP connections.
+     */
     public record Config(InetSocketAddress target, String mode, int connections, int size, int inFlight,
                          Duration duration, Duration warmup, double rate, boolean tls, Path ca, boolean insecure,
-                         Long serverPid, int sourceAddresses, int publishers) {
+                         Long serverPid, int sourceAddresses, int publishers, int threads) {
     }
 
     private static final int CONNECT_PARALLELISM = 64;
@@ -46,12 +53,17 @@ public final class BenchRunner {
     }
 
     public String run(boolean json) throws IOException, InterruptedException {
-        BenchResult result = switch (config.mode()) {
+        BenchResult result = result();
+        return json ? result.json() : result.text();
+    }
+
+    /** Runs the test and returns its figures. */
+    BenchResult result() throws IOException, InterruptedException {
+        return switch (config.mode()) {
             case "idle" -> idle();
             case "pubsub" -> pubsub();
             default -> load();
         };
-        return json ? result.json() : result.text();
     }
 
     private BenchResult load() throws IOException, InterruptedException {
@@ -60,6 +72,47 @@ public final class BenchRunner {
         List<Socket> sockets = connect();
         long warmupEnd = System.nanoTime() + config.warmup().toNanos();
         long stop = warmupEnd + config.duration().toNanos();
+        List<Thread> threads = config.tls() ? startBlocking(sockets, workload, stop)
+                : startEventLoops(sockets, workload, stop);
+        Window window = measure(server, warmupEnd, stop);
+        for (Thread t : threads) {
+            // The loops give up SOCKET_TIMEOUT after the stop time, which is now.
+            t.join(SOCKET_TIMEOUT.toMillis() + 1000);
+        }
+        closeAll(sockets);
+        return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
+                config.inFlight(), config.rate(), window.seconds(), stats.replies(), stats.bytes(),
+                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null);
+    }
+
+    /**
+     * Plain TCP: the connections, non-blocking, dealt round-robin to {@code threads} event loops,
+     * each on its own platform thread.
+     */
+    private List<Thread> startEventLoops(List<Socket> sockets, Workload workload, long stop) throws IOException {
+        int loops = Math.min(Math.max(1, config.threads()), sockets.size());
+        List<List<LoadChannel>> groups = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            groups.add(new ArrayList<>());
+        }
+        double perConnection = config.rate() / sockets.size();
+        for (int i = 0; i < sockets.size(); i++) {
+            SocketChannel channel = sockets.get(i).getChannel();
+            channel.configureBlocking(false);
+            groups.get(i % loops).add(config.rate() > 0
+                    ? new OpenLoopChannel(channel, workload, stats, perConnection)
+                    : new ClosedLoopChannel(channel, workload, stats, config.inFlight(), stop));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            EventLoop loop = new EventLoop(groups.get(i), stats, stop, SOCKET_TIMEOUT);
+            threads.add(Thread.ofPlatform().name("tcpkit-bench-" + i).daemon(true).start(loop));
+        }
+        return threads;
+    }
+
+    /** TLS: blocking SSLSockets, a virtual thread for each (two for each in open loop). */
+    private List<Thread> startBlocking(List<Socket> sockets, Workload workload, long stop) {
         List<Thread> threads = new ArrayList<>();
         double perConnection = config.rate() / sockets.size();
         for (Socket s : sockets) {
@@ -71,14 +124,7 @@ public final class BenchRunner {
                 threads.add(Thread.ofVirtual().start(new ClosedLoop(s, workload, config.inFlight(), stats, stop)));
             }
         }
-        Window window = measure(server, warmupEnd, stop);
-        for (Thread t : threads) {
-            t.join(SOCKET_TIMEOUT.toMillis());
-        }
-        closeAll(sockets);
-        return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
-                config.inFlight(), config.rate(), window.seconds(), stats.replies(), stats.bytes(),
-                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null);
+        return threads;
     }
 
     /** {@code connections} subscribers of one room, {@code publishers} publishing to it. */
@@ -173,8 +219,12 @@ public final class BenchRunner {
         return sockets;
     }
 
+    /**
+     * One connection, connected blocking; plain ones are SocketChannels (seen through their
+     * socket adaptor until an event loop takes them non-blocking), TLS ones SSLSockets over them.
+     */
     private Socket open(int index, SSLContext tls) throws IOException {
-        Socket socket = new Socket();
+        Socket socket = SocketChannel.open().socket();
         try {
             if (config.sourceAddresses() > 1 && config.target().getAddress().isLoopbackAddress()) {
                 int n = index % config.sourceAddresses();

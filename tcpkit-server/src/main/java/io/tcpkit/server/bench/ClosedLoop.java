@@ -6,9 +6,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 
 /**
- * One connection that keeps {@code inFlight} requests outstanding: it writes that many, and for
- * every reply that comes back (checked byte for byte) writes one more, in one write per read.
- * Latency is from a request's write to its reply's arrival. Runs on its own virtual thread.
+ * One TLS connection that keeps {@code inFlight} requests outstanding: it writes that many, and
+ * for every reply that comes back (checked byte for byte) writes one more, in one write per read.
+ * Latency is from a request's write to its reply's arrival. Runs on its own virtual thread over a
+ * blocking SSLSocket; plain TCP runs as a {@link ClosedLoopChannel} on an {@link EventLoop}.
  */
 final class ClosedLoop implements Runnable {
     private final Socket socket;

@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One connection driven at a fixed rate whatever the server does (open loop): a writer sends on
- * schedule, a reader checks replies. Latency counts from when a request was due, not when it was
- * written, so a stalled server cannot hide its stall (no coordinated omission).
+ * One TLS connection driven at a fixed rate whatever the server does (open loop): a writer sends
+ * on schedule, a reader checks replies, each on a virtual thread over a blocking SSLSocket (plain
+ * TCP runs as an {@link OpenLoopChannel} on an {@link EventLoop}). Latency counts from when a
+ * request was due, not when it was written, so a stalled server cannot hide its stall (no
+ * coordinated omission).
  */
 final class OpenLoop {
     private final Socket socket;

@@ -66,6 +66,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --mode pubsub: connections that PUBLISH, each in a closed loop (default: ${DEFAULT-VALUE}).")
     int publishers;
 
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Event-loop threads that share the connections of plain-TCP echo, line and ping load "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
 
@@ -78,14 +83,16 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("tcpkit bench: " + e.getMessage());
             return 2;
         }
-        if (connections < 1 || inFlight < 1 || rate < 0 || duration.isZero() || sourceAddresses < 1 || sourceAddresses > 254) {
-            System.err.println("tcpkit bench: --connections, --in-flight and --duration must be positive, "
+        if (connections < 1 || inFlight < 1 || threads < 1 || rate < 0 || duration.isZero() || sourceAddresses < 1
+                || sourceAddresses > 254) {
+            System.err.println("tcpkit bench: --connections, --in-flight, --threads and --duration must be positive, "
                     + "--rate not negative, --source-addresses 1..254");
             return 2;
         }
         boolean live = !json && System.console() != null;
         BenchRunner runner = new BenchRunner(new BenchRunner.Config(address, mode, connections, size, inFlight,
-                duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses, publishers), live ? System.err : null);
+                duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses, publishers, threads),
+                live ? System.err : null);
         try {
             String result = runner.run(json);
             System.out.println(result.strip());

@@ -11,29 +11,68 @@ import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
+import io.tcpkit.tls.TestPki;
+import io.tcpkit.tls.TlsServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** tcpkit bench against real servers on loopback: short runs, replies checked, results reported. */
 @Timeout(60)
 class BenchRunnerTest {
+    private static final byte[] PONG = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** A short run: 200 ms of warm-up, {@code millis} measured, over plain TCP (TLS with a {@code ca}). */
+    private static BenchRunner.Config config(int port, String mode, int connections, int size, int inFlight,
+                                             double rate, int publishers, int threads, int millis, Path ca) {
+        return new BenchRunner.Config(new InetSocketAddress("127.0.0.1", port), mode, connections, size, inFlight,
+                Duration.ofMillis(millis), Duration.ofMillis(200), rate, ca != null, ca, false,
+                ProcessHandle.current().pid(), 1, publishers, threads);
+    }
+
+    /** The figures of a 600 ms run. */
+    private static BenchResult result(int port, String mode, int connections, int size, int inFlight, double rate,
+                                      int threads) throws Exception {
+        return new BenchRunner(config(port, mode, connections, size, inFlight, rate, 1, threads, 600, null), null)
+                .result();
+    }
+
+    /** The JSON of a 600 ms run, as {@code tcpkit bench --json} prints it. */
     private static String run(TcpServer server, String mode, int connections, int size, int inFlight, double rate,
                               int publishers) throws Exception {
-        BenchRunner.Config config = new BenchRunner.Config(new InetSocketAddress("127.0.0.1", server.port()), mode,
-                connections, size, inFlight, Duration.ofMillis(600), Duration.ofMillis(200), rate, false, null, false,
-                ProcessHandle.current().pid(), 1, publishers);
-        return new BenchRunner(config, null).run(true);
+        return new BenchRunner(config(server.port(), mode, connections, size, inFlight, rate, publishers, 1, 600, null),
+                null).run(true);
     }
 
     private static long number(String json, String field) {
         String after = json.substring(json.indexOf("\"" + field + "\":") + field.length() + 3);
         return (long) Double.parseDouble(after.substring(0, after.indexOf(',')));
+    }
+
+    /** Every reply counted once, with its bytes and its latency, and nothing wrong. */
+    private static void assertClean(BenchResult r, int replyBytes) {
+        assertThat(r.firstError()).isNull();
+        assertThat(r.errors()).isZero();
+        assertThat(r.replies()).isPositive();
+        assertThat(r.bytes()).isEqualTo(r.replies() * replyBytes);
+        assertThat(r.latency().getTotalCount()).isEqualTo(r.replies());
     }
 
     @Test
@@ -42,7 +81,8 @@ class BenchRunnerTest {
             String closed = run(echo, "echo", 4, 100, 8, 0, 1);
             assertThat(number(closed, "replies")).isPositive();
             assertThat(closed).contains("\"errors\":0,", "\"mode\":\"echo\"", "\"serverCpuSeconds\":");
-            assertThat(run(echo, "line", 2, 40, 1, 0, 1)).contains("\"errors\":0,");
+            assertClean(result(echo.port(), "echo", 4, 100, 8, 0, 1), 100);
+            assertClean(result(echo.port(), "line", 2, 40, 1, 0, 1), 40);
             String open = run(echo, "echo", 2, 64, 1, 2000, 1);
             assertThat(open).contains("\"errors\":0,");
             assertThat(number(open, "replies")).isBetween(500L, 2000L);
@@ -66,6 +106,137 @@ class BenchRunnerTest {
     }
 
     @Test
+    void oneCorruptedByteIsAnErrorOnItsConnectionOnly() throws Exception {
+        AtomicInteger accepted = new AtomicInteger();
+        try (RawServer server = new RawServer((in, out) -> {
+            boolean corrupt = accepted.getAndIncrement() == 0;
+            byte[] message = new byte[32];
+            for (long seq = 0; in.readNBytes(message, 0, 32) == 32; seq++) {
+                if (corrupt && seq == 5) {
+                    message[17] ^= 0x40;
+                }
+                out.write(message);
+            }
+        })) {
+            BenchResult r = result(server.port(), "echo", 3, 32, 2, 0, 1);
+            assertThat(r.errors()).isEqualTo(1);
+            assertThat(r.firstError()).isEqualTo("reply 5 differs from what was sent");
+            assertThat(r.replies()).isPositive(); // the other two connections went on
+        }
+    }
+
+    @Test
+    void aDroppedReplyIsAnError() throws Exception {
+        // Closed loop, 4 in flight: the reply after the dropped one is not the one expected.
+        try (RawServer server = new RawServer((in, out) -> {
+            byte[] message = new byte[20];
+            for (long seq = 0; in.readNBytes(message, 0, 20) == 20; seq++) {
+                if (seq != 7) {
+                    out.write(message);
+                }
+            }
+        })) {
+            BenchResult r = result(server.port(), "echo", 2, 20, 4, 0, 1);
+            assertThat(r.errors()).isEqualTo(2);
+            assertThat(r.firstError()).isEqualTo("reply 7 differs from what was sent");
+        }
+    }
+
+    @Test
+    void aReplyMissingAtTheEndOfAnOpenLoopRunIsAnError() throws Exception {
+        // PONGs carry no sequence number: the missing one shows when the server ends its stream.
+        try (RawServer server = new RawServer((in, out) -> {
+            byte[] ping = new byte[new Workload.Ping().requestBytes()];
+            for (long seq = 0; in.readNBytes(ping, 0, ping.length) == ping.length; seq++) {
+                if (seq != 3) {
+                    out.write(PONG);
+                }
+            }
+        })) {
+            BenchResult r = result(server.port(), "ping", 2, 0, 1, 1000, 1);
+            assertThat(r.errors()).isEqualTo(2);
+            assertThat(r.firstError()).isEqualTo("server closed the connection with 1 replies outstanding");
+            assertThat(r.replies()).isPositive();
+        }
+    }
+
+    @Test
+    void aServerThatClosesEarlyIsAnError() throws Exception {
+        try (RawServer server = new RawServer((in, out) -> {
+            byte[] message = new byte[10];
+            for (int i = 0; i < 5 && in.readNBytes(message, 0, 10) == 10; i++) {
+                out.write(message);
+            }
+        })) {
+            BenchResult r = result(server.port(), "echo", 3, 10, 1, 0, 1);
+            assertThat(r.errors()).isEqualTo(3);
+            assertThat(r.firstError()).isNotNull();
+            BenchResult open = result(server.port(), "echo", 2, 10, 1, 1000, 1);
+            assertThat(open.errors()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void largeRequestsGoOutInPartsAndRepliesAreCheckedWhole() throws Exception {
+        // 8 x 1 MiB in flight is more than loopback's send buffer (4 MiB at most) and the server's
+        // small receive buffer take: the socket takes the writes in parts.
+        int size = 1024 * 1024;
+        try (RawServer server = new RawServer(8 * 1024, (in, out) -> in.transferTo(out))) {
+            assertClean(result(server.port(), "echo", 2, size, 8, 0, 1), size);
+            assertClean(result(server.port(), "echo", 1, 5 * size, 1, 10, 1), 5 * size);
+        }
+    }
+
+    @Test
+    void repliesSplitAcrossReadsAreReassembled() throws Exception {
+        try (RawServer server = new RawServer((in, out) -> {
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(b); // one byte per segment: TCP_NODELAY, no buffering
+            }
+        })) {
+            assertClean(result(server.port(), "echo", 2, 64, 3, 0, 1), 64);
+            assertClean(result(server.port(), "line", 1, 40, 1, 400, 1), 40);
+        }
+    }
+
+    @Test
+    void openLoopSendsAtTheRate() throws Exception {
+        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+            BenchResult r = new BenchRunner(config(echo.port(), "echo", 4, 64, 1, 2000, 1, 1, 1000, null), null).result();
+            assertClean(r, 64);
+            // 2000/s for 1 s, give or take the edges of the window.
+            assertThat(r.replies()).isBetween(1800L, 2200L);
+            assertThat(r.rate()).isEqualTo(2000);
+        }
+    }
+
+    @Test
+    void twoThreadsShareTheConnections() throws Exception {
+        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+            assertClean(result(echo.port(), "echo", 5, 64, 4, 0, 2), 64);
+            BenchResult open = new BenchRunner(config(echo.port(), "echo", 5, 64, 1, 1000, 1, 2, 1000, null), null).result();
+            assertClean(open, 64);
+            assertThat(open.replies()).isBetween(900L, 1100L);
+        }
+    }
+
+    @Test
+    void tlsRunsOnBlockingSockets(@TempDir Path dir) throws Exception {
+        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
+        TestPki pki = TestPki.create(dir);
+        TestPki.Pair cert = pki.server("server", TestPki.KeyType.EC);
+        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler())
+                .tls(TlsServerConfig.of(cert.cert(), cert.key())).start()) {
+            for (double rate : new double[] {0, 1000}) {
+                BenchResult r = new BenchRunner(config(echo.port(), "echo", 2, 64, 2, rate, 1, 1, 600, pki.ca().cert()),
+                        null).result();
+                assertClean(r, 64);
+            }
+        }
+    }
+
+    @Test
     void pingAndPubSubAgainstTheCommandProtocol() throws Exception {
         CommandService service = new CommandService(new Sessions(), new Authenticator(Users.open()), new LocalHub(),
                 RespReader.DEFAULT_MAX_REQUEST_BYTES);
@@ -73,6 +244,7 @@ class BenchRunnerTest {
                 .limits(Limits.DEFAULT.withMaxOutboundBytes(32 * 1024 * 1024)).start()) {
             service.started(command);
             assertThat(run(command, "ping", 4, 0, 4, 0, 1)).contains("\"errors\":0,");
+            assertClean(result(command.port(), "ping", 4, 0, 16, 0, 1), PONG.length);
             String fanout = run(command, "pubsub", 20, 32, 1, 0, 2);
             assertThat(fanout).contains("\"errors\":0,", "\"mode\":\"pubsub\"");
             assertThat(number(fanout, "replies")).isPositive();
@@ -85,6 +257,63 @@ class BenchRunnerTest {
             String idle = run(echo, "idle", 50, 0, 1, 0, 1);
             assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,");
             assertThat(idle).doesNotContain("\"idleRssBytesPerConnection\":null");
+        }
+    }
+
+    /** What a {@link RawServer} does with one connection's streams; it closes the connection when this returns. */
+    private interface Conversation {
+        void talk(InputStream in, OutputStream out) throws IOException;
+    }
+
+    /**
+     * A test server on blocking sockets, a virtual thread per connection, for behaviour a correct
+     * server never shows: corrupt, dropped or trickled replies, early closes. Replies are written
+     * unbuffered with TCP_NODELAY; an optional small receive buffer makes the client's writes partial.
+     */
+    private static final class RawServer implements AutoCloseable {
+        private final ServerSocket listener;
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+        RawServer(Conversation conversation) throws IOException {
+            this(0, conversation);
+        }
+
+        RawServer(int receiveBuffer, Conversation conversation) throws IOException {
+            listener = new ServerSocket();
+            if (receiveBuffer > 0) {
+                listener.setReceiveBufferSize(receiveBuffer);
+            }
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        Socket s = listener.accept();
+                        accepted.add(s);
+                        s.setTcpNoDelay(true);
+                        Thread.ofVirtual().start(() -> {
+                            try (s) {
+                                conversation.talk(s.getInputStream(), s.getOutputStream());
+                            } catch (IOException e) {
+                                // The client went away: the conversation is over.
+                            }
+                        });
+                    }
+                } catch (IOException e) {
+                    // Closed: no more connections.
+                }
+            });
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
         }
     }
 }
