@@ -15,7 +15,7 @@ WORKLOADS = [
     ("echo-50x16", "50 conns x 64 B x 16 in flight"),
     ("stream-64k", "1 conn x 64 KiB x 4 in flight"),
     ("echo-1000x1", "1,000 conns x 64 B x 1 in flight"),
-    ("idle", "10,000 idle connections"),
+    ("idle", "10,000 connections idle after one echo"),
     ("ping-P1", "PING, redis-benchmark -c 50 -P 1"),
     ("ping-P16", "PING, redis-benchmark -c 50 -P 16"),
     ("fanout-1000", "PUBLISH to 1,000 subscribers, 1 publisher (per delivery)"),
@@ -60,7 +60,10 @@ def table(data):
                 if s not in per:
                     lines.append(f"| {title} | {s} | | | | failed |")
                     continue
-                lines.append(f"| {title} | {s} | | | | {per[s]:.2f} KiB per connection{ratio(per[s], best) if per[s] > 0.1 else ''} |")
+                heap = r.get("idleHeapBytesPerConnection")
+                heap_text = f"; {heap / 1024:.2f} KiB live heap" if heap is not None else ""
+                lines.append(f"| {title} | {s} | | | | {per[s]:.2f} KiB RSS per connection"
+                             f"{ratio(per[s], best) if per[s] > 0.1 else ''}{heap_text} |")
             continue
         cpu = {s: r.get("serverMicrosPerReply") for s, r in ok}
         tput = {s: r.get("repliesPerSecond") for s, r in ok}

@@ -7,7 +7,8 @@ import java.util.Locale;
 /** The figures of one run, printed for people or as JSON for scripts. */
 record BenchResult(String target, String mode, int connections, int size, int inFlight, double rate,
                    double seconds, long replies, long bytes, long errors, String firstError,
-                   Histogram latency, Double serverCpuSeconds, Long serverRssBytes, Long idleRssBytesPerConnection) {
+                   Histogram latency, Double serverCpuSeconds, Long serverRssBytes, Long idleRssBytesPerConnection,
+                   Long idleHeapBytesPerConnection) {
 
     double repliesPerSecond() {
         return replies / seconds;
@@ -37,7 +38,8 @@ record BenchResult(String target, String mode, int connections, int size, int in
             sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
                     ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
         } else if (mode.equals("idle")) {
-            sb.append(String.format(Locale.ROOT, "held        %,d idle connections%n", connections));
+            sb.append(String.format(Locale.ROOT, "held        %,d idle connections%s%n", connections,
+                    size > 0 ? String.format(Locale.ROOT, " (each echoed %d bytes before and after)", size) : ""));
         } else {
             sb.append(String.format(Locale.ROOT, "replies     %,d  (%,.0f/s)%n", replies, repliesPerSecond()));
             sb.append(String.format(Locale.ROOT, "throughput  %.2f MB/s of replies%n", megabytesPerSecond()));
@@ -52,6 +54,10 @@ record BenchResult(String target, String mode, int connections, int size, int in
                     idleRssBytesPerConnection == null ? ""
                             : String.format(Locale.ROOT, ", %.2f KiB per idle connection", idleRssBytesPerConnection / 1024.0)));
         }
+        if (idleHeapBytesPerConnection != null) {
+            sb.append(String.format(Locale.ROOT, "server heap %.2f KiB live per idle connection (after a full GC)%n",
+                    idleHeapBytesPerConnection / 1024.0));
+        }
         sb.append("errors      ").append(errors).append(firstError == null ? "" : " (first: " + firstError + ")").append('\n');
         return sb.toString();
     }
@@ -61,11 +67,12 @@ record BenchResult(String target, String mode, int connections, int size, int in
                         + "\"rate\":%.1f,\"seconds\":%.3f,\"replies\":%d,\"repliesPerSecond\":%.1f,\"megabytesPerSecond\":%.3f,"
                         + "\"latencyMs\":{\"p50\":%.4f,\"p90\":%.4f,\"p99\":%.4f,\"p999\":%.4f,\"max\":%.4f},"
                         + "\"errors\":%d,\"serverCpuSeconds\":%s,\"serverMicrosPerReply\":%s,\"serverRssBytes\":%s,"
-                        + "\"idleRssBytesPerConnection\":%s}",
+                        + "\"idleRssBytesPerConnection\":%s,\"idleHeapBytesPerConnection\":%s}",
                 target, mode, connections, size, inFlight, rate, seconds, replies, repliesPerSecond(), megabytesPerSecond(),
                 ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6, errors,
                 json(serverCpuSeconds), json(serverMicrosPerReply()), serverRssBytes == null ? "null" : serverRssBytes.toString(),
-                idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString());
+                idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString(),
+                idleHeapBytesPerConnection == null ? "null" : idleHeapBytesPerConnection.toString());
     }
 
     private static String json(Double d) {

@@ -82,7 +82,7 @@ public final class BenchRunner {
         closeAll(sockets);
         return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
                 config.inFlight(), config.rate(), window.seconds(), stats.replies(), stats.bytes(),
-                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null);
+                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null, null);
     }
 
     /**
@@ -158,26 +158,67 @@ public final class BenchRunner {
         closeAll(subscribers);
         return new BenchResult(target(), "pubsub", config.connections(), config.size(), config.publishers(), 0,
                 window.seconds(), stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
-                stats.total(), window.serverCpu(), window.serverRss(), null);
+                stats.total(), window.serverCpu(), window.serverRss(), null, null);
     }
 
+    /**
+     * Holds the connections idle and measures the server's memory per connection: resident (RSS)
+     * and, for a JVM, live heap after a full GC. With {@code --size} above 0 every connection first
+     * echoes one message, so it is idle after use rather than never used, and echoes another after
+     * the idle time, to show that it still works.
+     */
     private BenchResult idle() throws IOException, InterruptedException {
         ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
+        Workload probe = config.size() > 0 ? Workload.of("echo", config.size()) : null;
+        Long heapBefore = server == null ? null : server.liveHeapBytes();
         Long before = server == null ? null : server.rssBytes();
         long start = System.nanoTime();
+        stats.startMeasuring(); // every echo counts: there is no warm-up here
         List<Socket> sockets = connect();
+        if (probe != null) {
+            echoOnce(sockets, probe, 0, "before idling");
+        }
         sleepUntil(System.nanoTime() + config.duration().toNanos());
         Long after = server == null ? null : server.rssBytes();
-        // Check the connections still work after idling, so "idle" is not "dead".
-        for (Socket s : sockets) {
-            if (s.isClosed()) {
-                stats.error("a connection closed while idle");
+        Long heapAfter = heapBefore == null ? null : server.liveHeapBytes();
+        if (probe != null) {
+            echoOnce(sockets, probe, 1, "after idling");
+        } else {
+            for (Socket s : sockets) {
+                if (s.isClosed()) {
+                    stats.error("a connection closed while idle");
+                }
             }
         }
+        stats.stopMeasuring();
         closeAll(sockets);
-        Long perConnection = before == null ? null : (after - before) / Math.max(1, sockets.size());
-        return new BenchResult(target(), "idle", sockets.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
-                0, 0, stats.errors(), stats.firstError(), new Histogram(3), null, after, perConnection);
+        int n = Math.max(1, sockets.size());
+        Long perConnection = before == null ? null : (after - before) / n;
+        Long heapPerConnection = heapBefore == null ? null : (heapAfter - heapBefore) / n;
+        return new BenchResult(target(), "idle", sockets.size(), config.size(), 0, 0, (System.nanoTime() - start) / 1e9,
+                stats.replies(), stats.bytes(), stats.errors(), stats.firstError(), new Histogram(3), null, after,
+                perConnection, heapPerConnection);
+    }
+
+    /** One echo round trip on every connection, in turn, checked byte for byte. */
+    private void echoOnce(List<Socket> sockets, Workload probe, long seq, String when) {
+        byte[] request = new byte[probe.requestBytes()];
+        byte[] reply = new byte[probe.replyBytes()];
+        probe.request(request, 0, seq);
+        for (Socket s : sockets) {
+            try {
+                long sent = System.nanoTime();
+                s.getOutputStream().write(request);
+                if (s.getInputStream().readNBytes(reply, 0, reply.length) != reply.length
+                        || !probe.replyMatches(reply, 0, seq)) {
+                    stats.error("a connection did not echo " + when);
+                    continue;
+                }
+                stats.reply(System.nanoTime() - sent, reply.length);
+            } catch (IOException e) {
+                stats.error("a connection failed " + when + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Opens every connection, a few dozen at a time; clients on loopback may be spread over 127.0.1.x. */

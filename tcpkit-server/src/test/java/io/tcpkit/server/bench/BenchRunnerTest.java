@@ -255,8 +255,34 @@ class BenchRunnerTest {
     void idleModeHoldsConnectionsAndMeasuresMemory() throws Exception {
         try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
             String idle = run(echo, "idle", 50, 0, 1, 0, 1);
-            assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,");
+            assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
+                    "\"replies\":0,");
             assertThat(idle).doesNotContain("\"idleRssBytesPerConnection\":null");
+        }
+    }
+
+    /**
+     * With a size, each connection echoes once before idling and once after: against the echo
+     * service's request handler, which releases quiet connections' threads, the second echo
+     * comes back through the engine's idler. (The server here is this JVM, whose heap also holds
+     * the generator's: live heap is measured only for another process.)
+     */
+    @Test
+    void idleModeUsesEachConnectionBeforeAndAfterIdling() throws Exception {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(new EchoService().requestHandler())
+                .releaseIdleAfter(java.time.Duration.ofMillis(20)).start()) {
+            String idle = run(echo, "idle", 50, 16, 1, 0, 1);
+            assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
+                    "\"replies\":100,", "\"size\":16,");
+            assertThat(idle).contains("\"idleHeapBytesPerConnection\":null");
+        }
+        try (TcpServer wrong = TcpServer.builder().port(0).handler(conn -> {
+            conn.write("nope, not an echo".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            conn.flush();
+            conn.input().fill();
+        }).start()) {
+            String idle = run(wrong, "idle", 3, 16, 1, 0, 1);
+            assertThat(idle).contains("\"errors\":6,");
         }
     }
 
