@@ -60,6 +60,14 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private volatile boolean wokenForDrain;
     /** Set while blocked waiting for a new frame; the drain wakes only such readers. */
     private volatile boolean waitingForFrame;
+    /** When the current blocking read times out (System.nanoTime(), never 0), or 0; for the sweeper. */
+    private volatile long readDeadlineNanos;
+    /** What the current blocking read's deadline means: the idle or the read timeout. */
+    private volatile CloseReason readDeadlineReason;
+    /** Set by the sweeper when a read passed its deadline; the reader then reports this timeout. */
+    private volatile CloseReason timedOut;
+    /** The SO_TIMEOUT last set on the socket, or -1 after the socket changed. Owner only. */
+    private int soTimeoutMillis = -1;
     /** System.nanoTime() when the current blocking write started; 0 when not writing. */
     private volatile long writeStartedNanos;
     private volatile long lastActivityNanos = System.nanoTime();
@@ -71,6 +79,8 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private long releaseGraceNanos;
     /** Set by the owner when it hands the connection to the idler; cleared when a new thread takes it. */
     private volatile boolean parked;
+    /** System.nanoTime() when it last went to wait in the idler. */
+    private volatile long waitingSinceNanos;
     /** Set by the idler when the idle timeout passed while the connection waited. */
     volatile boolean idleExpired;
     /** The connection's key in the idler's selector while it waits there; idler thread only. */
@@ -94,6 +104,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
      */
     void attach(Socket layered, byte[] prefix) throws IOException {
         this.layered = true;
+        this.soTimeoutMillis = -1;
         socket = layered;
         InputStream in = layered.getInputStream();
         socketIn = prefix == null || prefix.length == 0 ? in : new PrefixedInputStream(prefix, in);
@@ -145,6 +156,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     /** Hands the connection to the idler; the calling (owner) thread must end right after. */
     void waitWithoutThread() {
+        waitingSinceNanos = System.nanoTime();
         input.release();
         owner = null;
         parked = true;
@@ -155,6 +167,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     void resumeOnNewThread() {
         parked = false;
         ConnectionTask.resume(this, server);
+    }
+
+    /** When the connection last went to wait in the idler. */
+    long waitedWithoutThreadSince() {
+        return waitingSinceNanos;
     }
 
     SocketChannel channel() {
@@ -263,21 +280,34 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         }
         int n;
         try {
-            socket.setSoTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
+            if (timeoutReason == null) {
+                soTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
+            } else {
+                // Timeouts are enforced by the sweeper (see checkReadDeadline), not by a timed
+                // read: a timed park costs a timer per read, which doubles the CPU per request.
+                soTimeout(0);
+                readDeadlineReason = timeoutReason;
+                readDeadlineNanos = timeoutNanos == 0 ? 0 : (System.nanoTime() + timeoutNanos) | 1;
+            }
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
-            if (timeoutReason == null) {
-                throw StillIdle.INSTANCE;
-            }
-            throw new ConnectionTimeoutException(timeoutReason);
+            throw StillIdle.INSTANCE; // only the release grace is a timed read
         } catch (IOException e) {
+            CloseReason expired = timedOut;
+            if (expired != null) {
+                throw new ConnectionTimeoutException(expired);
+            }
             if (!wokenForDrain) {
                 throw e;
             }
             // A TLS layer reports the TCP input we shut as an error: for us it is the drain's EOF.
             n = -1;
         } finally {
+            readDeadlineNanos = 0;
             waitingForFrame = false;
+        }
+        if (n < 0 && timedOut != null) {
+            throw new ConnectionTimeoutException(timedOut);
         }
         if (n < 0) {
             if (server.isDraining() && !midFrame) {
@@ -291,6 +321,33 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         lastActivityNanos = System.nanoTime();
         server.counters().bytesIn(n);
         return n;
+    }
+
+    /** Sets SO_TIMEOUT when it changes: 0 on the fast path, the release grace on a quiet one. */
+    private void soTimeout(int millis) throws IOException {
+        if (soTimeoutMillis != millis) {
+            socket.setSoTimeout(millis);
+            soTimeoutMillis = millis;
+        }
+    }
+
+    /**
+     * Called by the sweeper: a read waiting past its deadline (the idle timeout between frames,
+     * the read timeout within one) is ended by shutting the TCP input, which the reader sees as
+     * end of stream and reports as the timeout. The connection is closing anyway, so waking it
+     * destructively is fine. Racing a read that has just finished at its deadline can only end a
+     * connection that reached its deadline.
+     */
+    void checkReadDeadline(long now) {
+        long deadline = readDeadlineNanos;
+        if (deadline != 0 && now - deadline >= 0 && timedOut == null) {
+            timedOut = readDeadlineReason;
+            try {
+                tcpSocket.shutdownInput();
+            } catch (IOException e) {
+                // Closed or reset already: the reader wakes anyway.
+            }
+        }
     }
 
     @Override

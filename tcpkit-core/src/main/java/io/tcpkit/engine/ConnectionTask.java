@@ -22,6 +22,8 @@ final class ConnectionTask implements Runnable {
     /** After a graceful close, how long to read and discard what the peer still sends. */
     static final Duration LINGER = Duration.ofSeconds(2);
     private static final int LINGER_MAX_BYTES = 256 * 1024;
+    /** A wait this long marks a request-handler connection as quiet (see serveRequests). */
+    static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ConnectionImpl conn;
     private final EngineServer server;
@@ -100,11 +102,17 @@ final class ConnectionTask implements Runnable {
     /**
      * Serves requests while they come; true when the connection went quiet and was handed to
      * the idler (this thread then ends), false when the handler ended the conversation.
+     *
+     * <p>Only a quiet connection (its last wait, in the idler or not, was {@link #QUIET_NANOS}
+     * or more) waits with the release grace, because a timed wait costs a timer each
+     * time; a busy one waits untimed and keeps its thread until its next request.
      */
     private boolean serveRequests(RequestHandler handler) throws IOException, InterruptedException {
         long grace = server.releaseIdleAfterNanos();
+        boolean quiet = false;
+        long waitStarted = resumed ? conn.waitedWithoutThreadSince() : System.nanoTime();
         while (true) {
-            boolean release = conn.canWaitWithoutThread();
+            boolean release = quiet && conn.canWaitWithoutThread();
             if (!conn.awaitRequest(release ? grace : 0)) {
                 if (conn.canWaitWithoutThread()) {
                     conn.waitWithoutThread();
@@ -112,9 +120,11 @@ final class ConnectionTask implements Runnable {
                 }
                 continue;
             }
+            quiet = System.nanoTime() - waitStarted >= QUIET_NANOS;
             if (!handler.serve(conn)) {
                 return false;
             }
+            waitStarted = System.nanoTime();
         }
     }
 

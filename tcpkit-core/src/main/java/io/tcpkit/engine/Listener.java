@@ -110,6 +110,12 @@ final class Listener implements Runnable {
         if (!server.usesProxyProtocol()) {
             conn.admittedAddress(address);
         }
+        if (server.requestHandler() != null && !server.usesProxyProtocol() && server.serverTls() == null) {
+            // Nothing to do before the first request: wait for it without a thread.
+            server.registry().add(conn);
+            conn.waitWithoutThread();
+            return;
+        }
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(new ConnectionTask(conn, server));
         conn.bindOwner(thread);
         server.registry().add(conn);

@@ -26,9 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Request handlers: served in turns, with no thread while quiet. Each test idles a connection
- * past the release time, so that it waits in the idler's selector, and then checks it comes back
- * right: exact bytes, half-close, the idle timeout, kill, drain, and no leaked connection.
+ * Request handlers: served in turns, with no thread while quiet. A new connection waits for its
+ * first request in the idler's selector; one that has been quiet (a wait of 50 ms or more, see
+ * ConnectionTask.QUIET_NANOS) gives its thread back after the release time. Each test makes a
+ * connection quiet, lets it wait without a thread, and checks it comes back right: exact bytes,
+ * half-close, the idle timeout, kill, drain, and no leaked connection.
  */
 @Timeout(30)
 class RequestHandlerTest {
@@ -63,6 +65,16 @@ class RequestHandlerTest {
         return server.port();
     }
 
+    /**
+     * A pause longer than the quiet threshold, then one echo: the connection is now known to be
+     * quiet. (A pause is the behaviour under test here: there is no condition to await.)
+     */
+    private static void quietEcho(Socket s, String text) throws Exception {
+        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
+        Net.send(s, text);
+        assertThat(Net.read(s, text.length())).isEqualTo(text);
+    }
+
     /** Waits until the connection's last serving thread has ended: it waits in the selector. */
     private Thread awaitReleased(long id) {
         Net.await("the connection's thread to end", WAIT, () -> {
@@ -83,6 +95,7 @@ class RequestHandlerTest {
         try (Socket s = Net.connect(port)) {
             Net.send(s, "first\n");
             assertThat(Net.read(s, 6)).isEqualTo("first\n");
+            quietEcho(s, "second\n");
             long id = onlyConnectionId();
             Thread released = awaitReleased(id);
 
@@ -116,6 +129,7 @@ class RequestHandlerTest {
         try (Socket s = Net.connect(port)) {
             Net.send(s, "a");
             assertThat(Net.read(s, 1)).isEqualTo("a");
+            quietEcho(s, "b");
             awaitReleased(onlyConnectionId());
             Net.send(s, "last words");
             s.shutdownOutput();
@@ -131,6 +145,7 @@ class RequestHandlerTest {
         Socket s = Net.connect(port);
         Net.send(s, "x");
         assertThat(Net.read(s, 1)).isEqualTo("x");
+        quietEcho(s, "y");
         awaitReleased(onlyConnectionId());
         s.setSoLinger(true, 0); // reset, not FIN
         s.close();
@@ -145,6 +160,7 @@ class RequestHandlerTest {
         try (Socket s = Net.connect(port)) {
             Net.send(s, "hi");
             assertThat(Net.read(s, 2)).isEqualTo("hi");
+            quietEcho(s, "ho");
             long started = System.nanoTime();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -153,11 +169,24 @@ class RequestHandlerTest {
     }
 
     @Test
+    void aConnectionThatNeverSpeaksNeverGetsAThreadAndTimesOut() throws Exception {
+        int port = start(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(300)), echo);
+        try (Socket s = Net.connect(port)) {
+            onlyConnectionId();
+            s.setSoTimeout((int) WAIT.toMillis());
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        assertThat(turns).isEmpty(); // the handler never ran
+    }
+
+    @Test
     void killReachesAConnectionWaitingWithoutAThread() throws Exception {
         int port = start(Limits.DEFAULT, echo);
         try (Socket s = Net.connect(port)) {
             Net.send(s, "hi");
             assertThat(Net.read(s, 2)).isEqualTo("hi");
+            quietEcho(s, "ho");
             long id = onlyConnectionId();
             awaitReleased(id);
             assertThat(server.kill(id)).isTrue();
@@ -178,6 +207,9 @@ class RequestHandlerTest {
                 clients.add(s);
                 Net.send(s, "c" + i);
                 assertThat(Net.read(s, 2 + (i >= 10 ? 1 : 0))).isEqualTo("c" + i);
+            }
+            for (Socket s : clients) {
+                quietEcho(s, "q");
             }
             Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == 20
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
@@ -210,6 +242,13 @@ class RequestHandlerTest {
             }
             for (int i = 0; i < n; i++) {
                 assertThat(Net.readLine(clients.get(i))).isEqualTo("hello " + i + "\n");
+            }
+            Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
+            for (int i = 0; i < n; i++) {
+                Net.send(clients.get(i), "quiet " + i + "\n");
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(Net.readLine(clients.get(i))).isEqualTo("quiet " + i + "\n");
             }
             Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == n
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
@@ -244,6 +283,9 @@ class RequestHandlerTest {
         };
         int port = start(Limits.DEFAULT, lines);
         try (Socket s = Net.connect(port)) {
+            Net.send(s, "zero\n");
+            assertThat(Net.readLine(s)).isEqualTo("<zero>\n");
+            Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
             Net.send(s, "one\ntw");
             assertThat(Net.readLine(s)).isEqualTo("<one>\n");
             long id = onlyConnectionId();
