@@ -18,6 +18,8 @@ WORKLOADS = [
     ("idle", "10,000 connections idle after one echo"),
     ("ping-P1", "PING, redis-benchmark -c 50 -P 1"),
     ("ping-P16", "PING, redis-benchmark -c 50 -P 16"),
+    ("pingbench-P1", "PING, tcpkit bench -c 50, 1 in flight"),
+    ("pingbench-P16", "PING, tcpkit bench -c 50, 16 in flight"),
     ("fanout-1000", "PUBLISH to 1,000 subscribers, 1 publisher (per delivery)"),
     ("fanout-1000x100", "PUBLISH to 1,000 subscribers, 100 publishers (per delivery)"),
     ("generator", "the generator: PING -c 50 against redis-server"),

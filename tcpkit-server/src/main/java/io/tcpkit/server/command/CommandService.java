@@ -38,12 +38,6 @@ public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
 
-    /**
-     * Commands no user rule refuses, as Redis's "no-auth" commands: whoever is logged in may
-     * still log in as someone else, or say goodbye.
-     */
-    private static final java.util.Set<String> NEVER_REFUSED = java.util.Set.of("AUTH", "LOGIN", "HELLO", "QUIT");
-
     private final Sessions sessions;
     private final Authenticator authenticator;
     private final Hub hub;
@@ -157,7 +151,7 @@ public final class CommandService implements Service {
             ctx.wrongArity(command.name());
             return;
         }
-        if (ctx.session.isAuthenticated() && !NEVER_REFUSED.contains(command.name())
+        if (ctx.session.isAuthenticated() && !command.neverRefused()
                 && !ctx.permitted(permission(command, ctx))) {
             return;
         }
@@ -169,12 +163,9 @@ public final class CommandService implements Service {
         command.handler().run(ctx);
     }
 
-    /** Commands whose first argument is a subcommand, checked as "client|list" (as Redis 7 does). */
-    private static final java.util.Set<String> WITH_SUBCOMMANDS = java.util.Set.of("CLIENT", "ACL", "CONFIG", "COMMAND", "PUBSUB");
-
     /** The name a user's rules are checked against: "ping", or "client|list" for a subcommand. */
     private static String permission(Command command, CommandContext ctx) {
-        if (WITH_SUBCOMMANDS.contains(command.name()) && ctx.argc() >= 2) {
+        if (command.hasSubcommands() && ctx.argc() >= 2) {
             return command.lowerName() + "|" + ctx.arg(1).toLowerCase(java.util.Locale.ROOT);
         }
         return command.lowerName();

@@ -109,7 +109,7 @@ class LeaveDuringBroadcastTest {
     @Test
     void membersResettingTheirConnectionsMidBurstDisturbNobody() throws Exception {
         burstWhileLeaving(Peer::abort);
-        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR)).isEqualTo(LEAVERS);
+        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR)).as(chat.stats().closed().toString()).isEqualTo(LEAVERS);
     }
 
     @Test
