@@ -139,6 +139,28 @@ class ReadBufferTest {
     }
 
     @Test
+    void releaseDropsAnEmptyArrayAndTheNextFillAllocatesAgain() throws Exception {
+        ReadBuffer buffer = new ReadBuffer(Chunks.of("abc", "defgh", "ij"), 16, 64);
+        assertThat(buffer.fill()).isEqualTo(3);
+        buffer.release(); // bytes are buffered: nothing is dropped
+        assertThat(buffer.capacity()).isEqualTo(16);
+        assertThat(readable(buffer)).isEqualTo("abc");
+        buffer.skip(3);
+        buffer.release();
+        assertThat(buffer.capacity()).isZero();
+        assertThat(buffer.readable()).isZero();
+        assertThat(buffer.fill()).isEqualTo(5);
+        assertThat(buffer.capacity()).isEqualTo(16);
+        assertThat(readable(buffer)).isEqualTo("defgh");
+        buffer.skip(5);
+        buffer.release();
+        buffer.ensureCapacity(8); // a decoder may ask for room before the first fill
+        assertThat(buffer.capacity()).isGreaterThanOrEqualTo(8);
+        assertThat(buffer.fill()).isEqualTo(2);
+        assertThat(readable(buffer)).isEqualTo("ij");
+    }
+
+    @Test
     void ensureCapacityCompactsAndKeepsTheBytes() throws Exception {
         ReadBuffer buffer = new ReadBuffer(Chunks.of("0123456789abcdef", "ghij"), 16, 16);
         buffer.fill();
