@@ -9,15 +9,22 @@ import java.io.IOException;
  * while the client is quiet: a few KiB of stack per idle connection. A request handler instead
  * serves the connection in turns. The engine calls {@link #serve} on a virtual thread when input
  * (or end of stream) is waiting; {@code serve} handles one or more requests with the usual
- * blocking calls (reading the rest of a request that is still arriving is fine) and returns. If
- * more input arrives soon, the same thread serves it; once the connection has been quiet for
- * {@link TcpServer.Builder#releaseIdleAfter a moment} its thread ends, and the socket waits in the
- * engine's selector until the client speaks again. Limits, timeouts, draining and close reasons
- * work exactly as for a connection handler.
+ * blocking calls (reading the rest of a request that is still arriving is fine) and returns.
  *
- * <p>State that must outlive one turn lives in objects the handler keeps per connection, not on
- * its stack. Connections that cannot wait without a thread (TLS, a PROXY header's leftover
- * bytes, an outbound queue in use) keep their thread, and are served the same way.
+ * <p>A new connection waits for its first request in the engine's selector, with no thread. A
+ * busy connection keeps its thread between requests, waiting in an untimed read (the fast path).
+ * A quiet one (its last wait lasted 50 ms or more, or it has just come from the selector) waits
+ * at most {@link TcpServer.Builder#releaseIdleAfter releaseIdleAfter} on its thread, then the
+ * thread ends and the socket waits in the selector until the client speaks again. Limits,
+ * timeouts, draining and close reasons work exactly as for a connection handler.
+ *
+ * <p>A turn should consume what it handled: the line last read from {@link Connection#lines()}
+ * is consumed when the turn ends, and a turn that consumes nothing is taken to need more of a
+ * frame, which the engine reads (under the read timeout) before the next turn. State that must
+ * outlive one turn lives in objects the handler keeps per connection, not on its stack. TLS
+ * connections, and PROXY connections whose header arrived with data behind it, keep their thread
+ * and are served the same way. {@link Connection#send} is not available: the socket may be
+ * waiting in the selector when another thread sends.
  *
  * <pre>{@code
  * RequestHandler echo = conn -> {

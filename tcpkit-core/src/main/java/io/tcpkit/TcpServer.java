@@ -144,9 +144,10 @@ public interface TcpServer extends AutoCloseable {
         }
 
         /**
-         * How long a {@link #requestHandler} connection waits for its next request on its own
-         * thread before the thread ends and the socket waits in the engine's selector (default
-         * 1 s). Busy connections keep their thread and its fast path; quiet ones cost no stack.
+         * How long a quiet {@link #requestHandler} connection waits for its next request on its
+         * own thread before the thread ends and the socket waits in the engine's selector
+         * (default 1 s). Busy connections keep their thread and its fast path; quiet ones cost no
+         * stack. See {@link RequestHandler} for what counts as quiet.
          */
         public Builder releaseIdleAfter(Duration releaseIdleAfter) {
             if (releaseIdleAfter == null || releaseIdleAfter.isNegative() || releaseIdleAfter.isZero()) {

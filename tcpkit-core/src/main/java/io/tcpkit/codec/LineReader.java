@@ -42,6 +42,16 @@ public final class LineReader {
     }
 
     /**
+     * Consumes the line last returned, whose bytes otherwise stay buffered until the next call
+     * (the line's text is read from the buffer in place). The engine calls this when a turn of a
+     * request handler ends, so that only input still to be handled counts as buffered.
+     */
+    public void consumeLine() {
+        in.skip(consumeOnNext);
+        consumeOnNext = 0;
+    }
+
+    /**
      * Advances to the next complete line, reading as needed.
      *
      * @return false at end of stream
@@ -49,8 +59,7 @@ public final class LineReader {
      *                               resumes after that line
      */
     public boolean next() throws IOException {
-        in.skip(consumeOnNext);
-        consumeOnNext = 0;
+        consumeLine();
         if (skipping && !skipRestOfLine()) {
             return false;
         }

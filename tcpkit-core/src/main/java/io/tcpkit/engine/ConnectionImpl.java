@@ -148,19 +148,41 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         }
     }
 
+    /** Ends a request handler's turn: the line it last read is consumed. */
+    void endTurn() {
+        if (lines != null) {
+            lines.consumeLine();
+        }
+    }
+
+    /** Input the handler has consumed so far, in bytes. Owner only. */
+    long consumedBytes() {
+        return bytesIn - input.readable();
+    }
+
     /** Whether this connection can wait for its next request in the idler, with no thread. */
     boolean canWaitWithoutThread() {
         return server.idler() != null && !layered
                 && outbound == null && input.readable() == 0 && !input.isEof() && isOpen();
     }
 
-    /** Hands the connection to the idler; the calling (owner) thread must end right after. */
-    void waitWithoutThread() {
+    /**
+     * Hands the connection to the idler; when this returns true the calling (owner) thread must
+     * end right after, without touching the connection. False when the idler has stopped (the
+     * server is closing): the caller carries on with its thread.
+     */
+    boolean waitWithoutThread() {
+        Thread caller = owner;
         waitingSinceNanos = System.nanoTime();
         input.release();
         owner = null;
         parked = true;
-        server.idler().park(this);
+        if (!server.idler().park(this)) {
+            parked = false;
+            owner = caller;
+            return false;
+        }
+        return true;
     }
 
     /** Called by the idler: a new virtual thread carries on serving the connection. */
@@ -466,6 +488,9 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     void abort(CloseReason reason) {
         if (closeReason.compareAndSet(null, reason)) {
             closeSocket();
+            if (parked) {
+                server.idler().resume(this); // as in close(): its thread must end it
+            }
         }
     }
 

@@ -110,19 +110,29 @@ final class ConnectionTask implements Runnable {
     private boolean serveRequests(RequestHandler handler) throws IOException, InterruptedException {
         long grace = server.releaseIdleAfterNanos();
         boolean quiet = false;
+        // A thread that comes from the idler treats its first wait as quiet: a client that
+        // connects, asks once and goes quiet (a pool, an idle session) then gives it back.
+        boolean firstTurn = resumed;
         long waitStarted = resumed ? conn.waitedWithoutThreadSince() : System.nanoTime();
         while (true) {
             boolean release = quiet && conn.canWaitWithoutThread();
             if (!conn.awaitRequest(release ? grace : 0)) {
-                if (conn.canWaitWithoutThread()) {
-                    conn.waitWithoutThread();
+                if (conn.canWaitWithoutThread() && conn.waitWithoutThread()) {
                     return true;
                 }
                 continue;
             }
-            quiet = System.nanoTime() - waitStarted >= QUIET_NANOS;
+            quiet = firstTurn || System.nanoTime() - waitStarted >= QUIET_NANOS;
+            firstTurn = false;
+            long consumed = conn.consumedBytes();
             if (!handler.serve(conn)) {
                 return false;
+            }
+            conn.endTurn();
+            if (conn.input().readable() > 0 && conn.consumedBytes() == consumed) {
+                // The handler took nothing of what is buffered: it needs more of a frame. Read
+                // it here, under the frame's read timeout, rather than call it again at once.
+                conn.input().fill();
             }
             waitStarted = System.nanoTime();
         }

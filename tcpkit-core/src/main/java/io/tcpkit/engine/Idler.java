@@ -59,7 +59,10 @@ final class Idler implements Runnable {
         thread.start();
     }
 
-    /** Ends the idler thread; called once every connection has ended. */
+    /**
+     * Ends the idler thread; called once every connection has ended, or after a forced close,
+     * in which case what still waits here is closed and ended by the idler thread on its way out.
+     */
     void stop() {
         stopped = true;
         selector.wakeup();
@@ -77,11 +80,16 @@ final class Idler implements Runnable {
 
     /**
      * Takes over an idle connection from its thread, which must end right after without touching
-     * the connection again. The connection must be {@link ConnectionImpl#canWaitWithoutThread able}.
+     * the connection again; false (and nothing taken) once the idler has stopped. The connection
+     * must be {@link ConnectionImpl#canWaitWithoutThread able}.
      */
-    void park(ConnectionImpl conn) {
+    boolean park(ConnectionImpl conn) {
+        if (stopped) {
+            return false;
+        }
         parkRequests.add(conn);
         selector.wakeup();
+        return true;
     }
 
     /** Hands a connection that was closed or killed while waiting back to a thread, to end it. */
@@ -100,6 +108,16 @@ final class Idler implements Runnable {
     public void run() {
         List<ConnectionImpl> toStart = new ArrayList<>();
         long nextTick = System.nanoTime() + tickNanos;
+        try {
+            loop(toStart, nextTick);
+        } finally {
+            stopped = true; // also when the thread dies of an Error: no park is taken any more
+            endLeftovers();
+        }
+    }
+
+    private void loop(List<ConnectionImpl> toStart, long firstTick) {
+        long nextTick = firstTick;
         while (!stopped) {
             try {
                 long wait = nextTick - System.nanoTime();
@@ -124,14 +142,35 @@ final class Idler implements Runnable {
                         before = toStart.size();
                         selector.selectNow(key -> ready(key, toStart));
                     } while (toStart.size() != before);
-                    for (ConnectionImpl conn : toStart) {
-                        start(conn);
+                    while (!toStart.isEmpty()) {
+                        start(toStart.removeLast()); // removed first: never started twice
                     }
-                    toStart.clear();
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, server + ": idler failed; carrying on", e);
             }
+        }
+    }
+
+    /**
+     * After a forced close the idler may stop with connections still waiting or queued: they
+     * have no thread to end them, so it ends them here, as forced closes. (After a normal drain
+     * there are none: every waiting connection was resumed.)
+     */
+    private void endLeftovers() {
+        List<ConnectionImpl> left = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            takeBack(key, left);
+        }
+        ConnectionImpl conn;
+        while ((conn = parkRequests.poll()) != null) {
+            left.add(conn);
+        }
+        resumeRequests.clear();
+        for (ConnectionImpl c : left) {
+            c.recordReason(io.tcpkit.CloseReason.SHUTDOWN_FORCED);
+            c.closeSocket();
+            server.connectionEnded(c);
         }
     }
 

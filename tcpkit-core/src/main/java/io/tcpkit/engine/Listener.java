@@ -110,15 +110,13 @@ final class Listener implements Runnable {
         if (!server.usesProxyProtocol()) {
             conn.admittedAddress(address);
         }
-        if (server.requestHandler() != null && !server.usesProxyProtocol() && server.serverTls() == null) {
-            // Nothing to do before the first request: wait for it without a thread.
-            server.registry().add(conn);
-            conn.waitWithoutThread();
-            return;
+        server.registry().add(conn);
+        if (server.requestHandler() != null && !server.usesProxyProtocol() && server.serverTls() == null
+                && conn.waitWithoutThread()) {
+            return; // nothing to do before the first request: it waits for it without a thread
         }
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(new ConnectionTask(conn, server));
         conn.bindOwner(thread);
-        server.registry().add(conn);
         try {
             thread.start();
         } catch (OutOfMemoryError | RuntimeException e) {

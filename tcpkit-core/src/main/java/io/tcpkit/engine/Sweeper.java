@@ -53,11 +53,16 @@ final class Sweeper {
     private void sweep() {
         long now = System.nanoTime();
         for (ConnectionImpl conn : server.registry().all()) {
-            conn.checkReadDeadline(now);
-            if (writeTimeoutNanos > 0 && conn.writeBlockedNanos(now) > writeTimeoutNanos) {
-                LOG.log(Level.DEBUG, () -> conn + ": write blocked for over "
-                        + server.limits().writeTimeout().toMillis() + " ms, closing");
-                conn.close(CloseReason.WRITE_TIMEOUT);
+            try {
+                conn.checkReadDeadline(now);
+                if (writeTimeoutNanos > 0 && conn.writeBlockedNanos(now) > writeTimeoutNanos) {
+                    LOG.log(Level.DEBUG, () -> conn + ": write blocked for over "
+                            + server.limits().writeTimeout().toMillis() + " ms, closing");
+                    conn.close(CloseReason.WRITE_TIMEOUT);
+                }
+            } catch (RuntimeException e) {
+                // One connection's failure must not stop the sweeps: a failed scheduled task never runs again.
+                LOG.log(Level.WARNING, conn + ": sweeping failed", e);
             }
         }
     }

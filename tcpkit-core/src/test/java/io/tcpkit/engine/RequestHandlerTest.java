@@ -298,6 +298,56 @@ class RequestHandlerTest {
     }
 
     @Test
+    void aLineHandlerThatAnsweredOnceAndWentQuietGivesItsThreadBack() throws Exception {
+        // The line a turn has read stays in the buffer until the turn ends: it must not count as
+        // input still waiting, or the connection would never be quiet.
+        RequestHandler lines = conn -> {
+            turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
+            if (!conn.lines().next()) {
+                return false;
+            }
+            conn.write(("<" + conn.lines().line() + ">\n").getBytes(StandardCharsets.UTF_8));
+            return true;
+        };
+        int port = start(Limits.DEFAULT, lines);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "only\n");
+            assertThat(Net.readLine(s)).isEqualTo("<only>\n");
+            Thread released = awaitReleased(onlyConnectionId());
+            Net.send(s, "again\n");
+            assertThat(Net.readLine(s)).isEqualTo("<again>\n");
+            assertThat(turns.get(onlyConnectionId()).getLast()).isNotSameAs(released);
+        }
+    }
+
+    @Test
+    void aTurnThatTakesNothingWaitsForMoreInsteadOfSpinning() throws Exception {
+        // Frames of exactly four bytes; a turn with fewer buffered takes nothing and returns.
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        RequestHandler fours = conn -> {
+            calls.incrementAndGet();
+            ReadBuffer in = conn.input();
+            if (in.readable() == 0 && in.fill() < 0) {
+                return false;
+            }
+            if (in.readable() >= 4) {
+                conn.write(in.array(), in.readIndex(), 4);
+                in.skip(4);
+            }
+            return true;
+        };
+        int port = start(Limits.DEFAULT, fours);
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "ab");
+            Net.await("the half frame to be read", WAIT, () -> server.stats().bytesIn() == 2);
+            Thread.sleep(200); // time in which a spinning turn loop would call the handler endlessly
+            Net.send(s, "cd");
+            assertThat(Net.read(s, 4)).isEqualTo("abcd");
+        }
+        assertThat(calls.get()).isLessThan(10);
+    }
+
+    @Test
     void theBuilderTakesExactlyOneKindOfHandler() {
         assertThatThrownBy(() -> TcpServer.builder().port(0).handler(Net.ECHO).requestHandler(echo).start())
                 .isInstanceOf(IllegalStateException.class);

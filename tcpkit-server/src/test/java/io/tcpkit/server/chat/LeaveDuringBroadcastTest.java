@@ -109,7 +109,12 @@ class LeaveDuringBroadcastTest {
     @Test
     void membersResettingTheirConnectionsMidBurstDisturbNobody() throws Exception {
         burstWhileLeaving(Peer::abort);
-        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR)).as(chat.stats().closed().toString()).isEqualTo(LEAVERS);
+        // The kernel reports a reset once, to whichever asks first: the reader (IO_ERROR) or the
+        // fan-out writer, whose failed write also closes with IO_ERROR unless the reader, now
+        // seeing only end of stream, got there first (PEER_CLOSED). Either way nothing else.
+        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR) + HubServers.closed(chat, CloseReason.PEER_CLOSED))
+                .as(chat.stats().closed().toString()).isEqualTo(LEAVERS);
+        assertThat(HubServers.closed(chat, CloseReason.IO_ERROR)).isPositive();
     }
 
     @Test
