@@ -175,6 +175,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         Thread caller = owner;
         waitingSinceNanos = System.nanoTime();
         input.release();
+        output.release();
         owner = null;
         parked = true;
         if (!server.idler().park(this)) {

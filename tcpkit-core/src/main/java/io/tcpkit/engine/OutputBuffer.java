@@ -53,6 +53,13 @@ final class OutputBuffer {
         count += len;
     }
 
+    /** Drops the array when nothing is buffered: for a connection about to wait without a thread. */
+    void release() {
+        if (count == 0) {
+            buf = null;
+        }
+    }
+
     void flush() throws IOException {
         if (count == 0) {
             return;
