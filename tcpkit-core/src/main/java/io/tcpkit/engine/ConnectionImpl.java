@@ -364,7 +364,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     void checkReadDeadline(long now) {
         long deadline = readDeadlineNanos;
         if (deadline != 0 && now - deadline >= 0 && timedOut == null) {
-            timedOut = readDeadlineReason;
+            CloseReason reason = readDeadlineReason;
+            if (readDeadlineNanos != deadline) {
+                return; // a new read began meanwhile; its reason may not be this deadline's
+            }
+            timedOut = reason;
             try {
                 tcpSocket.shutdownInput();
             } catch (IOException e) {
