@@ -89,6 +89,19 @@ class RequestHandlerTest {
         return server.connections().getFirst().id();
     }
 
+    /**
+     * Echoes once right after connecting and once after a quiet pause, then waits until the
+     * connection's thread has ended; returns the connection's id.
+     */
+    private long useThenAwaitRelease(Socket s) throws Exception {
+        Net.send(s, "a");
+        assertThat(Net.read(s, 1)).isEqualTo("a");
+        quietEcho(s, "b");
+        long id = onlyConnectionId();
+        awaitReleased(id);
+        return id;
+    }
+
     @Test
     void aQuietConnectionGivesItsThreadBackAndComesBackOnANewOne() throws Exception {
         int port = start(Limits.DEFAULT, echo);
@@ -127,10 +140,7 @@ class RequestHandlerTest {
     void halfCloseAfterWaitingGetsEverythingBackThenEndOfStream() throws Exception {
         int port = start(Limits.DEFAULT, echo);
         try (Socket s = Net.connect(port)) {
-            Net.send(s, "a");
-            assertThat(Net.read(s, 1)).isEqualTo("a");
-            quietEcho(s, "b");
-            awaitReleased(onlyConnectionId());
+            useThenAwaitRelease(s);
             Net.send(s, "last words");
             s.shutdownOutput();
             assertThat(Net.readToEnd(s)).isEqualTo("last words");
@@ -143,10 +153,7 @@ class RequestHandlerTest {
     void aClientThatClosesWhileWaitingIsCleanedUp() throws Exception {
         int port = start(Limits.DEFAULT, echo);
         Socket s = Net.connect(port);
-        Net.send(s, "x");
-        assertThat(Net.read(s, 1)).isEqualTo("x");
-        quietEcho(s, "y");
-        awaitReleased(onlyConnectionId());
+        useThenAwaitRelease(s);
         s.setSoLinger(true, 0); // reset, not FIN
         s.close();
         Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
@@ -184,11 +191,7 @@ class RequestHandlerTest {
     void killReachesAConnectionWaitingWithoutAThread() throws Exception {
         int port = start(Limits.DEFAULT, echo);
         try (Socket s = Net.connect(port)) {
-            Net.send(s, "hi");
-            assertThat(Net.read(s, 2)).isEqualTo("hi");
-            quietEcho(s, "ho");
-            long id = onlyConnectionId();
-            awaitReleased(id);
+            long id = useThenAwaitRelease(s);
             assertThat(server.kill(id)).isTrue();
             s.setSoTimeout((int) WAIT.toMillis());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
