@@ -472,12 +472,20 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         if (Thread.currentThread() == owner) {
             ConnectionTask.closeGracefully(this);
         } else {
-            closeSocket();
-            // Pairs with waitWithoutThread: we set the reason, then check parked; it sets parked,
-            // then the idler checks the reason. One of the two sees the other.
-            if (parked) {
-                server.idler().resume(this);
-            }
+            closeFromElsewhere();
+        }
+    }
+
+    /**
+     * Closes the socket from a thread that is not the owner, once the reason is set. A connection
+     * waiting in the idler has no thread to end it: the idler gives it one. Pairs with
+     * waitWithoutThread: we set the reason, then check parked; it sets parked, then the idler
+     * checks the reason. One of the two sees the other.
+     */
+    private void closeFromElsewhere() {
+        closeSocket();
+        if (parked) {
+            server.idler().resume(this);
         }
     }
 
@@ -492,10 +500,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     /** Closes at once, on any thread, without flushing or waiting: for a peer that cannot keep up. */
     void abort(CloseReason reason) {
         if (closeReason.compareAndSet(null, reason)) {
-            closeSocket();
-            if (parked) {
-                server.idler().resume(this); // as in close(): its thread must end it
-            }
+            closeFromElsewhere();
         }
     }
 

@@ -2,7 +2,6 @@ package io.tcpkit.engine;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -122,7 +121,7 @@ final class Idler implements Runnable {
             try {
                 long wait = nextTick - System.nanoTime();
                 if (wait > 0) {
-                    selector.select(key -> ready(key, toStart), Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                    selector.select(key -> takeBack(key, toStart), Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                 }
                 takeRequests(toStart);
                 if (resumeAllRequested || server.isDraining()) {
@@ -140,7 +139,7 @@ final class Idler implements Runnable {
                     int before;
                     do {
                         before = toStart.size();
-                        selector.selectNow(key -> ready(key, toStart));
+                        selector.selectNow(key -> takeBack(key, toStart));
                     } while (toStart.size() != before);
                     while (!toStart.isEmpty()) {
                         start(toStart.removeLast()); // removed first: never started twice
@@ -174,10 +173,6 @@ final class Idler implements Runnable {
         }
     }
 
-    private void ready(SelectionKey key, List<ConnectionImpl> toStart) {
-        takeBack(key, toStart);
-    }
-
     private void takeRequests(List<ConnectionImpl> toStart) {
         ConnectionImpl conn;
         while ((conn = parkRequests.poll()) != null) {
@@ -189,9 +184,8 @@ final class Idler implements Runnable {
             try {
                 channel.configureBlocking(false);
                 conn.idleKey = channel.register(selector, SelectionKey.OP_READ, conn);
-            } catch (ClosedChannelException e) {
-                toStart.add(conn);
             } catch (IOException | RuntimeException e) {
+                // Closed meanwhile, most likely: its new thread finds out and ends it.
                 ConnectionImpl failed = conn;
                 LOG.log(Level.DEBUG, () -> failed + ": cannot wait in the selector: " + e);
                 toStart.add(conn);
