@@ -60,12 +60,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
     private volatile boolean wokenForDrain;
     /** Set while blocked waiting for a new frame; the drain wakes only such readers. */
     private volatile boolean waitingForFrame;
-    /** When the current blocking read times out (System.nanoTime(), never 0), or 0; for the sweeper. */
-    private volatile long readDeadlineNanos;
-    /** What the current blocking read's deadline means: the idle or the read timeout. */
-    private volatile CloseReason readDeadlineReason;
-    /** Set by the sweeper when a read passed its deadline; the reader then reports this timeout. */
-    private volatile CloseReason timedOut;
+    private final ReadDeadline readDeadline = new ReadDeadline();
     /** The SO_TIMEOUT last set on the socket, or -1 after the socket changed. Owner only. */
     private int soTimeoutMillis = -1;
     /** System.nanoTime() when the current blocking write started; 0 when not writing. */
@@ -306,17 +301,14 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             if (timeoutReason == null) {
                 soTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
             } else {
-                // Timeouts are enforced by the sweeper (see checkReadDeadline), not by a timed
-                // read: a timed park costs a timer per read, which doubles the CPU per request.
-                soTimeout(0);
-                readDeadlineReason = timeoutReason;
-                readDeadlineNanos = timeoutNanos == 0 ? 0 : (System.nanoTime() + timeoutNanos) | 1;
+                soTimeout(0); // the sweeper enforces the timeout: see ReadDeadline
+                readDeadline.arm(timeoutReason, timeoutNanos);
             }
             n = socketIn.read(b, off, len);
         } catch (SocketTimeoutException e) {
             throw StillIdle.INSTANCE; // only the release grace is a timed read
         } catch (IOException e) {
-            CloseReason expired = timedOut;
+            CloseReason expired = readDeadline.expired();
             if (expired != null) {
                 throw new ConnectionTimeoutException(expired);
             }
@@ -326,11 +318,11 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
             // A TLS layer reports the TCP input we shut as an error: for us it is the drain's EOF.
             n = -1;
         } finally {
-            readDeadlineNanos = 0;
+            readDeadline.disarm();
             waitingForFrame = false;
         }
-        if (n < 0 && timedOut != null) {
-            throw new ConnectionTimeoutException(timedOut);
+        if (n < 0 && readDeadline.expired() != null) {
+            throw new ConnectionTimeoutException(readDeadline.expired());
         }
         if (n < 0) {
             if (server.isDraining() && !midFrame) {
@@ -362,13 +354,7 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
      * connection that reached its deadline.
      */
     void checkReadDeadline(long now) {
-        long deadline = readDeadlineNanos;
-        if (deadline != 0 && now - deadline >= 0 && timedOut == null) {
-            CloseReason reason = readDeadlineReason;
-            if (readDeadlineNanos != deadline) {
-                return; // a new read began meanwhile; its reason may not be this deadline's
-            }
-            timedOut = reason;
+        if (readDeadline.expire(now)) {
             try {
                 tcpSocket.shutdownInput();
             } catch (IOException e) {
