@@ -11,9 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Enforces the timeouts of blocked I/O. Java's blocking socket writes have no timeout of their
  * own, so a peer that stops reading would otherwise hold its handler forever: a write blocked
- * longer than the write timeout closes the connection. Reads have SO_TIMEOUT, but a timed read
- * arms and cancels a timer every time, which doubles the CPU cost of a small request; so reads
- * block untimed and the sweeper ends those past their idle or read deadline. Runs on one named
+ * longer than the write timeout closes the connection. Reads block untimed too (see
+ * {@link ReadDeadline} for why), and the sweeper ends those past their idle or read deadline. Runs on one named
  * platform thread per listener, waking a few times per shortest timeout (between 10 ms and 1 s):
  * a timeout fires up to a quarter of itself late.
  */
