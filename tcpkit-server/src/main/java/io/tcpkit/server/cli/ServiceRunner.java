@@ -48,11 +48,7 @@ final class ServiceRunner {
                         .limits(options.limits())
                         .drainTimeout(options.drainTimeout)
                         .rejectionMessage(service::rejectionMessage);
-                if (service.requestHandler() != null) {
-                    builder.requestHandler(service.requestHandler());
-                } else {
-                    builder.handler(service.handler());
-                }
+                service.handle(builder);
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);

@@ -5,7 +5,6 @@ import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.session.Session;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -13,10 +12,10 @@ import java.util.Locale;
  * What a command handler works with: the request's arguments, the reply writer, the session, and
  * the service. One per connection, reused for every request on it.
  *
- * <p>Replies normally go to the connection's output buffer (flushed once per read batch). While
- * the connection has subscriptions, published messages reach it through its outbound queue, so
- * replies go there too, in order: each command's replies are queued when it ends, or earlier with
- * {@link #flushReply()}, which pub/sub commands call before they (un)subscribe.
+ * <p>Replies go to the connection's output buffer (flushed once per read batch). Published
+ * messages reach a subscribed connection through {@link Connection#send}, which keeps the order in
+ * which things were issued: a message that arrives through a subscription is written after the
+ * subscription's confirmation, however the two threads interleave.
  */
 final class CommandContext {
     final CommandService service;
@@ -24,8 +23,6 @@ final class CommandContext {
     final Connection connection;
     final RespReader request;
     final RespWriter reply;
-    private final ByteArrayOutputStream queuedReply = new ByteArrayOutputStream();
-    private boolean queueReplies;
     private PubSubClient pubsub;
     private boolean quit;
 
@@ -34,51 +31,13 @@ final class CommandContext {
         this.session = session;
         this.connection = connection;
         this.request = request;
-        this.reply = new RespWriter(this::sink);
+        this.reply = new RespWriter(connection::write);
     }
 
-    private void sink(byte[] b, int off, int len) throws IOException {
-        if (queueReplies) {
-            queuedReply.write(b, off, len);
-        } else {
-            connection.write(b, off, len);
-        }
-    }
-
-    /** Sends the replies written so far now: queued in subscribed mode, else flushed. */
-    void flushReply() throws IOException {
-        if (queueReplies) {
-            if (queuedReply.size() > 0) {
-                connection.send(queuedReply.toByteArray());
-                queuedReply.reset();
-            }
-        } else {
-            connection.flush();
-        }
-    }
-
-    /** After each command: hands queued replies over, and leaves subscribed mode when nothing is left. */
-    void endCommand() throws IOException, InterruptedException {
-        if (!queueReplies) {
-            return;
-        }
-        flushReply();
-        if (pubsub.count() == 0) {
-            // Later replies go straight to the socket: let queued messages and replies go first.
-            connection.awaitSent(connection.limits().writeTimeout().isZero()
-                    ? java.time.Duration.ofSeconds(30) : connection.limits().writeTimeout());
-            queueReplies = false;
-        }
-    }
-
-    /** The connection's subscriptions; entering subscribed mode flushes what was written before. */
-    PubSubClient pubsub() throws IOException {
+    /** The connection's subscriptions. */
+    PubSubClient pubsub() {
         if (pubsub == null) {
             pubsub = new PubSubClient(connection, session, service.hub());
-        }
-        if (!queueReplies) {
-            connection.flush();
-            queueReplies = true;
         }
         return pubsub;
     }

@@ -2,7 +2,7 @@ package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
-import io.tcpkit.ConnectionHandler;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespProtocolException;
@@ -30,9 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * lines from people), with connection, session and server commands, so that redis-cli,
  * redis-benchmark and Redis client libraries work against it unchanged.
  *
- * <p>Each connection parses requests in place and writes replies to its output buffer; the
- * engine flushes once per read batch, so a pipeline of N requests gets one write. A protocol
- * error gets {@code -ERR Protocol error: ...} and a close, as in Redis.
+ * <p>Each connection is served in turns, a request per turn, so an idle client holds no thread.
+ * Requests are parsed in place and replies written to the connection's output buffer; the engine
+ * flushes once per read batch, so a pipeline of N requests gets one write. A protocol error gets
+ * {@code -ERR Protocol error: ...} and a close, as in Redis.
  */
 public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
@@ -93,46 +94,44 @@ public final class CommandService implements Service {
     }
 
     @Override
-    public ConnectionHandler handler() {
-        return this::serve;
+    public TcpServer.Builder handle(TcpServer.Builder builder) {
+        return builder.requestHandlers(this::open);
     }
 
-    private void serve(Connection conn) throws IOException, InterruptedException {
+    /** A new connection: its session, and a handler that serves its requests in turns. */
+    private RequestHandler open(Connection conn) {
         Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
-        try {
-            RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
-                    RespReader.DEFAULT_MAX_ARGUMENTS);
-            CommandContext ctx = new CommandContext(this, session, conn, request);
-            try {
-                serve(conn, ctx);
-            } finally {
-                ctx.leaveAll();
+        RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
+                RespReader.DEFAULT_MAX_ARGUMENTS);
+        CommandContext ctx = new CommandContext(this, session, conn, request);
+        return new RequestHandler() {
+            @Override
+            public boolean serve(Connection c) throws IOException, InterruptedException {
+                return serveOne(ctx);
             }
-        } finally {
-            sessions.close(session);
-        }
+
+            @Override
+            public void closed(Connection c, CloseReason reason) {
+                ctx.leaveAll();
+                sessions.close(session);
+            }
+        };
     }
 
-    private void serve(Connection conn, CommandContext ctx) throws IOException, InterruptedException {
-        RespReader request = ctx.request;
-        while (true) {
-            try {
-                if (!request.next()) {
-                    return;
-                }
-            } catch (RespProtocolException e) {
-                ctx.reply.error("ERR Protocol error: " + e.getMessage());
-                ctx.endCommand();
-                LOG.debug("{}: protocol error: {}", conn, e.getMessage());
-                conn.close(CloseReason.PROTOCOL_ERROR);
-                return;
+    /** One turn: one request (reading the rest of it if it is still arriving); false to end. */
+    private boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
+        try {
+            if (!ctx.request.next()) {
+                return false;
             }
-            execute(ctx);
-            ctx.endCommand();
-            if (ctx.quitRequested()) {
-                return;
-            }
+        } catch (RespProtocolException e) {
+            ctx.reply.error("ERR Protocol error: " + e.getMessage());
+            LOG.debug("{}: protocol error: {}", ctx.connection, e.getMessage());
+            ctx.connection.close(CloseReason.PROTOCOL_ERROR);
+            return false;
         }
+        execute(ctx);
+        return !ctx.quitRequested();
     }
 
     private void execute(CommandContext ctx) throws IOException, InterruptedException {

@@ -29,9 +29,7 @@ final class PubSubClient implements Subscriber {
 
     @Override
     public boolean deliver(Message message, String pattern) {
-        synchronized (this) { // see PubSubCommands.subscribe: no message overtakes a confirmation
-            return connection.send(pattern == null ? message.resp() : message.resp(pattern));
-        }
+        return connection.send(pattern == null ? message.resp() : message.resp(pattern));
     }
 
     int count() {

@@ -44,17 +44,13 @@ final class PubSubCommands {
         for (int i = 1; i < ctx.argc(); i++) {
             String name = ctx.arg(i);
             boolean isNew = !(patterns ? client.patterns : client.rooms).contains(name);
+            // The confirmation is written before the subscription is in force, so the connection's
+            // ordered output puts every message it brings after it.
             confirm(ctx, kind, name, client.count() + (isNew ? 1 : 0));
-            // In force before the client can read the confirmation, and the confirmation queued
-            // before the first message: deliveries take the same lock. Nothing here does I/O
-            // (in subscribed mode flushReply only queues).
-            synchronized (client) {
-                if (patterns) {
-                    client.psubscribe(name);
-                } else {
-                    client.subscribe(name);
-                }
-                ctx.flushReply();
+            if (patterns) {
+                client.psubscribe(name);
+            } else {
+                client.subscribe(name);
             }
         }
     }

@@ -77,7 +77,7 @@ class BenchRunnerTest {
 
     @Test
     void echoLineAndOpenLoopRunsCheckEveryReply() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             String closed = run(echo, "echo", 4, 100, 8, 0, 1);
             assertThat(number(closed, "replies")).isPositive();
             assertThat(closed).contains("\"errors\":0,", "\"mode\":\"echo\"", "\"serverCpuSeconds\":");
@@ -202,7 +202,7 @@ class BenchRunnerTest {
 
     @Test
     void openLoopSendsAtTheRate() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             BenchResult r = new BenchRunner(config(echo.port(), "echo", 4, 64, 1, 2000, 1, 1, 1000, null), null).result();
             assertClean(r, 64);
             // 2000/s for 1 s, give or take the edges of the window.
@@ -213,7 +213,7 @@ class BenchRunnerTest {
 
     @Test
     void twoThreadsShareTheConnections() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             assertClean(result(echo.port(), "echo", 5, 64, 4, 0, 2), 64);
             BenchResult open = new BenchRunner(config(echo.port(), "echo", 5, 64, 1, 1000, 1, 2, 1000, null), null).result();
             assertClean(open, 64);
@@ -226,7 +226,7 @@ class BenchRunnerTest {
         assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
         TestPki pki = TestPki.create(dir);
         TestPki.Pair cert = pki.server("server", TestPki.KeyType.EC);
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler())
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO)
                 .tls(TlsServerConfig.of(cert.cert(), cert.key())).start()) {
             for (double rate : new double[] {0, 1000}) {
                 BenchResult r = new BenchRunner(config(echo.port(), "echo", 2, 64, 2, rate, 1, 1, 600, pki.ca().cert()),
@@ -240,7 +240,7 @@ class BenchRunnerTest {
     void pingAndPubSubAgainstTheCommandProtocol() throws Exception {
         CommandService service = new CommandService(new Sessions(), new Authenticator(Users.open()), new LocalHub(),
                 RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        try (TcpServer command = TcpServer.builder().port(0).handler(service.handler())
+        try (TcpServer command = service.handle(TcpServer.builder().port(0))
                 .limits(Limits.DEFAULT.withMaxOutboundBytes(32 * 1024 * 1024)).start()) {
             service.started(command);
             assertThat(run(command, "ping", 4, 0, 4, 0, 1)).contains("\"errors\":0,");
@@ -253,7 +253,7 @@ class BenchRunnerTest {
 
     @Test
     void idleModeHoldsConnectionsAndMeasuresMemory() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             String idle = run(echo, "idle", 50, 0, 1, 0, 1);
             assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
                     "\"replies\":0,");
@@ -269,8 +269,8 @@ class BenchRunnerTest {
      */
     @Test
     void idleModeUsesEachConnectionBeforeAndAfterIdling() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(new EchoService().requestHandler())
-                .releaseIdleAfter(java.time.Duration.ofMillis(20)).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO)
+                .start()) {
             String idle = run(echo, "idle", 50, 16, 1, 0, 1);
             assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
                     "\"replies\":100,", "\"size\":16,");

@@ -30,7 +30,7 @@ final class CommandServer implements AutoCloseable {
     CommandServer(Users users) throws IOException {
         authenticator = new Authenticator(users);
         service = new CommandService(sessions, authenticator, new LocalHub(), RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        server = TcpServer.builder().port(0).service("command").handler(service.handler())
+        server = service.handle(TcpServer.builder().port(0).service("command"))
                 .rejectionMessage(service::rejectionMessage).start();
         service.started(server);
     }

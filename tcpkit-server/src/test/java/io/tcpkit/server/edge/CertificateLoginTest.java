@@ -73,7 +73,7 @@ class CertificateLoginTest {
     private int start(ClientAuth auth) throws Exception {
         CommandService service = new CommandService(new Sessions(), new Authenticator(Users.load(usersFile)),
                 new LocalHub(), RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        server = TcpServer.builder().port(0).service(service.name()).handler(service.handler())
+        server = service.handle(TcpServer.builder().port(0).service(service.name()))
                 .tls(new TlsServerConfig(serverCert.cert(), serverCert.key(), pki.ca().cert(), auth,
                         TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT))
                 .start();

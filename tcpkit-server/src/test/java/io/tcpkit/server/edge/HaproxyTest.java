@@ -73,7 +73,11 @@ class HaproxyTest {
     }
 
     private int start(ConnectionHandler handler) throws IOException {
-        server = TcpServer.builder().port(0).service("behind-haproxy").handler(handler)
+        return start(TcpServer.builder().handler(handler));
+    }
+
+    private int start(TcpServer.Builder builder) throws IOException {
+        server = builder.port(0).service("behind-haproxy")
                 .proxyProtocol(ProxyProtocolConfig.trusting(List.of(Cidr.parse("127.0.0.0/8"))))
                 .start();
         return server.port();
@@ -180,7 +184,7 @@ class HaproxyTest {
     void clientListShowsTheAddressFromTheHeader() throws Exception {
         CommandService service = new CommandService(new Sessions(), new Authenticator(Users.open()),
                 new LocalHub(), RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        start(service.handler());
+        start(service.handle(TcpServer.builder()));
         service.started(server);
         try (Haproxy haproxy = haproxy("127.0.0.1", "send-proxy-v2"); Socket client = connect(haproxy.port())) {
             String list = Tls.command(client, "CLIENT LIST");

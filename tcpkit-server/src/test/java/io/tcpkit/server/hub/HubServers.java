@@ -40,7 +40,7 @@ public final class HubServers implements AutoCloseable {
     /** Starts the chat service with these limits. */
     public TcpServer startChat(Limits limits) throws IOException {
         ChatService service = new ChatService(sessions, authenticator, hub);
-        chat = TcpServer.builder().port(0).service("chat").handler(service.handler()).limits(limits).start();
+        chat = service.handle(TcpServer.builder().port(0).service("chat")).limits(limits).start();
         track(chat);
         service.started(chat);
         return chat;
@@ -49,7 +49,7 @@ public final class HubServers implements AutoCloseable {
     /** Starts the command service with these limits. */
     public TcpServer startCommand(Limits limits) throws IOException {
         CommandService service = new CommandService(sessions, authenticator, hub, RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        command = TcpServer.builder().port(0).service("command").handler(service.handler()).limits(limits)
+        command = service.handle(TcpServer.builder().port(0).service("command")).limits(limits)
                 .rejectionMessage(service::rejectionMessage).start();
         track(command);
         service.started(command);

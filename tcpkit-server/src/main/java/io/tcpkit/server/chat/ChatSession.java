@@ -1,0 +1,124 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Connection;
+import io.tcpkit.RequestHandler;
+import io.tcpkit.codec.FrameTooLongException;
+import io.tcpkit.codec.LineReader;
+import io.tcpkit.server.auth.User;
+import io.tcpkit.server.hub.Hub;
+import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.session.Session;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * One person's conversation with the chat, a line per turn: first their name (and the password
+ * of a registered one), then what they say and their {@code /commands}. The state lives here, not
+ * on a thread's stack, so that between lines the connection holds no thread.
+ */
+final class ChatSession implements RequestHandler {
+    private enum Stage { NAME, PASSWORD, JOINED }
+
+    private final ChatService chat;
+    private final Session session;
+    private Stage stage = Stage.NAME;
+    private String name;
+    /** The registered user whose name was asked for, while the password is awaited. */
+    private User registered;
+    private ChatMember me;
+
+    ChatSession(ChatService chat, Connection conn, Session session) {
+        this.chat = chat;
+        this.session = session;
+    }
+
+    @Override
+    public boolean serve(Connection conn) throws IOException, InterruptedException {
+        LineReader lines = conn.lines();
+        String line;
+        try {
+            line = lines.readLine();
+        } catch (FrameTooLongException e) {
+            if (stage == Stage.JOINED) {
+                me.tell("* line too long (over " + e.limit() + " bytes): dropped");
+                return true;
+            }
+            line = ""; // an overlong name or password is a wrong one
+        }
+        return switch (stage) {
+            case NAME -> line != null && name(conn, line.strip());
+            case PASSWORD -> line != null && password(conn, line);
+            case JOINED -> converse(conn, line);
+        };
+    }
+
+    private boolean name(Connection conn, String wanted) throws IOException {
+        if (!ChatService.NAME.matcher(wanted).matches()) {
+            conn.write("* illegal name: use 1 to 32 letters and digits\n");
+            return false;
+        }
+        name = wanted;
+        // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password.
+        Optional<User> user = chat.authenticator().users().all().stream()
+                .filter(u -> u.name().equalsIgnoreCase(wanted)).findFirst();
+        if (user.isPresent()) {
+            registered = user.get();
+            stage = Stage.PASSWORD;
+            conn.write("* " + wanted + " is a registered name: password?\n");
+            return true;
+        }
+        return join(conn);
+    }
+
+    private boolean password(Connection conn, String password) throws IOException, InterruptedException {
+        Optional<User> user = chat.authenticator().login(registered.name(), password.toCharArray(),
+                conn.remoteAddress().getAddress());
+        if (user.isEmpty()) {
+            conn.write("* wrong password for " + name + "\n");
+            return false;
+        }
+        session.user(user.get());
+        return join(conn);
+    }
+
+    private boolean join(Connection conn) throws IOException {
+        ChatMember member = new ChatMember(conn, session, name);
+        if (!chat.rooms().claim(name, member)) {
+            conn.write("* the name " + name + " is taken: reconnect and choose another\n");
+            return false;
+        }
+        me = member;
+        session.name(name);
+        stage = Stage.JOINED;
+        chat.rooms().join(me, ChatRooms.LOBBY);
+        return true;
+    }
+
+    private boolean converse(Connection conn, String line) throws InterruptedException {
+        if (line == null) {
+            if (conn.isDraining()) {
+                me.tell("* the server is shutting down: bye");
+            }
+            return false;
+        }
+        if (line.startsWith("/")) {
+            return chat.commands().run(me, line);
+        }
+        if (!line.isEmpty()) {
+            Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(me.room().name(), me.name(), line), me));
+        }
+        return true;
+    }
+
+    /** However the connection ended: out of the room, the name free again, the session gone. */
+    @Override
+    public void closed(Connection conn, CloseReason reason) {
+        if (me != null) {
+            chat.rooms().leave(me);
+            chat.rooms().release(me.name(), me);
+        }
+        chat.sessions().close(session);
+    }
+}
