@@ -198,6 +198,9 @@ final class Reactor implements Runnable {
                 conn.channel.configureBlocking(false);
                 conn.key = conn.channel.register(selector, SelectionKey.OP_READ, conn);
                 conn.in().startedWaiting(now);
+                if (conn.out().queuedBytes() > 0) {
+                    drains.add(conn); // sent to it while it was on its way here
+                }
             } catch (IOException | RuntimeException e) {
                 // Closed meanwhile, most likely: nobody else will end it.
                 if (conn.transition(ConnectionState.IDLE, ConnectionState.CLOSING)) {

@@ -150,8 +150,9 @@ final class Turns implements Runnable {
         if (!input.canWaitWithoutThread() || conn.server.isDraining() || !output.holdForParking()) {
             return false;
         }
-        // Holding the output's drainer flag: no writer can be mid-write when the reactor makes
-        // the socket non-blocking. Memory goes first: once IDLE, others may end the connection.
+        // The output's drainer flag is held until the connection is IDLE: no writer thread can
+        // start meanwhile, and once it is IDLE, what is sent to it goes to the reactor, which
+        // makes the socket non-blocking. Memory goes first: once IDLE, others may end it.
         input.release();
         output.releaseMemory();
         conn.owner(null);
@@ -160,8 +161,8 @@ final class Turns implements Runnable {
             output.parked();
             return false;
         }
-        conn.server.reactor().park(conn);
         output.parked();
+        conn.server.reactor().park(conn);
         return true;
     }
 }
