@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
@@ -26,22 +24,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 import static io.tcpkit.ConnectionState.ACTIVE;
-import static io.tcpkit.ConnectionState.CLOSED;
 import static io.tcpkit.ConnectionState.CLOSING;
 import static io.tcpkit.ConnectionState.IDLE;
 import static io.tcpkit.ConnectionState.NEW;
-import static io.tcpkit.ConnectionState.WAITING;
 
 /**
- * One connection: who it is, where it is in its life, and the one way it closes. Its input and
- * output are {@link Input} and {@link Output}; the thread that serves it runs {@link Turns}.
- *
- * <p><b>The lifecycle</b> is the {@link ConnectionState} held here, changed only by the
- * transitions {@link #allowed} lists, each by the one party that may make it: the acceptor
- * (NEW, then IDLE for a connection that waits for its first request without a thread), the
- * serving thread (NEW to ACTIVE, ACTIVE and WAITING, ACTIVE to IDLE, and on to CLOSING), the
- * {@link Reactor} (IDLE to ACTIVE when the client speaks) and, for a connection with no thread,
- * whoever closes it (IDLE to CLOSING). The last two race, and a compare-and-set decides.
+ * One connection: who it is, and the one way it closes; where it is in its life is its
+ * {@link Lifecycle}. Its input and output are {@link Input} and {@link Output}; the thread that
+ * serves it runs {@link Turns}.
  *
  * <p><b>Closing</b>: {@link #close} records the first reason given and then closes gracefully on
  * the serving thread (flush, FIN, discard late input, close) or at once from any other thread
@@ -49,27 +39,16 @@ import static io.tcpkit.ConnectionState.WAITING;
  * exactly once, on the thread that served the connection last (a new one for a connection closed
  * while it had none): it returns the permits, counts the close and tells the handler and observer.
  */
-final class ConnectionImpl implements Connection {
+final class ConnectionImpl extends Lifecycle implements Connection {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
-    private static final ConnectionState[] STATES = ConnectionState.values();
-    private static final VarHandle STATE;
-    private static final VarHandle REASON;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(ConnectionImpl.class, "state", int.class);
-            REASON = lookup.findVarHandle(ConnectionImpl.class, "reason", CloseReason.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final long id;
     final EngineServer server;
     final SocketChannel channel;
     private final InetSocketAddress peer;
     private final long openedAtMillis = System.currentTimeMillis();
+    /** System.nanoTime() of the last byte read or written. */
+    private volatile long lastActivityNanos = System.nanoTime();
     private final Input input;
     private final Output output;
     /** The TLS layer over the channel once the handshake begins; null for plain TCP. */
@@ -78,12 +57,6 @@ final class ConnectionImpl implements Connection {
     private volatile InetSocketAddress proxiedPeer;
     /** The address whose per-address slot this connection holds, or null. */
     private volatile InetAddress admittedAddress;
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state;
-    @SuppressWarnings("unused") // through REASON
-    private volatile CloseReason reason;
-    /** The thread serving the connection now; null while it waits without one. */
-    private volatile Thread owner;
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
@@ -97,36 +70,6 @@ final class ConnectionImpl implements Connection {
         this.peer = peer;
         this.input = new Input(this);
         this.output = new Output(this);
-    }
-
-    // ---- the lifecycle ----
-
-    ConnectionState state() {
-        return STATES[state];
-    }
-
-    /** Whether the lifecycle allows going from {@code from} to {@code to}. */
-    static boolean allowed(ConnectionState from, ConnectionState to) {
-        return switch (from) {
-            case NEW -> to == ACTIVE || to == IDLE || to == CLOSING;
-            case ACTIVE -> to == WAITING || to == IDLE || to == CLOSING;
-            case WAITING -> to == ACTIVE || to == CLOSING;
-            case IDLE -> to == ACTIVE || to == CLOSING;
-            case CLOSING -> to == CLOSED;
-            case CLOSED -> false;
-        };
-    }
-
-    /** Moves from {@code from} to {@code to} if the connection is in {@code from}; false if not. */
-    boolean transition(ConnectionState from, ConnectionState to) {
-        assert allowed(from, to) : from + " -> " + to;
-        return STATE.compareAndSet(this, from.ordinal(), to.ordinal());
-    }
-
-    /** The serving thread's own moves between ACTIVE and WAITING, which nobody else makes. */
-    void markWaiting(boolean waiting) {
-        ConnectionState from = waiting ? ACTIVE : WAITING;
-        transition(from, waiting ? WAITING : ACTIVE); // fails only once closing began
     }
 
     /** Opens the connection for its service on its serving thread, after the prelude. */
@@ -156,24 +99,6 @@ final class ConnectionImpl implements Connection {
 
     RequestHandler handler() {
         return handler;
-    }
-
-    /** Binds the thread that serves the connection from now on (null: none). */
-    void owner(Thread thread) {
-        this.owner = thread;
-    }
-
-    boolean isOwner() {
-        return Thread.currentThread() == owner;
-    }
-
-    /** Records a reason if none was recorded yet; true if this one was recorded. */
-    boolean recordReason(CloseReason why) {
-        return REASON.compareAndSet(this, null, why);
-    }
-
-    CloseReason closeReason() {
-        return reason;
     }
 
     @Override
@@ -215,8 +140,7 @@ final class ConnectionImpl implements Connection {
      * before the peer reads them), then close.
      */
     void closeGracefully() {
-        ConnectionState s = state();
-        if (s == CLOSING || s == CLOSED || !transition(s, CLOSING)) {
+        if (!toClosing()) {
             return;
         }
         try {
@@ -237,18 +161,11 @@ final class ConnectionImpl implements Connection {
      * is dropped, the handler and observer are told, the close is counted and the permits return.
      */
     void end() {
-        while (true) {
-            ConnectionState s = state();
-            if (s == CLOSED) {
-                return;
-            }
-            if (s == CLOSING ? transition(CLOSING, CLOSED)
-                    : transition(s, CLOSING) && transition(CLOSING, CLOSED)) {
-                break;
-            }
+        if (!toClosed()) {
+            return;
         }
         recordReason(CloseReason.SERVER_CLOSED);
-        CloseReason why = reason;
+        CloseReason why = closeReason();
         closeChannel();
         output.discard();
         if (opened && handler != null) {
@@ -280,14 +197,6 @@ final class ConnectionImpl implements Connection {
         }
     }
 
-    /** Interrupts the serving thread, for a handler blocked on something other than its socket. */
-    void interruptOwner() {
-        Thread t = owner;
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
     // ---- the edge (prelude) ----
 
     /** From now on I/O goes through TLS over the channel. Serving thread, before the handler runs. */
@@ -309,6 +218,11 @@ final class ConnectionImpl implements Connection {
 
     InetAddress admittedAddress() {
         return admittedAddress;
+    }
+
+    /** A byte was read or written just now. */
+    void active() {
+        lastActivityNanos = System.nanoTime();
     }
 
     Input in() {
@@ -418,11 +332,11 @@ final class ConnectionImpl implements Connection {
 
     @Override
     public boolean isOpen() {
-        return reason == null;
+        return closeReason() == null;
     }
 
     ConnectionInfo info() {
-        long idleNanos = Math.max(0, System.nanoTime() - Math.max(input.lastActivityNanos(), output.lastActivityNanos()));
+        long idleNanos = Math.max(0, System.nanoTime() - lastActivityNanos);
         return new ConnectionInfo(id, server.service(), remoteAddress(), openedAt(), Duration.ofNanos(idleNanos),
                 input.bytesIn(), output.bytesOut(), output.queuedBytes(), state());
     }

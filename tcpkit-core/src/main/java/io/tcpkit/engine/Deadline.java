@@ -12,10 +12,14 @@ import io.tcpkit.CloseReason;
  * <p>Why a sweep and not a timed read: a timed park arms and cancels a timer in the virtual-thread
  * scheduler on every read, which doubled the CPU cost of a small request. Arming this costs two
  * volatile writes. The price is precision: a deadline fires up to one sweep period late (see
- * {@link Reactor#sweepPeriodNanos}). Times are those of the server's clock (System.nanoTime()
- * unless a test supplies another), so tests of the logic need no sleeps.
+ * {@link Deadlines}). Times are those of the server's clock (System.nanoTime() unless a test
+ * supplies another), so tests of the logic need no sleeps.
+ *
+ * <p>{@link Input} and {@link Output} are their connection's read and write deadlines (they extend
+ * this class rather than hold one): one object fewer each per connection, whose memory while
+ * idle is a goal of the engine.
  */
-final class Deadline {
+class Deadline {
     /** When the armed wait times out (never 0), or 0 when disarmed. */
     private volatile long atNanos;
     /** What the armed deadline means, reported when it passes. */

@@ -7,7 +7,6 @@ import io.tcpkit.codec.ReadBuffer;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -23,18 +22,16 @@ import java.util.concurrent.TimeUnit;
  * <p>Used by the serving thread, or by the reactor while the connection waits without one
  * ({@link #readNow}); a hand-over between them is a thread start or a queue, which orders it.
  */
-final class Input implements ReadBuffer.Source {
+final class Input extends Deadline implements ReadBuffer.Source {
     /** After a graceful close, how long to read and discard what the peer still sends. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int LINGER_MAX_BYTES = 256 * 1024;
 
     private final ConnectionImpl conn;
     private final ReadBuffer buffer;
-    private final Deadline deadline = new Deadline();
     private LineReader lines;
     /** The buffer's array wrapped for channel reads, while it stays the same array. */
     private ByteBuffer view;
-    private InputStream tlsIn;
     /** Bytes read past a PROXY header, still to be handed out (see {@link #prefix}). */
     private byte[] prefix;
     private int prefixRead;
@@ -43,17 +40,17 @@ final class Input implements ReadBuffer.Source {
     /** When the frame in progress started, and how much had been consumed then (serving thread). */
     private long frameStartNanos;
     private long frameStartConsumed;
-    /** How long the last wait for a request lasted, for the serving thread to choose its next wait. */
-    private long lastWaitNanos = Long.MAX_VALUE;
-    /** When the connection last began to wait without a thread (reactor). */
-    private long parkedAtNanos;
+    /**
+     * How long the last wait for a request lasted, for the serving thread to choose its next wait;
+     * while the connection waits in the reactor, when that wait began.
+     */
+    private long waitNanos = Long.MAX_VALUE;
     private boolean served;
     private boolean peerEof;
     private boolean drainEof;
     /** Set when the drain shut our input to wake a waiting read. */
     private volatile boolean wokenForDrain;
     private volatile long bytesIn;
-    private volatile long lastActivityNanos = System.nanoTime();
 
     Input(ConnectionImpl conn) {
         this.conn = conn;
@@ -71,8 +68,9 @@ final class Input implements ReadBuffer.Source {
         return lines;
     }
 
+    /** The read deadline: this object itself. */
     Deadline deadline() {
-        return deadline;
+        return this;
     }
 
     /** Input the handler has consumed so far, in bytes. */
@@ -82,7 +80,7 @@ final class Input implements ReadBuffer.Source {
 
     /** Whether the last wait for a request lasted long enough to call the connection quiet. */
     boolean lastWaitWasQuiet() {
-        return lastWaitNanos >= conn.server.spec().quietAfter().toNanos();
+        return waitNanos >= conn.server.spec().quietAfter().toNanos();
     }
 
     /** True once, after the connection's first turn. */
@@ -96,14 +94,14 @@ final class Input implements ReadBuffer.Source {
 
     /** The reactor took the connection over at {@code now}: the idle timeout runs from there. */
     void startedWaiting(long now) {
-        parkedAtNanos = now;
-        deadline.arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
+        waitNanos = now;
+        arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
     }
 
     /** The reactor hands the connection to a new thread at {@code now}. */
     void resumed(long now) {
-        deadline.disarm();
-        lastWaitNanos = now - parkedAtNanos;
+        disarm();
+        waitNanos = now - waitNanos;
     }
 
     @Override
@@ -129,28 +127,28 @@ final class Input implements ReadBuffer.Source {
                 drainEof = true;
                 return -1;
             }
-            deadline.arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
+            arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
         }
         int n;
         try {
             n = readBlocking(b, off, len);
         } catch (IOException e) {
-            if (deadline.expired() != null) {
-                throw new ConnectionTimeoutException(deadline.expired());
+            if (expired() != null) {
+                throw new ConnectionTimeoutException(expired());
             }
             if (!wokenForDrain) {
                 throw e;
             }
             n = -1; // a TLS layer reports the TCP input we shut as an error: for us it is the drain's EOF
         } finally {
-            deadline.disarm();
+            disarm();
             if (!midFrame) {
                 conn.markWaiting(false);
-                lastWaitNanos = conn.server.clock() - now;
+                waitNanos = conn.server.clock() - now;
             }
         }
-        if (deadline.expired() != null) {
-            throw new ConnectionTimeoutException(deadline.expired());
+        if (expired() != null) {
+            throw new ConnectionTimeoutException(expired());
         }
         if (n < 0) {
             if (conn.server.isDraining() && !midFrame) {
@@ -192,22 +190,19 @@ final class Input implements ReadBuffer.Source {
         }
         long timeout = conn.server.limits().readTimeout().toNanos();
         if (timeout == 0) {
-            deadline.disarm();
+            disarm();
             return;
         }
         if (now - frameStartNanos >= timeout) {
             throw new ConnectionTimeoutException(CloseReason.READ_TIMEOUT);
         }
-        deadline.armAt(frameStartNanos + timeout, CloseReason.READ_TIMEOUT);
+        armAt(frameStartNanos + timeout, CloseReason.READ_TIMEOUT);
     }
 
     private int readBlocking(byte[] b, int off, int len) throws IOException {
         SSLSocket ssl = conn.tls();
         if (ssl != null) {
-            if (tlsIn == null) {
-                tlsIn = ssl.getInputStream();
-            }
-            return tlsIn.read(b, off, len);
+            return ssl.getInputStream().read(b, off, len);
         }
         return conn.channel.read(view(b, off, len));
     }
@@ -240,7 +235,7 @@ final class Input implements ReadBuffer.Source {
 
     private void received(int n) {
         bytesIn += n;
-        lastActivityNanos = System.nanoTime();
+        conn.active();
         conn.server.counters().bytesIn(n);
     }
 
@@ -275,11 +270,11 @@ final class Input implements ReadBuffer.Source {
      * and {@link #LINGER_MAX_BYTES}, so that the close does not turn into a reset.
      */
     void linger() throws IOException {
-        deadline.arm(conn.server.clock(), LINGER_NANOS, CloseReason.SERVER_CLOSED);
+        arm(conn.server.clock(), LINGER_NANOS, CloseReason.SERVER_CLOSED);
         byte[] sink = new byte[512];
         int total = 0;
         try {
-            while (total < LINGER_MAX_BYTES && deadline.expired() == null) {
+            while (total < LINGER_MAX_BYTES && expired() == null) {
                 int n = readBlocking(sink, 0, sink.length);
                 if (n < 0) {
                     return;
@@ -287,7 +282,7 @@ final class Input implements ReadBuffer.Source {
                 total += n;
             }
         } finally {
-            deadline.disarm();
+            disarm();
         }
     }
 
@@ -297,7 +292,7 @@ final class Input implements ReadBuffer.Source {
      * open for a goodbye); anything else (a handshake, a PROXY header, the linger) closes the
      * socket. The connection is closing either way, so waking it destructively is fine.
      */
-    void expired(CloseReason why) {
+    void wakeExpired(CloseReason why) {
         if (why == CloseReason.IDLE_TIMEOUT || why == CloseReason.READ_TIMEOUT) {
             try {
                 conn.channel.shutdownInput();
@@ -331,9 +326,5 @@ final class Input implements ReadBuffer.Source {
 
     long bytesIn() {
         return bytesIn;
-    }
-
-    long lastActivityNanos() {
-        return lastActivityNanos;
     }
 }

@@ -4,7 +4,6 @@ import io.tcpkit.CloseReason;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,18 +13,20 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A connection's one ordered output path. The serving thread's {@code write}s gather in a
- * private batch; messages {@link #send sent} from other threads join a queue; everything leaves in
- * the order it was issued, written by one drainer at a time, whoever is free: the serving thread
- * when it flushes (the fast path, a direct write of its batch), a writer thread while the serving
- * thread waits for input, or the {@link Reactor} while the connection waits without a thread.
+ * private batch; messages {@link #send sent} from other threads join the {@link OutputQueue};
+ * everything leaves in the order it was issued, written by one drainer at a time, whoever is free:
+ * the serving thread when it flushes (the fast path: a direct write of its batch), a writer thread
+ * while the serving thread waits for input, or the {@link Reactor} while the connection waits
+ * without a thread.
  *
  * <p><b>Order without a lock per write.</b> The batch is the serving thread's alone. A message
- * from another thread records how much of the batch was written before it ({@link Chunk#pos});
- * when the batch is handed over it is cut at those positions, so a message sent after a reply was
- * written (causally after: the subscription that let the message come was made after the reply)
- * goes after it, and one sent before goes before. A drainer other than the serving thread stops at
- * a message that waits for part of the batch: the serving thread will flush soon, because it
- * flushes before it waits for input.
+ * from another thread records how much of the batch was written before it; when the batch is
+ * handed over it is cut at those positions, so a message sent after a reply was written
+ * (causally after: the subscription that let it come was made after the reply) goes after it, and
+ * one sent before goes before. A drainer other than the serving thread stops at a message that
+ * waits for part of the batch: the serving thread will flush soon, since it flushes before it
+ * waits for input. The batch's length is read by senders under the queue's monitor and reset by
+ * the serving thread under it, so a position always refers to the batch it was taken from.
  *
  * <p><b>Back-pressure.</b> The serving thread writes with blocking writes when it drains; when
  * another drainer is busy it waits once more than {@link #HIGH_WATER_BYTES} are queued, so a
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * for: past {@code maxOutboundBytes} the receiver is closed as a slow consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
  */
-final class Output {
+final class Output extends Deadline {
     private static final System.Logger LOG = System.getLogger(Output.class.getName());
     static final int INITIAL_BYTES = 512;
     /** The batch is flushed before it grows past this. */
@@ -54,37 +55,12 @@ final class Output {
         }
     }
 
-    /** Queued output: a slice of an array that is never modified again. */
-    static final class Chunk {
-        final byte[] data;
-        int off;
-        int len;
-        /** Bytes of the serving thread's batch written before this chunk; -1 once that is settled. */
-        int pos;
-        Chunk next;
-
-        Chunk(byte[] data, int off, int len, int pos) {
-            this.data = data;
-            this.off = off;
-            this.len = len;
-            this.pos = pos;
-        }
-    }
-
     private final ConnectionImpl conn;
-    private final Deadline deadline = new Deadline();
-    // The serving thread's batch.
+    private final OutputQueue queue = new OutputQueue();
+    // The serving thread's batch; count is read by senders under the queue's monitor.
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
-    private OutputStream tlsOut;
-    // The queue, guarded by this.
-    private Chunk head;
-    private Chunk tail;
-    private long enqueued;
-    private volatile long queued;
-    /** Bytes of the queue written so far; only the drainer adds to it. */
-    private volatile long written;
     /** 1 while someone drains. */
     @SuppressWarnings("unused") // through DRAINER
     private volatile int drainer;
@@ -93,14 +69,14 @@ final class Output {
     /** The serving thread while it waits for queued output to be written. */
     private volatile Thread waiter;
     private volatile long bytesOut;
-    private volatile long lastActivityNanos;
 
     Output(ConnectionImpl conn) {
         this.conn = conn;
     }
 
+    /** The write deadline: this object itself. */
     Deadline deadline() {
-        return deadline;
+        return this;
     }
 
     // ---- the serving thread ----
@@ -133,16 +109,14 @@ final class Output {
 
     /** A large write with nothing before it goes out without a copy; false if it cannot now. */
     private boolean writeDirect(byte[] b, int off, int len) throws IOException {
-        if (queued > 0 || !tryAcquire()) {
+        if (queue.queued() > 0 || !tryAcquire()) {
             return false;
         }
         try {
-            synchronized (this) {
-                if (head != null) {
-                    return false;
-                }
+            if (!queue.isEmpty()) {
+                return false;
             }
-            writeBlocking(b, off, len, null);
+            writeBlocking(b, off, len, false);
             return true;
         } finally {
             release();
@@ -156,7 +130,7 @@ final class Output {
 
     /** Before a blocking read: hand the batch over and write; wait only past the high-water mark. */
     void flushBeforeRead() throws IOException {
-        if (count > 0 || queued > 0) {
+        if (count > 0 || queue.queued() > 0) {
             flush(false);
         }
     }
@@ -171,66 +145,38 @@ final class Output {
             return;
         }
         long target;
-        synchronized (this) {
+        synchronized (queue) {
             settleBatch();
-            target = enqueued;
+            target = queue.enqueued();
         }
-        if (waitForAll || queued > HIGH_WATER_BYTES) {
+        if (waitForAll || queue.queued() > HIGH_WATER_BYTES) {
             awaitWritten(target);
         }
     }
 
     /** The serving thread drains: its batch straight out when nothing is queued, else the queue in order. */
     private void drainAsOwner() throws IOException {
-        byte[] direct = null;
-        int n = 0;
+        int direct = 0;
         long target;
-        synchronized (this) {
-            if (head == null) {
-                direct = batch;
-                n = count;
+        synchronized (queue) {
+            if (queue.isEmpty()) {
+                direct = count;
                 count = 0; // messages sent from now on come after this batch
             } else {
                 settleBatch();
             }
-            target = enqueued;
+            target = queue.enqueued();
         }
-        if (n > 0) {
-            writeBlocking(direct, 0, n, direct);
+        if (direct > 0) {
+            writeBlocking(batch, 0, direct, true);
         }
         drainBlocking(true, target);
     }
 
-    /**
-     * Hands the batch to the queue, cut at the positions of the messages waiting for it. Holds the
-     * lock. The batch's array now belongs to the queue; the next write starts a new one.
-     */
+    /** Hands the batch to the queue (the caller holds the queue's monitor); the next write starts a new one. */
     private void settleBatch() {
-        assert Thread.holdsLock(this);
-        int done = 0;
-        Chunk before = null;
-        for (Chunk c = head; c != null; before = c, c = c.next) {
-            if (c.pos < 0) {
-                continue;
-            }
-            int p = Math.min(c.pos, count);
-            if (p > done) {
-                Chunk slice = new Chunk(batch, done, p - done, -1);
-                slice.next = c;
-                if (before == null) {
-                    head = slice;
-                } else {
-                    before.next = slice;
-                }
-                enqueue(slice.len);
-                done = p;
-            }
-            c.pos = -1;
-        }
-        if (count > done) {
-            append(new Chunk(batch, done, count - done, -1));
-        }
         if (count > 0) {
+            queue.settle(batch, count);
             batch = null;
             batchView = null;
             count = 0;
@@ -241,7 +187,7 @@ final class Output {
     private void awaitWritten(long target) throws IOException {
         waiter = Thread.currentThread();
         try {
-            while (written < target) {
+            while (queue.written() < target) {
                 if (!conn.channel.isOpen()) {
                     throw new IOException("connection closed while its output was waiting");
                 }
@@ -277,10 +223,10 @@ final class Output {
         }
         long max = conn.server.limits().maxOutboundBytes();
         long waiting;
-        synchronized (this) {
-            waiting = queued;
+        synchronized (queue) {
+            waiting = queue.queued();
             if (waiting + message.length <= max) {
-                append(new Chunk(message, 0, message.length, count));
+                queue.append(message, 0, message.length, count);
                 waiting = -1;
             }
         }
@@ -295,21 +241,6 @@ final class Output {
         }
         requestDrain();
         return true;
-    }
-
-    private void append(Chunk c) {
-        if (tail == null) {
-            head = c;
-        } else {
-            tail.next = c;
-        }
-        tail = c;
-        enqueue(c.len);
-    }
-
-    private void enqueue(int len) {
-        enqueued += len;
-        queued += len;
     }
 
     /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
@@ -329,6 +260,16 @@ final class Output {
         }
     }
 
+    /**
+     * Whether the head of the queue may be written by any drainer now. The unlocked look at the
+     * queued bytes first keeps the serving thread's fast path free of the monitor; it cannot miss
+     * a message: a sender raises them before it tries the drainer's flag, and a drainer lowers the
+     * flag before it looks (both volatile, so one of the two sees the other).
+     */
+    private boolean drainableNow() {
+        return queue.queued() > 0 && queue.headDrainable();
+    }
+
     private void startWriter() {
         try {
             Thread.ofVirtual().name(conn + " writer").start(() -> {
@@ -343,21 +284,6 @@ final class Output {
         } catch (RuntimeException | OutOfMemoryError e) {
             release();
             conn.abort(CloseReason.IO_ERROR);
-        }
-    }
-
-    /**
-     * Whether the head of the queue may be written by any drainer now. The unlocked look at
-     * {@code queued} first keeps the serving thread's fast path free of the lock; it cannot miss
-     * a message: a sender raises {@code queued} before it tries the drainer's flag, and a drainer
-     * lowers the flag before it looks (both volatile, so one of the two sees the other).
-     */
-    private boolean drainableNow() {
-        if (queued == 0) {
-            return false;
-        }
-        synchronized (this) {
-            return head != null && head.pos <= 0;
         }
     }
 
@@ -379,45 +305,36 @@ final class Output {
         }
     }
 
-    // ---- the drainer ----
+    // ---- the drainer (whoever holds the flag) ----
 
     /**
      * Writes queued chunks in order with blocking writes, until {@code target} bytes of the queue
-     * are written or the queue is empty; a drainer that is not the serving thread stops at a
-     * chunk that waits for the batch. The caller holds the drainer's flag.
+     * are written or nothing more may be written now.
      */
     private void drainBlocking(boolean owner, long target) throws IOException {
         byte[] gather = null;
-        while (written < target) {
-            int bytes;
-            int chunks;
-            Chunk first;
-            synchronized (this) {
-                if (owner) {
+        while (queue.written() < target) {
+            if (owner) {
+                synchronized (queue) {
                     settleBatch();
                 }
-                first = head;
-                bytes = 0;
-                chunks = 0;
-                for (Chunk c = head; c != null && (c.pos <= 0) && (chunks == 0 || bytes + c.len <= GATHER_BYTES); c = c.next) {
-                    c.pos = -1;
-                    bytes += c.len;
-                    chunks++;
-                }
             }
-            if (chunks == 0) {
+            int bytes = queue.takeRun(owner, GATHER_BYTES);
+            if (bytes == 0) {
                 return;
             }
-            if (chunks == 1) {
-                writeBlocking(first.data, first.off, first.len, null);
+            OutputQueue.Chunk first = queue.runFirst();
+            if (queue.runChunks() == 1) {
+                writeBlocking(first.data, first.off, first.len, false);
             } else {
                 if (gather == null || gather.length < bytes) {
                     gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
                 }
-                copy(first, chunks, gather);
-                writeBlocking(gather, 0, bytes, null);
+                queue.copyRun(gather);
+                writeBlocking(gather, 0, bytes, false);
             }
-            unlink(chunks, bytes);
+            queue.written(bytes);
+            wakeWaiter();
         }
     }
 
@@ -430,41 +347,26 @@ final class Output {
      */
     boolean drainNow(byte[] gather) throws IOException {
         while (true) {
-            int bytes = 0;
-            int chunks = 0;
-            Chunk first;
-            synchronized (this) {
-                first = head;
-                for (Chunk c = head; c != null && bytes + c.len <= gather.length; c = c.next) {
-                    c.pos = -1;
-                    bytes += c.len;
-                    chunks++;
-                }
-                if (first != null && chunks == 0) { // one chunk larger than the gather buffer
-                    first.pos = -1;
-                    chunks = 1;
-                    bytes = first.len;
-                }
-            }
-            if (chunks == 0) {
+            int bytes = queue.takeRun(true, gather.length);
+            if (bytes == 0) {
                 return true;
             }
+            OutputQueue.Chunk first = queue.runFirst();
             ByteBuffer out;
-            if (chunks == 1) {
+            if (queue.runChunks() == 1) {
                 out = ByteBuffer.wrap(first.data, first.off, first.len);
             } else {
-                copy(first, chunks, gather);
+                queue.copyRun(gather);
                 out = ByteBuffer.wrap(gather, 0, bytes);
             }
             int n = conn.channel.write(out);
             if (n > 0) {
                 wrote(n);
+                queue.written(n);
             }
             if (n < bytes) {
-                consumePartially(n);
                 return false;
             }
-            unlink(chunks, bytes);
         }
     }
 
@@ -490,83 +392,30 @@ final class Output {
         }
     }
 
-    private static void copy(Chunk first, int chunks, byte[] into) {
-        int at = 0;
-        Chunk c = first;
-        for (int i = 0; i < chunks; i++, c = c.next) {
-            System.arraycopy(c.data, c.off, into, at, c.len);
-            at += c.len;
-        }
-    }
-
-    /** Forgets the first {@code chunks} chunks, written whole. */
-    private void unlink(int chunks, int bytes) {
-        synchronized (this) {
-            for (int i = 0; i < chunks; i++) {
-                head = head.next;
-            }
-            if (head == null) {
-                tail = null;
-            }
-            queued -= bytes;
-        }
-        written += bytes;
-        wakeWaiter();
-    }
-
-    /** Forgets the first {@code n} bytes of the queue, written by a partial non-blocking write. */
-    private void consumePartially(int n) {
-        int bytes = n;
-        synchronized (this) {
-            while (n > 0) {
-                Chunk c = head;
-                if (n >= c.len) {
-                    n -= c.len;
-                    head = c.next;
-                } else {
-                    c.off += n;
-                    c.len -= n;
-                    n = 0;
-                }
-            }
-            if (head == null) {
-                tail = null;
-            }
-            queued -= bytes;
-        }
-        written += bytes;
-    }
-
     /** A blocking write of the whole slice, held to the write timeout. */
-    private void writeBlocking(byte[] b, int off, int len, byte[] batchArray) throws IOException {
-        deadline.arm(conn.server.clock(), conn.server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
+    private void writeBlocking(byte[] b, int off, int len, boolean fromBatch) throws IOException {
+        arm(conn.server.clock(), conn.server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
         try {
             SSLSocket ssl = conn.tls();
             if (ssl != null) {
-                if (tlsOut == null) {
-                    tlsOut = ssl.getOutputStream();
-                }
-                tlsOut.write(b, off, len);
+                ssl.getOutputStream().write(b, off, len);
             } else {
-                ByteBuffer out = view(b, off, len, batchArray);
+                ByteBuffer out = fromBatch ? batchView(off, len) : ByteBuffer.wrap(b, off, len);
                 while (out.hasRemaining()) {
                     conn.channel.write(out);
                 }
             }
         } finally {
-            deadline.disarm();
+            disarm();
         }
         wrote(len);
     }
 
-    /** The batch's array keeps its wrapper (no allocation on the fast path); other slices get one. */
-    private ByteBuffer view(byte[] b, int off, int len, byte[] batchArray) {
-        if (batchArray == null) {
-            return ByteBuffer.wrap(b, off, len);
-        }
+    /** The batch's array keeps its wrapper: no allocation on the fast path. */
+    private ByteBuffer batchView(int off, int len) {
         ByteBuffer v = batchView;
-        if (v == null || v.array() != batchArray) {
-            batchView = v = ByteBuffer.wrap(batchArray);
+        if (v == null || v.array() != batch) {
+            batchView = v = ByteBuffer.wrap(batch);
         }
         v.limit(off + len).position(off);
         return v;
@@ -574,7 +423,7 @@ final class Output {
 
     private void wrote(int n) {
         bytesOut += n;
-        lastActivityNanos = System.nanoTime();
+        conn.active();
         conn.server.counters().bytesOut(n);
     }
 
@@ -585,10 +434,8 @@ final class Output {
         if (count != 0 || !tryAcquire()) {
             return false;
         }
-        synchronized (this) {
-            if (head == null) {
-                return true;
-            }
+        if (queue.isEmpty()) {
+            return true;
         }
         release();
         return false;
@@ -609,22 +456,15 @@ final class Output {
 
     /** After the connection closed: what is queued will never be written. */
     void discard() {
-        synchronized (this) {
-            head = tail = null;
-            queued = 0;
-        }
+        queue.clear();
         wakeWaiter();
     }
 
     long queuedBytes() {
-        return queued + count;
+        return queue.queued() + count;
     }
 
     long bytesOut() {
         return bytesOut;
-    }
-
-    long lastActivityNanos() {
-        return lastActivityNanos;
     }
 }

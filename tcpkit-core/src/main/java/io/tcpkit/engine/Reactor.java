@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 /**
  * One platform thread per listener with one Selector: where connections wait without a thread, and
@@ -24,9 +23,8 @@ import java.util.stream.LongStream;
  * <li><b>Output of waiting connections.</b> Messages sent to a connection without a thread are
  *     written here, with non-blocking writes ({@link #drainSoon}); what the socket does not take
  *     waits for it to be writable. Fan-out to idle subscribers costs no thread.</li>
- * <li><b>Deadlines.</b> Every {@link #sweepPeriodNanos sweep period} it expires the {@link Deadline}s
- *     of every connection of the listener that have passed (handshake, PROXY header, idle, frame,
- *     write, linger) and wakes their waiters.</li>
+ * <li><b>Deadlines.</b> Between selects it runs the listener's {@link Deadlines} service, which
+ *     expires every deadline that has passed and wakes its waiter.</li>
  * <li><b>Drain.</b> When the server drains, every waiting connection gets a thread, which sees the
  *     drain's end of stream.</li>
  * </ul>
@@ -38,8 +36,6 @@ import java.util.stream.LongStream;
  */
 final class Reactor implements Runnable {
     private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
-    static final long MIN_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    static final long MAX_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final EngineServer server;
     private final Selector selector;
@@ -49,37 +45,16 @@ final class Reactor implements Runnable {
     private final List<ConnectionImpl> toResume = new ArrayList<>();
     /** Non-blocking writes gather queued messages here: one array for every connection of the listener. */
     private final byte[] gather = new byte[Output.GATHER_BYTES];
-    private final long sweepPeriodNanos;
+    private final Deadlines deadlines;
     private volatile boolean wakeupPending;
     private volatile boolean stopped;
 
     Reactor(EngineServer server) throws IOException {
         this.server = server;
         this.selector = Selector.open();
-        this.sweepPeriodNanos = sweepPeriodNanos(server);
+        this.deadlines = new Deadlines(server);
         this.thread = Thread.ofPlatform().daemon()
                 .name("tcpkit-reactor-" + server.service() + "-" + server.port()).unstarted(this);
-    }
-
-    /**
-     * A quarter of the shortest deadline the listener may have to enforce, within 10 ms and 1 s: a
-     * deadline fires up to this late. The linger after a close is always among them.
-     */
-    static long sweepPeriodNanos(EngineServer server) {
-        var spec = server.spec();
-        LongStream.Builder timeouts = LongStream.builder()
-                .add(spec.limits().idleTimeout().toNanos())
-                .add(spec.limits().readTimeout().toNanos())
-                .add(spec.limits().writeTimeout().toNanos())
-                .add(Input.LINGER_NANOS);
-        if (spec.tls() != null) {
-            timeouts.add(spec.tls().config().handshakeTimeout().toNanos());
-        }
-        if (spec.proxyProtocol() != null) {
-            timeouts.add(spec.proxyProtocol().timeout().toNanos());
-        }
-        long shortest = timeouts.build().filter(t -> t > 0).min().orElse(MAX_SWEEP_NANOS * 4);
-        return Math.clamp(shortest / 4, MIN_SWEEP_NANOS, MAX_SWEEP_NANOS);
     }
 
     void start() {
@@ -126,13 +101,16 @@ final class Reactor implements Runnable {
         }
     }
 
+    Deadlines deadlines() {
+        return deadlines;
+    }
+
     @Override
     public void run() {
-        long nextSweep = server.clock() + sweepPeriodNanos;
         try {
             while (!stopped) {
                 try {
-                    long wait = nextSweep - server.clock();
+                    long wait = deadlines.untilNextSweep(server.clock());
                     if (wait > 0) {
                         selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                     } else {
@@ -146,11 +124,7 @@ final class Reactor implements Runnable {
                             resumeLater((ConnectionImpl) key.attachment());
                         }
                     }
-                    long now = server.clock();
-                    if (now - nextSweep >= 0) {
-                        sweep(now);
-                        nextSweep = now + sweepPeriodNanos;
-                    }
+                    deadlines.sweepIfDue(server.clock());
                     resumeAll();
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.ERROR, server + ": reactor failed; carrying on", e);
@@ -238,29 +212,6 @@ final class Reactor implements Runnable {
             }
         } catch (IOException e) {
             conn.abort(CloseReason.IO_ERROR);
-        }
-    }
-
-    /** Expires the deadlines that have passed and wakes their waiters. */
-    private void sweep(long now) {
-        for (ConnectionImpl conn : server.registry().all()) {
-            try {
-                Deadline read = conn.in().deadline();
-                if (read.expire(now)) {
-                    if (conn.state() == ConnectionState.IDLE) {
-                        conn.close(read.expired());
-                    } else {
-                        conn.in().expired(read.expired());
-                    }
-                }
-                if (conn.out().deadline().expire(now)) {
-                    LOG.log(Level.DEBUG, () -> conn + ": write blocked for over "
-                            + server.limits().writeTimeout().toMillis() + " ms, closing");
-                    conn.abort(CloseReason.WRITE_TIMEOUT);
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, conn + ": sweeping failed", e);
-            }
         }
     }
 
