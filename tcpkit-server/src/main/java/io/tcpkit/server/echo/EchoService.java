@@ -6,7 +6,7 @@ import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.server.Service;
 
 /**
- * Echo (RFC 862, and the "Smoke Test" rules in PROTOCOLS.md): every byte received is sent back
+ * Echo (RFC 862, and the "Smoke Test" rules in docs/protocols.md): every byte received is sent back
  * unchanged. When the client half-closes, what is still owed is sent and then the connection
  * closes; the engine does that when the handler returns.
  *
