@@ -119,6 +119,7 @@ final class Acceptor implements Runnable {
             return;
         }
         if (server.startsWithoutThread()) {
+            conn.in().startedWaiting(server.clock());
             if (conn.openIdle()) {
                 server.reactor().park(conn);
                 return;

@@ -25,7 +25,17 @@ class Deadline {
     /** What the armed deadline means, reported when it passes. */
     private volatile CloseReason reason;
     /** Set once a deadline has passed; the connection is closing with this reason. */
+    @SuppressWarnings("unused") // through EXPIRED
     private volatile CloseReason expired;
+    private static final java.lang.invoke.VarHandle EXPIRED;
+
+    static {
+        try {
+            EXPIRED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Deadline.class, "expired", CloseReason.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Before a blocking wait of at most {@code timeoutNanos} (0: no limit). Owner only. */
     void arm(long now, long timeoutNanos, CloseReason why) {
@@ -62,8 +72,7 @@ class Deadline {
         if (atNanos != at) {
             return false;
         }
-        expired = why;
-        return true;
+        return EXPIRED.compareAndSet(this, null, why); // once, whoever sweeps (a test may too)
     }
 
     /** The deadline that passed, or null. */

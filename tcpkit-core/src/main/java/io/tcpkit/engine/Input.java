@@ -92,7 +92,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
         return true;
     }
 
-    /** The reactor took the connection over at {@code now}: the idle timeout runs from there. */
+    /** The connection begins to wait without a thread at {@code now}: the idle timeout runs from there. */
     void startedWaiting(long now) {
         waitNanos = now;
         arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
@@ -119,15 +119,16 @@ final class Input extends Deadline implements ReadBuffer.Source {
             armFrameDeadline(now);
         } else {
             frameStartNanos = 0;
+            arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT); // before it shows as WAITING
             conn.markWaiting(true);
             // Pairs with EngineServer's drain: it sets draining, then wakes connections that are
             // WAITING; we set WAITING, then check draining. One of the two sees the other.
             if (conn.server.isDraining() && available() == 0) {
+                disarm();
                 conn.markWaiting(false);
                 drainEof = true;
                 return -1;
             }
-            arm(now, conn.server.limits().idleTimeout().toNanos(), CloseReason.IDLE_TIMEOUT);
         }
         int n;
         try {

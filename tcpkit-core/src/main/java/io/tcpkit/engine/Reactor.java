@@ -159,7 +159,6 @@ final class Reactor implements Runnable {
 
     private void takeParks() {
         ConnectionImpl conn;
-        long now = server.clock();
         while ((conn = parks.poll()) != null) {
             if (conn.state() != ConnectionState.IDLE) {
                 continue; // closed meanwhile; whoever closed it ends it
@@ -171,7 +170,6 @@ final class Reactor implements Runnable {
             try {
                 conn.channel.configureBlocking(false);
                 conn.key = conn.channel.register(selector, SelectionKey.OP_READ, conn);
-                conn.in().startedWaiting(now);
                 if (conn.out().queuedBytes() > 0) {
                     drains.add(conn); // sent to it while it was on its way here
                 }

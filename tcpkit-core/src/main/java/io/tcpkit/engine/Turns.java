@@ -155,6 +155,7 @@ final class Turns implements Runnable {
         // makes the socket non-blocking. Memory goes first: once IDLE, others may end it.
         input.release();
         output.releaseMemory();
+        input.startedWaiting(conn.server.clock());
         conn.owner(null);
         if (!conn.transition(ConnectionState.ACTIVE, ConnectionState.IDLE)) {
             conn.owner(Thread.currentThread());
