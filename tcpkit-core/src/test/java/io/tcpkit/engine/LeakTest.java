@@ -3,6 +3,7 @@ package io.tcpkit.engine;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class LeakTest {
             Net.send(s, "warm");
             assertThat(Net.read(s, 4)).isEqualTo("warm");
         }
-        Net.await("no engine thread left from earlier tests", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
+        Await.until("no engine thread left from earlier tests", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
     }
 
     private String baseline;
@@ -53,7 +54,7 @@ class LeakTest {
 
     private void assertNothingLeftAfterClose(TcpServer server, long filesBefore) {
         Net.awaitOpenFilesAtMost("descriptors back to the baseline (" + baseline + ")", WAIT, filesBefore);
-        Net.await("no tcpkit platform thread alive", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
+        Await.until("no tcpkit platform thread alive", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
         assertThat(server.stats().open()).isZero();
         assertThat(((EngineServer) server).trackedAddresses()).isZero();
         assertThat(server.connections()).isEmpty();
@@ -70,7 +71,7 @@ class LeakTest {
         try {
             assertThat(Net.openFiles()).as("the listening socket").isLessThanOrEqualTo(filesBefore + 1);
             fillUpThenRefuse(server, cap, 30);
-            Net.await("the held connections to end", WAIT, () -> server.stats().open() == 0);
+            Await.until("the held connections to end", WAIT, () -> server.stats().open() == 0);
             long refusedSoFar = server.stats().rejectedTotal();
             assertThat(refusedSoFar).isEqualTo(30);
 
@@ -106,7 +107,7 @@ class LeakTest {
                 assertThat(echoed + server.stats().rejectedTotal() - refusedSoFar).isEqualTo(clients);
             }
             long total = cap + 30 + clients;
-            Net.await("every connection to end", WAIT, () -> server.stats().open() == 0
+            Await.until("every connection to end", WAIT, () -> server.stats().open() == 0
                     && server.stats().closedTotal() + server.stats().rejectedTotal() == total);
             assertThat(server.stats().accepted()).isEqualTo(total);
             assertThat(((EngineServer) server).trackedAddresses()).isZero();
@@ -201,7 +202,7 @@ class LeakTest {
             for (Socket s : sockets) {
                 assertThat(Net.closedByPeer(s)).isTrue();
             }
-            Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+            Await.until("every connection to end", WAIT, () -> server.stats().open() == 0);
             assertThat(Net.closed(server, CloseReason.IDLE_TIMEOUT)).isEqualTo(5);
             assertThat(Net.closed(server, CloseReason.FRAME_TOO_LONG)).isEqualTo(5);
         } finally {

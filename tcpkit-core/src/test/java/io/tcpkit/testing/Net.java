@@ -10,13 +10,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
-/** Small helpers for tests that talk to real sockets on loopback. */
+/**
+ * One-liners for engine tests on raw loopback sockets (unbuffered, byte-exact, so they mix with
+ * any other read of the same socket), the handlers they serve, and what a run leaves behind
+ * (descriptors, threads). A conversation is easier with a {@link LineClient}.
+ */
 public final class Net {
     /** Echo, as the echo service does it. */
     public static final ConnectionHandler ECHO = conn -> {
@@ -70,14 +74,56 @@ public final class Net {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads until end of stream as ISO-8859-1 text (fails on a reset or the socket timeout). */
+    /**
+     * Everything until a clean end of stream, as ISO-8859-1 text; fails (with what came) if the
+     * server keeps the connection open past the socket timeout. A reset is an IOException.
+     */
     public static String readToEnd(Socket s) throws IOException {
-        return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            s.getInputStream().transferTo(got);
+            return got.toString(StandardCharsets.ISO_8859_1);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after " + s.getSoTimeout() + " ms; got: "
+                    + got.toString(StandardCharsets.ISO_8859_1), e);
+        }
+    }
+
+    /**
+     * What the server sent before it closed the connection, cleanly or with a reset (when a
+     * reset may overtake the last bytes and either is an answer); fails if it stays open past the
+     * socket timeout.
+     */
+    public static byte[] readUntilClosed(Socket s) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                got.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after " + s.getSoTimeout() + " ms; got: "
+                    + got.toString(StandardCharsets.ISO_8859_1), e);
+        } catch (IOException e) {
+            // reset: what came before it counts
+        }
+        return got.toByteArray();
+    }
+
+    /** Writes {@code text} (UTF-8) and reads back exactly as many bytes. */
+    public static String roundTrip(Socket s, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(b);
+        s.getOutputStream().flush();
+        byte[] back = s.getInputStream().readNBytes(b.length);
+        return new String(back, StandardCharsets.UTF_8);
     }
 
     /** How many connections of the server have closed for this reason so far. */
     public static long closed(TcpServer server, CloseReason reason) {
-        return server.stats().closed().get(reason);
+        return server.stats().closed().getOrDefault(reason, 0L);
     }
 
     /** Reads one line (up to and including LF) as UTF-8; null at end of stream. */
@@ -109,27 +155,10 @@ public final class Net {
         }
     }
 
-    /** Waits until the condition holds, polling, or fails after the timeout. */
-    public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** Waits until there are at most {@code max} open descriptors; a failure says what is open. */
     public static void awaitOpenFilesAtMost(String what, Duration timeout, long max) {
         try {
-            await(what, timeout, () -> openFiles() <= max);
+            Await.until(what, timeout, () -> openFiles() <= max);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + ": expected at most " + max + " open descriptors, "
                     + describeOpenFiles());

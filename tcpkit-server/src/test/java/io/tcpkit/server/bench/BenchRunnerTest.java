@@ -4,14 +4,9 @@ import io.tcpkit.ConnectionHandler;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
-import io.tcpkit.codec.RespReader;
-import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
-import io.tcpkit.server.hub.LocalHub;
-import io.tcpkit.server.session.Sessions;
-import io.tcpkit.tls.TestPki;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.TestPki;
 import io.tcpkit.tls.TlsServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +27,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** tcpkit bench against real servers on loopback: short runs, replies checked, results reported. */
 @Timeout(60)
@@ -223,13 +217,12 @@ class BenchRunnerTest {
 
     @Test
     void tlsRunsOnBlockingSockets(@TempDir Path dir) throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        TestPki pki = TestPki.create(dir);
-        TestPki.Pair cert = pki.server("server", TestPki.KeyType.EC);
+        TestPki pki = TestPki.copyTo(dir);
+        TestPki.Pair cert = pki.serverEc();
         try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler())
                 .tls(TlsServerConfig.of(cert.cert(), cert.key())).start()) {
             for (double rate : new double[] {0, 1000}) {
-                BenchResult r = new BenchRunner(config(echo.port(), "echo", 2, 64, 2, rate, 1, 1, 600, pki.ca().cert()),
+                BenchResult r = new BenchRunner(config(echo.port(), "echo", 2, 64, 2, rate, 1, 1, 600, pki.ca()),
                         null).result();
                 assertClean(r, 64);
             }
@@ -238,11 +231,8 @@ class BenchRunnerTest {
 
     @Test
     void pingAndPubSubAgainstTheCommandProtocol() throws Exception {
-        CommandService service = new CommandService(new Sessions(), new Authenticator(Users.open()), new LocalHub(),
-                RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        try (TcpServer command = TcpServer.builder().port(0).handler(service.handler())
-                .limits(Limits.DEFAULT.withMaxOutboundBytes(32 * 1024 * 1024)).start()) {
-            service.started(command);
+        try (Services services = new Services()) {
+            TcpServer command = services.startCommand(Limits.DEFAULT.withMaxOutboundBytes(32 * 1024 * 1024));
             assertThat(run(command, "ping", 4, 0, 4, 0, 1)).contains("\"errors\":0,");
             assertClean(result(command.port(), "ping", 4, 0, 16, 0, 1), PONG.length);
             String fanout = run(command, "pubsub", 20, 32, 1, 0, 2);

@@ -1,5 +1,7 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,8 +21,8 @@ class ServeProgramTest {
 
     @Test
     void serveRunsEchoPrintsHowToConnectAndExitsZeroOnSigterm() throws Exception {
-        try (Program serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0")) {
-            int port = serve.awaitPort("echo", STARTUP);
+        try (ChildProcess serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0")) {
+            int port = Tcpkit.awaitPort(serve, "echo");
             assertThat(serve.stdout()).contains("listening on 127.0.0.1:" + port,
                     "tcpkit connect 127.0.0.1:" + port);
 
@@ -40,8 +42,8 @@ class ServeProgramTest {
 
     @Test
     void sigintDrainsAClientThatIsStillSending() throws Exception {
-        try (Program echo = Program.start("echo", "--port", "0", "--drain-timeout", "5s")) {
-            int port = echo.awaitPort("echo", STARTUP);
+        try (ChildProcess echo = Tcpkit.start("echo", "--port", "0", "--drain-timeout", "5s")) {
+            int port = Tcpkit.awaitPort(echo, "echo");
             try (Socket client = new Socket("127.0.0.1", port)) {
                 OutputStream out = client.getOutputStream();
                 InputStream in = client.getInputStream();
@@ -59,7 +61,7 @@ class ServeProgramTest {
     @Test
     void aPortInUseIsOneClearLineAndExitStatusOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             Program echo = Program.start("echo", "--port", Integer.toString(taken.getLocalPort()))) {
+             ChildProcess echo = Tcpkit.start("echo", "--port", Integer.toString(taken.getLocalPort()))) {
             assertThat(echo.awaitExit(STARTUP)).isEqualTo(1);
             assertThat(echo.stderr()).contains("tcpkit: echo: cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
@@ -67,19 +69,19 @@ class ServeProgramTest {
 
     @Test
     void versionHelpAndBadOptions() throws Exception {
-        try (Program version = Program.start("--version")) {
+        try (ChildProcess version = Tcpkit.start("--version")) {
             assertThat(version.awaitExit(STARTUP)).isZero();
             assertThat(version.stdout()).startsWith("tcpkit ").contains("Java ");
         }
-        try (Program help = Program.start("serve", "--help")) {
+        try (ChildProcess help = Tcpkit.start("serve", "--help")) {
             assertThat(help.awaitExit(STARTUP)).isZero();
             assertThat(help.stdout()).contains("--echo-port", "--drain-timeout", "--max-connections");
         }
-        try (Program bad = Program.start("serve", "--log-level", "loud")) {
+        try (ChildProcess bad = Tcpkit.start("serve", "--log-level", "loud")) {
             assertThat(bad.awaitExit(STARTUP)).isEqualTo(2);
             assertThat(bad.stderr()).contains("'loud' is not one of");
         }
-        try (Program none = Program.start()) {
+        try (ChildProcess none = Tcpkit.start()) {
             assertThat(none.awaitExit(STARTUP)).isEqualTo(2);
             assertThat(none.stderr()).contains("a command is required");
         }
