@@ -50,7 +50,7 @@ class ServeProgramTest {
                 out.write("before".getBytes(StandardCharsets.US_ASCII));
                 assertThat(new String(in.readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("before");
 
-                new ProcessBuilder("kill", "-INT", Long.toString(echo.process().pid())).start().waitFor();
+                echo.signal("INT");
                 assertThat(in.read()).isEqualTo(-1);
             }
             assertThat(echo.awaitExit(Duration.ofSeconds(20))).isZero();
