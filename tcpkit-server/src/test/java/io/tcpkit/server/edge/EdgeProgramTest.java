@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The edge options as a user runs them: {@code tcpkit echo|command} with TLS (self-signed, a
- * CA-signed certificate, client certificates), SIGHUP, and access lists; and
+ * CA-signed certificate, client certificates) and access lists; and
  * {@code tcpkit connect --tls} with {@code --insecure}, {@code --ca}, {@code --cert/--key}.
  */
 @Timeout(90)
@@ -166,22 +166,6 @@ class EdgeProgramTest {
             assertThat(echo.awaitExit(EXIT)).isEqualTo(1);
             assertThat(echo.stderr()).startsWith("tcpkit: echo: " + pkcs1 + ": ")
                     .contains("openssl pkcs8 -topk8 -nocrypt");
-        }
-    }
-
-    @Test
-    void sighupReloadsTheCertificate() throws Exception {
-        Path live = Files.createDirectories(dir.resolve("live"));
-        Path cert = Files.copy(serverCert.cert(), live.resolve("cert.pem"));
-        Path key = Files.copy(serverCert.key(), live.resolve("key.pem"));
-        try (ChildProcess echo = tcpkit("echo", "--port", "0", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
-            int port = Tcpkit.awaitPort(echo, "echo");
-            echo.signal("HUP");
-            echo.awaitStderr("SIGHUP received: reloading TLS certificates", STARTUP);
-            // Only an explicit reload re-reads unchanged files (the watcher reloads on change).
-            echo.awaitStderr("TLS certificate re-read (unchanged)", STARTUP);
-            ChildProcess after = connect("after hup\n", "--tls", "--ca", pki.ca().toString(), target(port));
-            assertThat(after.stdout()).as(after.stderr()).isEqualTo("after hup\n");
         }
     }
 

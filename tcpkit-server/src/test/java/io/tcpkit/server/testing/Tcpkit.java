@@ -31,6 +31,32 @@ public final class Tcpkit {
         return ChildProcess.java(dir, Main.class.getName(), args);
     }
 
+    /** A running {@code tcpkit serve} and the ports of its three services. */
+    public record Serve(ChildProcess process, int echo, int chat, int command) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    /**
+     * {@code tcpkit serve} on free ports with {@code options}, in {@code dir}, once all three
+     * services listen. The caller closes it.
+     */
+    public static Serve serve(Path dir, String... options) throws IOException, InterruptedException {
+        String[] args = new String[options.length + 7];
+        System.arraycopy(new String[] {"serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0"}, 0,
+                args, 0, 7);
+        System.arraycopy(options, 0, args, 7, options.length);
+        ChildProcess p = start(dir, args);
+        try {
+            return new Serve(p, awaitPort(p, "echo"), awaitPort(p, "chat"), awaitPort(p, "command"));
+        } catch (AssertionError | InterruptedException e) {
+            p.close();
+            throw e;
+        }
+    }
+
     /** Waits for the line "SERVICE listening on HOST:PORT" and returns the port. */
     public static int awaitPort(ChildProcess program, String service) throws InterruptedException {
         return Integer.parseInt(awaitListening(program, service).group(3));
