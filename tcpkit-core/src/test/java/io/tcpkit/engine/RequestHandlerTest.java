@@ -230,7 +230,7 @@ class RequestHandlerTest {
                 assertThat(s.getInputStream().read()).isEqualTo(-1);
             }
             assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(20);
-            assertThat(Net.platformThreads("tcpkit-idler")).isZero();
+            assertThat(Net.threadsOf(server.service())).as("the idler and every other thread of the server").isEmpty();
         } finally {
             for (Socket s : clients) {
                 s.close();

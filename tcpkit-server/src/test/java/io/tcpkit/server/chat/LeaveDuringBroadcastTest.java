@@ -113,10 +113,11 @@ class LeaveDuringBroadcastTest {
         burstWhileLeaving(LineClient::abort);
         // The kernel reports a reset once, to whichever asks first: the reader (IO_ERROR) or the
         // fan-out writer, whose failed write also closes with IO_ERROR unless the reader, now
-        // seeing only end of stream, got there first (PEER_CLOSED). Either way nothing else.
+        // seeing only end of stream, got there first (PEER_CLOSED). Which one is a race, so only
+        // the sum is certain; that no other reason appears is what this test is for.
         assertThat(Net.closed(chat, CloseReason.IO_ERROR) + Net.closed(chat, CloseReason.PEER_CLOSED))
                 .as(chat.stats().closed().toString()).isEqualTo(LEAVERS);
-        assertThat(Net.closed(chat, CloseReason.IO_ERROR)).isPositive();
+        assertThat(chat.stats().closedTotal()).as(chat.stats().closed().toString()).isEqualTo(LEAVERS);
     }
 
     @Test
