@@ -32,8 +32,8 @@ public final class ChildProcess implements AutoCloseable {
     /** Where {@link #nextLine} continues in stdout. */
     private int linePosition;
 
-    private ChildProcess(Path dir, List<String> command) throws IOException {
-        this.name = Path.of(command.get(0)).getFileName() + (command.size() > 1 ? " " + command.get(1) : "");
+    private ChildProcess(Path dir, List<String> command, String name) throws IOException {
+        this.name = name;
         this.process = new ProcessBuilder(command).directory(dir.toFile()).start();
         this.outPump = pump(process.getInputStream(), stdout, name + " stdout");
         this.errPump = pump(process.getErrorStream(), stderr, name + " stderr");
@@ -46,7 +46,8 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code command} in {@code dir}. */
     public static ChildProcess start(Path dir, List<String> command) throws IOException {
-        return new ChildProcess(dir, command);
+        return new ChildProcess(dir, command,
+                Path.of(command.get(0)).getFileName() + (command.size() > 1 ? " " + command.get(1) : ""));
     }
 
     /**
@@ -61,7 +62,8 @@ public final class ChildProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(List.of(args));
-        return new ChildProcess(dir, command);
+        String simpleName = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+        return new ChildProcess(dir, command, simpleName + (args.length > 0 ? " " + args[0] : ""));
     }
 
     /** Runs {@code command} with {@code input} as its whole stdin and waits (up to {@code timeout}) for it to end. */
