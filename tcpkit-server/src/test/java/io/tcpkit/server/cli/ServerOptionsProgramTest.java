@@ -83,14 +83,14 @@ class ServerOptionsProgramTest {
 
     @Test
     void idleReadAndWriteTimeoutsCloseTheirConnectionsForTheirReason() throws Exception {
-        try (Tcpkit.Serve serve = Tcpkit.serve(dir, "--idle-timeout", "500ms", "--read-timeout", "PT0.3S",
+        try (Tcpkit.Serve serve = Tcpkit.serve(dir, "--idle-timeout", "1000ms", "--read-timeout", "PT0.3S",
                 "--write-timeout", "300ms", "--log-level", "debug");
-             LineClient quietPerson = LineClient.connect(serve.chat(), "quiet person");
-             LineClient quietEcho = LineClient.connect(serve.echo(), "quiet echo")) {
-            // Idle: no input at all, on a connection with a thread (chat) and on one waiting
-            // without (echo, a request handler): the peer reads what it was sent, then a clean end.
-            assertThat(quietPerson.readToEnd()).isEqualTo(PROMPT + "\n");
+             LineClient quietEcho = LineClient.connect(serve.echo(), "quiet echo");
+             LineClient quietPerson = LineClient.connect(serve.chat(), "quiet person")) {
+            // Idle: no more input, on a connection waiting without a thread (echo, a request
+            // handler) and on one with (chat): the peer reads what it was sent, then a clean end.
             quietEcho.send("once\n").expectLine("once");
+            assertThat(quietPerson.readToEnd()).isEqualTo(PROMPT + "\n");
             assertThat(quietEcho.readToEnd()).isEmpty();
             serve.process().awaitStderr(closed(quietPerson, "idle timeout"), LOG);
             serve.process().awaitStderr(closed(quietEcho, "idle timeout"), LOG);
