@@ -8,6 +8,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class DeadlinesTest {
     }
 
     private ConnectionImpl onlyConnection(ConnectionState state) {
-        Net.await("one connection " + state + " (" + server.connections() + ")", WAIT, () -> server.registry().all().size() == 1
+        Await.until("one connection " + state + " (" + server.connections() + ")", WAIT, () -> server.registry().all().size() == 1
                 && server.registry().all().iterator().next().state() == state);
         return server.registry().all().iterator().next();
     }
@@ -89,7 +90,7 @@ class DeadlinesTest {
             passes(HOUR.plusSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
     }
 
     @Test
@@ -103,7 +104,7 @@ class DeadlinesTest {
             passes(HOUR.plusSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
     }
 
     @Test
@@ -121,15 +122,15 @@ class DeadlinesTest {
             Net.send(s, "a line that never ");
             ConnectionImpl conn = onlyConnection(ConnectionState.ACTIVE);
             // (Before its thread takes it up, a new connection still has its idle deadline armed.)
-            Net.await("the read of the rest to be armed", WAIT, () -> readOfTheRestArmed(conn));
+            Await.until("the read of the rest to be armed", WAIT, () -> readOfTheRestArmed(conn));
             passes(HOUR.minusMinutes(10));
             Net.send(s, "ends"); // more of the same frame: its deadline does not move
-            Net.await("the read of the rest to be armed again", WAIT,
+            Await.until("the read of the rest to be armed again", WAIT,
                     () -> server.stats().bytesIn() == 22 && readOfTheRestArmed(conn));
             passes(Duration.ofMinutes(11));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the close counted", WAIT, () -> Net.closed(server, CloseReason.READ_TIMEOUT) == 1);
+        Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.READ_TIMEOUT) == 1);
     }
 
     private static boolean readOfTheRestArmed(ConnectionImpl conn) {
@@ -151,12 +152,12 @@ class DeadlinesTest {
             Net.send(s, "go");
             ConnectionImpl conn = onlyConnection(ConnectionState.ACTIVE);
             // Blocked once the socket buffers are full: its write deadline stays armed.
-            Net.await("a blocked write", WAIT, () -> {
+            Await.until("a blocked write", WAIT, () -> {
                 long before = conn.out().bytesOut();
                 return conn.out().isArmed() && conn.out().bytesOut() == before;
             });
             passes(HOUR.plusSeconds(1));
-            Net.await("the close counted", WAIT, () -> Net.closed(server, CloseReason.WRITE_TIMEOUT) == 1);
+            Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.WRITE_TIMEOUT) == 1);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +81,7 @@ class RequestHandlerTest {
 
     /** Waits until the connection's last serving thread has ended: it waits in the selector. */
     private Thread awaitReleased(long id) {
-        Net.await("the connection's thread to end", WAIT, () -> {
+        Await.until("the connection's thread to end", WAIT, () -> {
             List<Thread> t = turns.get(id);
             return t != null && !t.isEmpty() && !t.getLast().isAlive();
         });
@@ -88,7 +89,7 @@ class RequestHandlerTest {
     }
 
     private long onlyConnectionId() {
-        Net.await("one connection", WAIT, () -> server.connections().size() == 1);
+        Await.until("one connection", WAIT, () -> server.connections().size() == 1);
         return server.connections().getFirst().id();
     }
 
@@ -122,7 +123,7 @@ class RequestHandlerTest {
             assertThat(turns.get(id).getLast()).isNotSameAs(released);
             assertThat(server.connections()).hasSize(1);
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
 
@@ -152,7 +153,7 @@ class RequestHandlerTest {
             s.shutdownOutput();
             assertThat(Net.readToEnd(s)).isEqualTo("last words");
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
 
@@ -163,7 +164,7 @@ class RequestHandlerTest {
         useThenAwaitRelease(s);
         s.setSoLinger(true, 0); // reset, not FIN
         s.close();
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(server.connections()).isEmpty();
         assertThat(((EngineServer) server).trackedAddresses()).isZero();
     }
@@ -179,7 +180,7 @@ class RequestHandlerTest {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
     }
 
     @Test
@@ -190,7 +191,7 @@ class RequestHandlerTest {
             s.setSoTimeout((int) WAIT.toMillis());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
         assertThat(turns).isEmpty(); // the handler never ran
     }
 
@@ -203,7 +204,7 @@ class RequestHandlerTest {
             s.setSoTimeout((int) WAIT.toMillis());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.KILLED)).isEqualTo(1);
     }
 
@@ -221,7 +222,7 @@ class RequestHandlerTest {
             for (Socket s : clients) {
                 quietEcho(s, "q");
             }
-            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == 20
+            Await.until("every connection to wait without a thread", WAIT, () -> turns.size() == 20
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
             long started = System.nanoTime();
             server.close(); // drain timeout 10 s: waiting connections must not use it
@@ -231,7 +232,7 @@ class RequestHandlerTest {
                 assertThat(s.getInputStream().read()).isEqualTo(-1);
             }
             assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(20);
-            assertThat(Net.platformThreads("tcpkit-reactor")).isZero();
+            assertThat(Net.threadsOf(server.service())).as("the reactor and every other thread of the server").isEmpty();
         } finally {
             for (Socket s : clients) {
                 s.close();
@@ -260,7 +261,7 @@ class RequestHandlerTest {
             for (int i = 0; i < n; i++) {
                 assertThat(Net.readLine(clients.get(i))).isEqualTo("quiet " + i + "\n");
             }
-            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == n
+            Await.until("every connection to wait without a thread", WAIT, () -> turns.size() == n
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < n; i++) {
@@ -275,7 +276,7 @@ class RequestHandlerTest {
                 s.close();
             }
         }
-        Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("every connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(n);
     }
 
@@ -349,7 +350,7 @@ class RequestHandlerTest {
         int port = start(Limits.DEFAULT, fours);
         try (Socket s = Net.connect(port)) {
             Net.send(s, "ab");
-            Net.await("the half frame to be read", WAIT, () -> server.stats().bytesIn() == 2);
+            Await.until("the half frame to be read", WAIT, () -> server.stats().bytesIn() == 2);
             Thread.sleep(200); // time in which a spinning turn loop would call the handler endlessly
             Net.send(s, "cd");
             assertThat(Net.read(s, 4)).isEqualTo("abcd");
