@@ -93,31 +93,32 @@ final class EdgeOptions {
         return new TlsServerConfig(cert, key, tlsClientCa, auth, tlsHandshakeTimeout);
     }
 
-    /** Checks combinations picocli cannot; returns an error message or null. */
-    String validate() {
+    /** Checks combinations picocli cannot. */
+    void validate() {
         if (tlsCert != null && tlsKey == null || tlsCert == null && tlsKey != null) {
-            return "--tls-cert and --tls-key go together";
+            throw new UsageException("--tls-cert and --tls-key go together");
         }
         if (tlsSelfSigned && tlsCert != null) {
-            return "--tls-self-signed and --tls-cert exclude each other";
+            throw new UsageException("--tls-self-signed and --tls-cert exclude each other");
         }
         if (tlsClientCa != null && !tlsEnabled()) {
-            return "--tls-client-ca needs --tls-cert/--tls-key or --tls-self-signed";
+            throw new UsageException("--tls-client-ca needs --tls-cert/--tls-key or --tls-self-signed");
         }
         if (tlsClientAuth == ClientAuth.NONE) {
-            return "--tls-client-auth is required or optional";
+            throw new UsageException("--tls-client-auth is required or optional");
         }
+        cidrs("--allow", allow);
+        cidrs("--deny", deny);
+        cidrs("--trusted-proxies", trustedProxies);
+    }
+
+    private static void cidrs(String option, String value) {
         try {
-            if (allow != null) {
-                Cidr.parseList(allow);
+            if (value != null) {
+                Cidr.parseList(value);
             }
-            if (deny != null) {
-                Cidr.parseList(deny);
-            }
-            Cidr.parseList(trustedProxies);
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            throw new UsageException(option + ": " + e.getMessage());
         }
-        return null;
     }
 }

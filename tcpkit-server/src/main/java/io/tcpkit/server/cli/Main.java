@@ -1,15 +1,17 @@
 package io.tcpkit.server.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.tcpkit.server.BuildInfo;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
 
 
 /** The {@code tcpkit} program: {@code serve}, one service at a time, and {@code connect}. */
@@ -26,20 +28,14 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
-            description = "error, warn, info (default), debug or trace. Logs go to stderr.")
-    void logLevel(String level) {
-        Level parsed = Level.toLevel(level, null);
-        if (parsed == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--log-level: '" + level + "' is not one of error, warn, info, debug, trace");
-        }
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(parsed);
-    }
+    @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL", defaultValue = "info",
+            converter = LogLevelConverter.class,
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}). Logs go to stderr.")
+    String logLevel;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        throw new ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
@@ -47,7 +43,38 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), e));
+        commandLine.setExecutionExceptionHandler(Main::executionError);
+        commandLine.setExecutionStrategy(parseResult -> {
+            LogLevelConverter.apply(main.logLevel);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        return commandLine;
+    }
+
+    private static int executionError(Exception e, CommandLine command, ParseResult parseResult) throws Exception {
+        if (e instanceof UsageException) {
+            return usageError(command, e);
+        }
+        throw e;
+    }
+
+    /**
+     * The error in one line, picocli's suggestions for a misspelt option, and where to read more;
+     * not the whole usage, which would scroll the error away.
+     */
+    private static int usageError(CommandLine command, Exception e) {
+        PrintWriter err = command.getErr();
+        String name = command.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage());
+        if (e instanceof ParameterException p) {
+            UnmatchedArgumentException.printSuggestions(p, err);
+        }
+        err.println("Try '" + name + " --help' for more information.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,11 +26,7 @@ final class ServiceRunner {
     /** @param ports the port for each service, in the order to start them */
     static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
             throws InterruptedException {
-        String invalid = edge.validate();
-        if (invalid != null) {
-            System.err.println("tcpkit: " + invalid);
-            return 2;
-        }
+        edge.validate();
         List<TcpServer> servers = new ArrayList<>();
         ShutdownSignal signal = ShutdownSignal.install(
                 () -> servers.forEach(TcpServer::reloadTls));

@@ -156,12 +156,13 @@ class EdgeProgramTest {
     void badTlsOptionCombinationsExitTwo() throws Exception {
         try (Program certOnly = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString())) {
             assertThat(certOnly.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(certOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
+            assertThat(certOnly.stderr()).isEqualTo("tcpkit echo: --tls-cert and --tls-key go together\n"
+                    + "Try 'tcpkit echo --help' for more information.\n");
             assertThat(certOnly.stdout()).isEmpty();
         }
         try (Program keyOnly = tcpkit("echo", "--port", "0", "--tls-key", serverCert.key().toString())) {
             assertThat(keyOnly.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(keyOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
+            assertThat(keyOnly.stderr()).startsWith("tcpkit echo: --tls-cert and --tls-key go together\n");
         }
     }
 
@@ -204,7 +205,7 @@ class EdgeProgramTest {
         }
         try (Program bad = tcpkit("echo", "--port", "0", "--deny", "localhost")) {
             assertThat(bad.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(bad.stderr()).contains("not an IP address: 'localhost'");
+            assertThat(bad.stderr()).contains("--deny: not an IP address: 'localhost'");
         }
     }
 

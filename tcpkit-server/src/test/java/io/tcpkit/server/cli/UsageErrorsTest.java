@@ -1,0 +1,84 @@
+package io.tcpkit.server.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A wrong option or value is one line naming it, picocli's suggestions for a misspelt option, and
+ * a hint to {@code --help}; never the whole usage, which scrolls the error away. Parsed in
+ * process: nothing here gets as far as starting a listener.
+ */
+class UsageErrorsTest {
+
+    /** What {@code tcpkit ARGS} prints on stderr and stdout, and its exit status. */
+    record Run(int status, String err, String out) {
+    }
+
+    static Run tcpkit(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setOut(new PrintWriter(out, true));
+        int status = commandLine.execute(args);
+        return new Run(status, err.toString(), out.toString());
+    }
+
+    private static String hint(String command) {
+        return "Try '" + command + " --help' for more information.\n";
+    }
+
+    @Test
+    void aBadValueIsOneLineAndAHint() {
+        Run run = tcpkit("echo", "--port", "x");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tcpkit echo: Invalid value for option '--port': 'x' is not an int\n"
+                + hint("tcpkit echo"));
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aMisspeltOptionGetsSuggestionsAndAHint() {
+        Run run = tcpkit("serve", "--max-conections", "5");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err().lines()).hasSize(3);
+        assertThat(run.err()).startsWith("tcpkit serve: Unknown options: '--max-conections', '5'\n"
+                + "Possible solutions: --max-connections").endsWith(hint("tcpkit serve"));
+    }
+
+    @Test
+    void aBadLogLevelOnASubcommandIsThatSubcommandsError() {
+        Run run = tcpkit("serve", "--log-level", "verbose");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tcpkit serve: Invalid value for option '--log-level': "
+                + "'verbose' is not one of error, warn, info, debug, trace\n" + hint("tcpkit serve"));
+
+        Run top = tcpkit("--log-level", "verbose", "echo");
+        assertThat(top.status()).isEqualTo(2);
+        assertThat(top.err()).isEqualTo("tcpkit: Invalid value for option '--log-level': "
+                + "'verbose' is not one of error, warn, info, debug, trace\n" + hint("tcpkit"));
+    }
+
+    @Test
+    void noCommandAtAll() {
+        Run run = tcpkit();
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tcpkit: a command is required\n" + hint("tcpkit"));
+    }
+
+    @Test
+    void optionsThatGoTogetherAreReportedTheSameWay() {
+        Run run = tcpkit("echo", "--port", "0", "--tls-cert", "cert.pem");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tcpkit echo: --tls-cert and --tls-key go together\n" + hint("tcpkit echo"));
+
+        Run deny = tcpkit("echo", "--port", "0", "--deny", "localhost");
+        assertThat(deny.status()).isEqualTo(2);
+        assertThat(deny.err()).isEqualTo("tcpkit echo: --deny: not an IP address: 'localhost'\n" + hint("tcpkit echo"));
+    }
+}
