@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What faces the network: TLS, the PROXY protocol, access lists and connection-rate limits. */
 final class EdgeOptions {
@@ -93,8 +94,8 @@ final class EdgeOptions {
         return new TlsServerConfig(cert, key, tlsClientCa, auth, tlsHandshakeTimeout);
     }
 
-    /** Checks combinations picocli cannot. */
-    void validate() {
+    /** Checks what picocli cannot: combinations, and service names against {@code services}, the command's. */
+    void validate(List<String> services) {
         if (tlsCert != null && tlsKey == null || tlsCert == null && tlsKey != null) {
             throw new UsageException("--tls-cert and --tls-key go together");
         }
@@ -107,9 +108,25 @@ final class EdgeOptions {
         if (tlsClientAuth == ClientAuth.NONE) {
             throw new UsageException("--tls-client-auth is required or optional");
         }
+        if (tlsServices != null) {
+            validateTlsServices(services);
+        }
         cidrs("--allow", allow);
         cidrs("--deny", deny);
         cidrs("--trusted-proxies", trustedProxies);
+    }
+
+    /** A typo in a name would silently serve that service as plain text: every name must be one here. */
+    private void validateTlsServices(List<String> services) {
+        if (!tlsEnabled()) {
+            throw new UsageException("--tls-services needs --tls-cert/--tls-key or --tls-self-signed");
+        }
+        List<String> unknown = tlsServices.stream().filter(s -> !services.contains(s)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("--tls-services: no service named " + unknown.stream()
+                    .map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + " here (services: "
+                    + String.join(", ", services) + ")");
+        }
     }
 
     private static void cidrs(String option, String value) {

@@ -26,7 +26,7 @@ final class ServiceRunner {
     /** @param ports the port for each service, in the order to start them */
     static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
             throws InterruptedException {
-        edge.validate();
+        edge.validate(ports.keySet().stream().map(Service::name).toList());
         List<TcpServer> servers = new ArrayList<>();
         ShutdownSignal signal = ShutdownSignal.install(
                 () -> servers.forEach(TcpServer::reloadTls));

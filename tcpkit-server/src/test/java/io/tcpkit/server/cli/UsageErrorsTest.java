@@ -81,4 +81,22 @@ class UsageErrorsTest {
         assertThat(deny.status()).isEqualTo(2);
         assertThat(deny.err()).isEqualTo("tcpkit echo: --deny: not an IP address: 'localhost'\n" + hint("tcpkit echo"));
     }
+
+    @Test
+    void tlsServicesNamesMustBeTheCommandsServices() {
+        Run typo = tcpkit("serve", "--tls-self-signed", "--tls-services", "ehco,command");
+        assertThat(typo.status()).isEqualTo(2);
+        assertThat(typo.err()).isEqualTo("tcpkit serve: --tls-services: no service named 'ehco' here "
+                + "(services: echo, chat, command)\n" + hint("tcpkit serve"));
+
+        Run other = tcpkit("echo", "--tls-self-signed", "--tls-services", "chat");
+        assertThat(other.status()).isEqualTo(2);
+        assertThat(other.err()).isEqualTo("tcpkit echo: --tls-services: no service named 'chat' here "
+                + "(services: echo)\n" + hint("tcpkit echo"));
+
+        Run plain = tcpkit("command", "--tls-services", "command");
+        assertThat(plain.status()).isEqualTo(2);
+        assertThat(plain.err()).isEqualTo("tcpkit command: --tls-services needs --tls-cert/--tls-key "
+                + "or --tls-self-signed\n" + hint("tcpkit command"));
+    }
 }
