@@ -89,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "--rate not negative, --source-addresses 1..254");
             return 2;
         }
+        InputFiles.check("--ca", ca);
         boolean live = !json && System.console() != null;
         BenchRunner runner = new BenchRunner(new BenchRunner.Config(address, mode, connections, size, inFlight,
                 duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses, publishers, threads),

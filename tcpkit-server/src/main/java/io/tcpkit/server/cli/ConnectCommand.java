@@ -72,11 +72,14 @@ final class ConnectCommand implements Callable<Integer> {
             return fail("unknown host " + address.getHostString());
         }
         if ((cert == null) != (key == null)) {
-            return fail("--cert and --key go together");
+            throw new UsageException("--cert and --key go together");
         }
         if (!tls && (ca != null || insecure || cert != null)) {
-            return fail("--ca, --insecure, --cert and --key need --tls");
+            throw new UsageException("--ca, --insecure, --cert and --key need --tls");
         }
+        InputFiles.check("--ca", ca);
+        InputFiles.check("--cert", cert);
+        InputFiles.check("--key", key);
         try (Socket plain = new Socket()) {
             try {
                 plain.connect(address, (int) connectTimeout.toMillis());

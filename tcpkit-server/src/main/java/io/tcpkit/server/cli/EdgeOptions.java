@@ -111,6 +111,9 @@ final class EdgeOptions {
         if (tlsServices != null) {
             validateTlsServices(services);
         }
+        InputFiles.check("--tls-cert", tlsCert);
+        InputFiles.check("--tls-key", tlsKey);
+        InputFiles.check("--tls-client-ca", tlsClientCa);
         cidrs("--allow", allow);
         cidrs("--deny", deny);
         cidrs("--trusted-proxies", trustedProxies);

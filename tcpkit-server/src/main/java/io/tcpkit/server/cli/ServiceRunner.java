@@ -62,7 +62,8 @@ final class ServiceRunner {
                 server.tlsFingerprint().ifPresent(f -> out.println("         TLS certificate SHA-256 " + f));
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
+                System.err.println("tcpkit: " + service.name() + ": "
+                        + (e instanceof IOException io ? InputFiles.describe(io) : e.getMessage()));
                 closeAll(servers);
                 return 1;
             }

@@ -1,10 +1,13 @@
 package io.tcpkit.server.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,5 +101,21 @@ class UsageErrorsTest {
         assertThat(plain.status()).isEqualTo(2);
         assertThat(plain.err()).isEqualTo("tcpkit command: --tls-services needs --tls-cert/--tls-key "
                 + "or --tls-self-signed\n" + hint("tcpkit command"));
+    }
+
+    @Test
+    void aMissingFileIsSaidInPlainWordsWithTheOptionThatNamedIt(@TempDir Path dir) throws Exception {
+        Path key = Files.writeString(dir.resolve("key.pem"), "not used");
+        Run cert = tcpkit("echo", "--port", "0", "--tls-cert", "/nonexistent.pem", "--tls-key", key.toString());
+        assertThat(cert.status()).isEqualTo(2);
+        assertThat(cert.err()).isEqualTo("tcpkit echo: --tls-cert /nonexistent.pem: no such file\n" + hint("tcpkit echo"));
+
+        Run folder = tcpkit("serve", "--tls-self-signed", "--tls-client-ca", dir.toString());
+        assertThat(folder.err()).startsWith("tcpkit serve: --tls-client-ca " + dir + ": is a folder, not a file\n");
+
+        Run ca = tcpkit("connect", "--tls", "--ca", "/nonexistent-ca.pem", "127.0.0.1:1");
+        assertThat(ca.status()).isEqualTo(2);
+        assertThat(ca.err()).isEqualTo("tcpkit connect: --ca /nonexistent-ca.pem: no such file\n"
+                + hint("tcpkit connect"));
     }
 }
