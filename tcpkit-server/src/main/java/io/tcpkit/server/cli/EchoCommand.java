@@ -18,7 +18,7 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edge;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 

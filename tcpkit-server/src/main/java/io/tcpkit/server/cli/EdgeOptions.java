@@ -36,7 +36,7 @@ final class EdgeOptions {
             description = "With --tls-client-ca: required (default) or optional.")
     ClientAuth tlsClientAuth;
 
-    @Option(names = "--tls-handshake-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--tls-handshake-timeout", defaultValue = "10s", converter = Bounded.PositiveDuration.class,
             description = "Time a client has to complete the TLS handshake (default: ${DEFAULT-VALUE}).")
     Duration tlsHandshakeTimeout;
 
@@ -58,11 +58,11 @@ final class EdgeOptions {
     @Option(names = "--deny", paramLabel = "CIDR,...", description = "Refuse clients from these addresses.")
     String deny;
 
-    @Option(names = "--max-connect-rate", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-connect-rate", converter = Bounded.NotNegativeRate.class, paramLabel = "N", defaultValue = "0",
             description = "New connections per second allowed from one address (token bucket); 0 for no limit (default).")
     double maxConnectRate;
 
-    @Option(names = "--connect-burst", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--connect-burst", converter = Bounded.NotNegative.class, paramLabel = "N", defaultValue = "0",
             description = "With --max-connect-rate: the burst allowed (default: 2 x the rate, at least 1).")
     int connectBurst;
 

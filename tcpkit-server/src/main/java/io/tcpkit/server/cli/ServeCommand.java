@@ -29,15 +29,15 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommandOptions commandOptions;
 
-    @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
 
-    @Option(names = "--chat-port", defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = "--chat-port", converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port of the chat (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int chatPort;
 
-    @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
+    @Option(names = "--command-port", converter = Bounded.Port.class, defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int commandPort;
 

@@ -40,7 +40,7 @@ class UsageErrorsTest {
     void aBadValueIsOneLineAndAHint() {
         Run run = tcpkit("echo", "--port", "x");
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("tcpkit echo: Invalid value for option '--port': 'x' is not an int\n"
+        assertThat(run.err()).isEqualTo("tcpkit echo: Invalid value for option '--port': 'x' is not a whole number\n"
                 + hint("tcpkit echo"));
         assertThat(run.out()).isEmpty();
     }
@@ -117,5 +117,28 @@ class UsageErrorsTest {
         assertThat(ca.status()).isEqualTo(2);
         assertThat(ca.err()).isEqualTo("tcpkit connect: --ca /nonexistent-ca.pem: no such file\n"
                 + hint("tcpkit connect"));
+    }
+
+    @Test
+    void valuesOutOfRangeNameTheOptionNotAFieldOfTheLibrary() {
+        Run zero = tcpkit("serve", "--max-connections", "0");
+        assertThat(zero.status()).isEqualTo(2);
+        assertThat(zero.err()).isEqualTo("tcpkit serve: Invalid value for option '--max-connections': "
+                + "must be 1 or more, not 0\n" + hint("tcpkit serve"));
+        assertThat(tcpkit("command", "--max-request-bytes", "-1").err())
+                .startsWith("tcpkit command: Invalid value for option '--max-request-bytes': must be 1 or more, not -1\n");
+        assertThat(tcpkit("echo", "--port", "70000").err())
+                .startsWith("tcpkit echo: Invalid value for option '--port': a port is 0 to 65535 (0 picks a free one), "
+                        + "not 70000\n");
+        assertThat(tcpkit("serve", "--chat-port", "-1").err())
+                .startsWith("tcpkit serve: Invalid value for option '--chat-port': a port is 0 to 65535");
+        assertThat(tcpkit("echo", "--idle-timeout", "PT-5S").err())
+                .startsWith("tcpkit echo: Invalid value for option '--idle-timeout': 'PT-5S' is negative\n");
+        assertThat(tcpkit("echo", "--tls-self-signed", "--tls-handshake-timeout", "0").err())
+                .startsWith("tcpkit echo: Invalid value for option '--tls-handshake-timeout': must be more than 0\n");
+        assertThat(tcpkit("chat", "--max-connect-rate", "-2").err())
+                .startsWith("tcpkit chat: Invalid value for option '--max-connect-rate': must be 0 or more, not -2\n");
+        assertThat(tcpkit("echo", "--read-timeout", "99999999999999999999s").err())
+                .startsWith("tcpkit echo: Invalid value for option '--read-timeout': '99999999999999999999s' is too long a time\n");
     }
 }
