@@ -98,7 +98,10 @@ final class BenchCommand implements Callable<Integer> {
             String result = runner.run(json);
             System.out.println(result.strip());
             return result.contains(json ? "\"errors\":0," : "errors      0") ? 0 : 1;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            System.err.println("tcpkit bench: " + ConnectCommand.handshakeFailure(e, ca));
+            return 1;
+        } catch (IllegalArgumentException e) {
             System.err.println("tcpkit bench: " + e.getMessage());
             return 1;
         }

@@ -91,7 +91,10 @@ class EdgeProgramTest {
 
             Program verifying = connect("never sent\n", "--tls", target(port));
             assertThat(verifying.process().exitValue()).isEqualTo(1);
-            assertThat(verifying.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
+            assertThat(verifying.stderr()).as("what to do, not a PKIX stack").isEqualTo("tcpkit connect: TLS handshake with "
+                    + target(port) + " failed: the server's certificate is not signed by a CA this machine trusts "
+                    + "(self-signed?); give the CA that signed it with --ca FILE, or skip the check with --insecure "
+                    + "(development only)\n");
             assertThat(verifying.stdout()).isEmpty();
         }
     }
@@ -128,7 +131,24 @@ class EdgeProgramTest {
             TestPki other = TestPki.create(dir.resolve("other-ca"));
             Program untrusted = connect("x\n", "--tls", "--ca", other.ca().cert().toString(), target(port));
             assertThat(untrusted.process().exitValue()).isEqualTo(1);
-            assertThat(untrusted.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
+            assertThat(untrusted.stderr()).isEqualTo("tcpkit connect: TLS handshake with " + target(port)
+                    + " failed: the server's certificate is not signed by the CA in " + other.ca().cert()
+                    + "; give the CA that signed it with --ca FILE, or skip the check with --insecure (development only)\n");
+
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherNameIsRefusedInWords() throws Exception {
+        // 127.0.0.2 is loopback too, but not among the certificate's names (localhost, 127.0.0.1, ::1).
+        try (Program echo = tcpkit("echo", "--port", "0", "--host", "127.0.0.2", "--tls-cert", serverCert.cert().toString(),
+                "--tls-key", serverCert.key().toString())) {
+            int port = echo.awaitPort("echo", STARTUP);
+            Program wrongName = connect("x\n", "--tls", "--ca", pki.ca().cert().toString(), "127.0.0.2:" + port);
+            assertThat(wrongName.process().exitValue()).isEqualTo(1);
+            assertThat(wrongName.stderr()).startsWith("tcpkit connect: TLS handshake with 127.0.0.2:" + port
+                    + " failed: the server's certificate was refused (").endsWith("); connect with a name it was issued "
+                    + "for, or skip the check with --insecure (development only)\n");
         }
     }
 
