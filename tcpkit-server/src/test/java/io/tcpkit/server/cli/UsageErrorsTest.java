@@ -141,4 +141,22 @@ class UsageErrorsTest {
         assertThat(tcpkit("echo", "--read-timeout", "99999999999999999999s").err())
                 .startsWith("tcpkit echo: Invalid value for option '--read-timeout': '99999999999999999999s' is too long a time\n");
     }
+
+    @Test
+    void benchOptionsAreUnambiguous() {
+        Run d = tcpkit("bench", "127.0.0.1:7000", "-d", "3s");
+        assertThat(d.status()).isEqualTo(2);
+        assertThat(d.err()).isEqualTo("tcpkit bench: -d is ambiguous: use --duration 3s for the measured time, "
+                + "or --in-flight (-P) for requests outstanding per connection\n" + hint("tcpkit bench"));
+
+        Run mode = tcpkit("bench", "127.0.0.1:7000", "--mode", "foo");
+        assertThat(mode.status()).isEqualTo(2);
+        assertThat(mode.err()).isEqualTo("tcpkit bench: Invalid value for option '--mode': "
+                + "'foo' is not one of echo, line, ping, pubsub, idle\n" + hint("tcpkit bench"));
+
+        assertThat(tcpkit("bench", "127.0.0.1:7000", "--publishers", "0").err())
+                .startsWith("tcpkit bench: Invalid value for option '--publishers': must be 1 or more, not 0\n");
+        assertThat(tcpkit("bench", "127.0.0.1:7000", "--server-pid", "serve").err())
+                .startsWith("tcpkit bench: --server-pid: a process id or auto, not 'serve'\n");
+    }
 }
