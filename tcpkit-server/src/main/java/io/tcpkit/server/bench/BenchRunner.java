@@ -1,5 +1,6 @@
 package io.tcpkit.server.bench;
 
+import io.tcpkit.server.HostPort;
 import io.tcpkit.tls.TlsContexts;
 import org.HdrHistogram.Histogram;
 
@@ -342,9 +343,7 @@ public final class BenchRunner {
     }
 
     private String target() {
-        InetSocketAddress t = config.target();
-        String host = t.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.getPort();
+        return HostPort.format(config.target());
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {

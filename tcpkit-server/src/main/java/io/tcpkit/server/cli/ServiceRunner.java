@@ -1,13 +1,13 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.TcpServer;
+import io.tcpkit.server.HostPort;
 import io.tcpkit.server.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +86,6 @@ final class ServiceRunner {
     }
 
     static String hostPort(TcpServer server) {
-        InetAddress ip = server.localAddress().getAddress();
-        String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.port();
+        return HostPort.format(server.localAddress());
     }
 }

@@ -57,6 +57,18 @@ class ServeProgramTest {
     }
 
     @Test
+    void ipv6AddressesAreWrittenShortInBrackets() throws Exception {
+        try (Program echo = Program.start("echo", "--port", "0", "--host", "::1")) {
+            int port = echo.awaitPort("echo", STARTUP);
+            assertThat(echo.stdout()).contains("echo     listening on [::1]:" + port + "  (try: tcpkit connect [::1]:" + port + ")");
+            try (Program bench = Program.start("bench", "[::1]:" + port, "-c", "1", "--duration", "200ms", "--warmup", "0s")) {
+                assertThat(bench.awaitExit(STARTUP)).as(bench.stderr()).isZero();
+                assertThat(bench.stdout()).startsWith("tcpkit bench [::1]:" + port + "  mode=echo");
+            }
+        }
+    }
+
+    @Test
     void aPortInUseIsOneClearLineAndExitStatusOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              Program echo = Program.start("echo", "--port", Integer.toString(taken.getLocalPort()))) {
