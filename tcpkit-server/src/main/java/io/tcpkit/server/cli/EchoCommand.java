@@ -18,6 +18,9 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edge;
 
+    @Mixin
+    ConfigOptions config;
+
     @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;

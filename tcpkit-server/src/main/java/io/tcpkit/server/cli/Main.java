@@ -45,30 +45,47 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), e));
-        commandLine.setExecutionExceptionHandler(Main::executionError);
+        ConfigFile config = new ConfigFile(commandLine);
+        commandLine.setDefaultValueProvider(config);
+        commandLine.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), e, config));
+        commandLine.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof UsageException) {
+                return usageError(command, e, config);
+            }
+            throw e;
+        });
         commandLine.setExecutionStrategy(parseResult -> {
             LogLevelConverter.apply(main.logLevel);
+            ParseResult last = parseResult;
+            while (last.hasSubcommand()) {
+                last = last.subcommand();
+            }
+            config.check(last.commandSpec());
+            if (last.hasMatchedOption(ConfigOptions.PRINT_CONFIG) && !last.isUsageHelpRequested()
+                    && !last.isVersionHelpRequested()) {
+                PrintWriter out = last.commandSpec().commandLine().getOut();
+                out.print(ConfigPrinter.render(last.commandSpec()));
+                out.flush();
+                return 0;
+            }
             return new CommandLine.RunLast().execute(parseResult);
         });
         return commandLine;
     }
 
-    private static int executionError(Exception e, CommandLine command, ParseResult parseResult) throws Exception {
-        if (e instanceof UsageException) {
-            return usageError(command, e);
-        }
-        throw e;
-    }
-
     /**
-     * The error in one line, picocli's suggestions for a misspelt option, and where to read more;
-     * not the whole usage, which would scroll the error away.
+     * The error in one line (with the config file's name when the value came from there),
+     * picocli's suggestions for a misspelt option, and where to read more; not the whole usage,
+     * which would scroll the error away.
      */
-    private static int usageError(CommandLine command, Exception e) {
+    private static int usageError(CommandLine command, Exception e, ConfigFile config) {
+        boolean fromFile = e instanceof ParameterException p && config.supplied(p.getArgSpec());
+        if (fromFile) {
+            command = config.loadedFor().commandLine(); // an inherited option's error is the subcommand's file's
+        }
         PrintWriter err = command.getErr();
         String name = command.getCommandSpec().qualifiedName();
-        err.println(name + ": " + e.getMessage());
+        err.println(name + ": " + e.getMessage() + (fromFile ? " (in " + config.loadedFrom() + ")" : ""));
         if (e instanceof ParameterException p) {
             UnmatchedArgumentException.printSuggestions(p, err);
         }

@@ -22,6 +22,9 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Mixin
     CommandOptions commandOptions;
 
     abstract int port();

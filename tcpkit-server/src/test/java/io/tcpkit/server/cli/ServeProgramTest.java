@@ -2,12 +2,15 @@ package io.tcpkit.server.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,19 @@ class ServeProgramTest {
             }
             assertThat(echo.awaitExit(Duration.ofSeconds(20))).isZero();
             assertThat(echo.stderr()).contains("SIGINT received");
+        }
+    }
+
+    @Test
+    void serveTakesItsOptionsFromAConfigFile(@TempDir Path dir) throws Exception {
+        Path conf = Files.writeString(dir.resolve("tcpkit.conf"),
+                "host = ::1\necho-port = 0\nchat-port = 0\ncommand-port = 0\nlog-level = warn\n");
+        try (Program serve = Program.start("serve", "--config", conf.toString(), "--echo-port", "0")) {
+            int port = serve.awaitPort("command", STARTUP);
+            assertThat(serve.stdout()).contains("command  listening on [::1]:" + port);
+            serve.process().toHandle().destroy();
+            assertThat(serve.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(serve.stderr()).as("log-level warn from the file: no info lines").doesNotContain("INFO");
         }
     }
 

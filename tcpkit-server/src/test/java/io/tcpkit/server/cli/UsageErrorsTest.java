@@ -2,13 +2,12 @@ package io.tcpkit.server.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.tcpkit.server.cli.InProcess.hint;
+import static io.tcpkit.server.cli.InProcess.tcpkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,28 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process: nothing here gets as far as starting a listener.
  */
 class UsageErrorsTest {
-
-    /** What {@code tcpkit ARGS} prints on stderr and stdout, and its exit status. */
-    record Run(int status, String err, String out) {
-    }
-
-    static Run tcpkit(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter err = new StringWriter();
-        StringWriter out = new StringWriter();
-        commandLine.setErr(new PrintWriter(err, true));
-        commandLine.setOut(new PrintWriter(out, true));
-        int status = commandLine.execute(args);
-        return new Run(status, err.toString(), out.toString());
-    }
-
-    private static String hint(String command) {
-        return "Try '" + command + " --help' for more information.\n";
-    }
-
     @Test
     void aBadValueIsOneLineAndAHint() {
-        Run run = tcpkit("echo", "--port", "x");
+        InProcess.Run run = tcpkit("echo", "--port", "x");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("tcpkit echo: Invalid value for option '--port': 'x' is not a whole number\n"
                 + hint("tcpkit echo"));
@@ -47,7 +27,7 @@ class UsageErrorsTest {
 
     @Test
     void aMisspeltOptionGetsSuggestionsAndAHint() {
-        Run run = tcpkit("serve", "--max-conections", "5");
+        InProcess.Run run = tcpkit("serve", "--max-conections", "5");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err().lines()).hasSize(3);
         assertThat(run.err()).startsWith("tcpkit serve: Unknown options: '--max-conections', '5'\n"
@@ -56,12 +36,12 @@ class UsageErrorsTest {
 
     @Test
     void aBadLogLevelOnASubcommandIsThatSubcommandsError() {
-        Run run = tcpkit("serve", "--log-level", "verbose");
+        InProcess.Run run = tcpkit("serve", "--log-level", "verbose");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("tcpkit serve: Invalid value for option '--log-level': "
                 + "'verbose' is not one of error, warn, info, debug, trace\n" + hint("tcpkit serve"));
 
-        Run top = tcpkit("--log-level", "verbose", "echo");
+        InProcess.Run top = tcpkit("--log-level", "verbose", "echo");
         assertThat(top.status()).isEqualTo(2);
         assertThat(top.err()).isEqualTo("tcpkit: Invalid value for option '--log-level': "
                 + "'verbose' is not one of error, warn, info, debug, trace\n" + hint("tcpkit"));
@@ -69,35 +49,35 @@ class UsageErrorsTest {
 
     @Test
     void noCommandAtAll() {
-        Run run = tcpkit();
+        InProcess.Run run = tcpkit();
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("tcpkit: a command is required\n" + hint("tcpkit"));
     }
 
     @Test
     void optionsThatGoTogetherAreReportedTheSameWay() {
-        Run run = tcpkit("echo", "--port", "0", "--tls-cert", "cert.pem");
+        InProcess.Run run = tcpkit("echo", "--port", "0", "--tls-cert", "cert.pem");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("tcpkit echo: --tls-cert and --tls-key go together\n" + hint("tcpkit echo"));
 
-        Run deny = tcpkit("echo", "--port", "0", "--deny", "localhost");
+        InProcess.Run deny = tcpkit("echo", "--port", "0", "--deny", "localhost");
         assertThat(deny.status()).isEqualTo(2);
         assertThat(deny.err()).isEqualTo("tcpkit echo: --deny: not an IP address: 'localhost'\n" + hint("tcpkit echo"));
     }
 
     @Test
     void tlsServicesNamesMustBeTheCommandsServices() {
-        Run typo = tcpkit("serve", "--tls-self-signed", "--tls-services", "ehco,command");
+        InProcess.Run typo = tcpkit("serve", "--tls-self-signed", "--tls-services", "ehco,command");
         assertThat(typo.status()).isEqualTo(2);
         assertThat(typo.err()).isEqualTo("tcpkit serve: --tls-services: no service named 'ehco' here "
                 + "(services: echo, chat, command)\n" + hint("tcpkit serve"));
 
-        Run other = tcpkit("echo", "--tls-self-signed", "--tls-services", "chat");
+        InProcess.Run other = tcpkit("echo", "--tls-self-signed", "--tls-services", "chat");
         assertThat(other.status()).isEqualTo(2);
         assertThat(other.err()).isEqualTo("tcpkit echo: --tls-services: no service named 'chat' here "
                 + "(services: echo)\n" + hint("tcpkit echo"));
 
-        Run plain = tcpkit("command", "--tls-services", "command");
+        InProcess.Run plain = tcpkit("command", "--tls-services", "command");
         assertThat(plain.status()).isEqualTo(2);
         assertThat(plain.err()).isEqualTo("tcpkit command: --tls-services needs --tls-cert/--tls-key "
                 + "or --tls-self-signed\n" + hint("tcpkit command"));
@@ -106,14 +86,14 @@ class UsageErrorsTest {
     @Test
     void aMissingFileIsSaidInPlainWordsWithTheOptionThatNamedIt(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("key.pem"), "not used");
-        Run cert = tcpkit("echo", "--port", "0", "--tls-cert", "/nonexistent.pem", "--tls-key", key.toString());
+        InProcess.Run cert = tcpkit("echo", "--port", "0", "--tls-cert", "/nonexistent.pem", "--tls-key", key.toString());
         assertThat(cert.status()).isEqualTo(2);
         assertThat(cert.err()).isEqualTo("tcpkit echo: --tls-cert /nonexistent.pem: no such file\n" + hint("tcpkit echo"));
 
-        Run folder = tcpkit("serve", "--tls-self-signed", "--tls-client-ca", dir.toString());
+        InProcess.Run folder = tcpkit("serve", "--tls-self-signed", "--tls-client-ca", dir.toString());
         assertThat(folder.err()).startsWith("tcpkit serve: --tls-client-ca " + dir + ": is a folder, not a file\n");
 
-        Run ca = tcpkit("connect", "--tls", "--ca", "/nonexistent-ca.pem", "127.0.0.1:1");
+        InProcess.Run ca = tcpkit("connect", "--tls", "--ca", "/nonexistent-ca.pem", "127.0.0.1:1");
         assertThat(ca.status()).isEqualTo(2);
         assertThat(ca.err()).isEqualTo("tcpkit connect: --ca /nonexistent-ca.pem: no such file\n"
                 + hint("tcpkit connect"));
@@ -121,7 +101,7 @@ class UsageErrorsTest {
 
     @Test
     void valuesOutOfRangeNameTheOptionNotAFieldOfTheLibrary() {
-        Run zero = tcpkit("serve", "--max-connections", "0");
+        InProcess.Run zero = tcpkit("serve", "--max-connections", "0");
         assertThat(zero.status()).isEqualTo(2);
         assertThat(zero.err()).isEqualTo("tcpkit serve: Invalid value for option '--max-connections': "
                 + "must be 1 or more, not 0\n" + hint("tcpkit serve"));
@@ -144,12 +124,12 @@ class UsageErrorsTest {
 
     @Test
     void benchOptionsAreUnambiguous() {
-        Run d = tcpkit("bench", "127.0.0.1:7000", "-d", "3s");
+        InProcess.Run d = tcpkit("bench", "127.0.0.1:7000", "-d", "3s");
         assertThat(d.status()).isEqualTo(2);
         assertThat(d.err()).isEqualTo("tcpkit bench: -d is ambiguous: use --duration 3s for the measured time, "
                 + "or --in-flight (-P) for requests outstanding per connection\n" + hint("tcpkit bench"));
 
-        Run mode = tcpkit("bench", "127.0.0.1:7000", "--mode", "foo");
+        InProcess.Run mode = tcpkit("bench", "127.0.0.1:7000", "--mode", "foo");
         assertThat(mode.status()).isEqualTo(2);
         assertThat(mode.err()).isEqualTo("tcpkit bench: Invalid value for option '--mode': "
                 + "'foo' is not one of echo, line, ping, pubsub, idle\n" + hint("tcpkit bench"));
