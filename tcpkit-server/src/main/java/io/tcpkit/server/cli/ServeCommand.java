@@ -10,7 +10,9 @@ import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     CommandOptions commandOptions;
@@ -56,6 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         ports.put(new EchoService(), echoPort);
         ports.put(new ChatService(sessions, authenticator, hub), chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, edge, System.out);
+        return ServiceRunner.run(ports, options, edge, new Reloads(spec, authenticator, commandOptions.usersFile),
+                System.out);
     }
 }

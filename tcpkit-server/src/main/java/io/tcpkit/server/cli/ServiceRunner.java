@@ -24,12 +24,11 @@ final class ServiceRunner {
     }
 
     /** @param ports the port for each service, in the order to start them */
-    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
-            throws InterruptedException {
+    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, Reloads reloads,
+                   PrintStream out) throws InterruptedException {
         edge.validate(ports.keySet().stream().map(Service::name).toList());
         List<TcpServer> servers = new ArrayList<>();
-        ShutdownSignal signal = ShutdownSignal.install(
-                () -> servers.forEach(TcpServer::reloadTls));
+        ShutdownSignal signal = ShutdownSignal.install(reloads::hangUp);
         Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
             Service service = entry.getKey();
@@ -52,6 +51,7 @@ final class ServiceRunner {
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);
+                reloads.add(server);
                 service.started(server);
                 String address = hostPort(server);
                 String tls = server.tlsFingerprint().isPresent() ? " (TLS)" : "";
@@ -68,7 +68,9 @@ final class ServiceRunner {
                 return 1;
             }
         }
+        reloads.start();
         signal.await();
+        reloads.close();
         closeAll(servers);
         ports.keySet().forEach(Service::stopped);
         LOG.info("stopped");

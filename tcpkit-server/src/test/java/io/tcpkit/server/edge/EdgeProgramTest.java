@@ -205,7 +205,7 @@ class EdgeProgramTest {
         try (Program echo = tcpkit("echo", "--port", "0", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
             int port = echo.awaitPort("echo", STARTUP);
             hangUp(echo);
-            echo.awaitStderr("SIGHUP received: reloading TLS certificates", STARTUP);
+            echo.awaitStderr("SIGHUP received: reloaded TLS certificate of echo", STARTUP);
             // Only an explicit reload re-reads unchanged files (the watcher reloads on change).
             echo.awaitStderr("TLS certificate re-read (unchanged)", STARTUP);
             Program after = connect("after hup\n", "--tls", "--ca", pki.ca().cert().toString(), target(port));
