@@ -144,4 +144,11 @@ class ConfigFileTest {
             }
         }
     }
+
+    @Test
+    void anArgumentFileWorksBesideAConfigFile() throws Exception {
+        Path conf = file("tcpkit.conf", "port = 7100\nidle-timeout = 2m\n");
+        Path args = file("prod.args", "--config\n" + conf + "\n--port\n7200\n");
+        assertThat(settings(printConfig("echo", "@" + args).out())).contains("port = 7200", "idle-timeout = 2m");
+    }
 }
