@@ -1,6 +1,8 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.auth.PasswordHasher;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,20 +45,14 @@ class ReloadProgramTest {
         }
     }
 
-    private static void hangUp(Program program) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(program.process().pid())).start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
-    }
-
     @Test
     void aUserAddedWithPasswdLogsInWithoutARestart() throws Exception {
         Path users = Files.writeString(dir.resolve("users"), entry("alice", "alice-pw"));
-        try (Program server = Program.start("command", "--port", "0", "--users", users.toString())) {
-            int port = server.awaitPort("command", WAIT);
+        try (ChildProcess server = Tcpkit.start(dir, "command", "--port", "0", "--users", users.toString())) {
+            int port = Tcpkit.awaitPort(server, "command");
             assertThat(call(port, "AUTH bob bob-pw")).startsWith("-WRONGPASS");
 
-            try (Program passwd = Program.start("passwd", "--users", users.toString(), "--iterations",
+            try (ChildProcess passwd = Tcpkit.start(dir, "passwd", "--users", users.toString(), "--iterations",
                     Integer.toString(ITERATIONS), "bob")) {
                 passwd.stdin("bob-pw\n".getBytes(StandardCharsets.UTF_8));
                 assertThat(passwd.awaitExit(WAIT)).as(passwd.stderr()).isZero();
@@ -73,10 +68,10 @@ class ReloadProgramTest {
     void sighupReloadsTheUsersFileAndSaysSo() throws Exception {
         Path users = Files.writeString(dir.resolve("users"), entry("alice", "old-pw"));
         FileTime stamp = Files.getLastModifiedTime(users);
-        try (Program server = Program.start("chat", "--port", "0", "--users", users.toString())) {
-            server.awaitPort("chat", WAIT);
-            try (Program command = Program.start("command", "--port", "0", "--users", users.toString())) {
-                int port = command.awaitPort("command", WAIT);
+        try (ChildProcess server = Tcpkit.start(dir, "chat", "--port", "0", "--users", users.toString())) {
+            Tcpkit.awaitPort(server, "chat");
+            try (ChildProcess command = Tcpkit.start(dir, "command", "--port", "0", "--users", users.toString())) {
+                int port = Tcpkit.awaitPort(command, "command");
                 // A new password, same size and time, moved into place at once: invisible to the watcher.
                 Path next = Files.writeString(dir.resolve("users.next"), entry("alice", "new-pw"));
                 assertThat(Files.size(next)).isEqualTo(Files.size(users));
@@ -84,14 +79,14 @@ class ReloadProgramTest {
                 Files.move(next, users, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 assertThat(call(port, "AUTH alice old-pw")).as("not reloaded yet").isEqualTo("+OK");
 
-                hangUp(command);
+                command.signal("HUP");
                 command.awaitStderr("SIGHUP received: reloaded users file " + users + " (1 user)", WAIT);
                 assertThat(call(port, "AUTH alice new-pw")).isEqualTo("+OK");
                 assertThat(call(port, "AUTH alice old-pw")).startsWith("-WRONGPASS");
 
                 // A broken file: the error is logged, and the users in force stay.
                 Files.writeString(users, "alice not-a-hash\n");
-                hangUp(command);
+                command.signal("HUP");
                 command.awaitStderr("SIGHUP received: reloaded users file " + users + ": failed, the previous users stay",
                         WAIT);
                 assertThat(command.stderr()).contains("users file " + users + " not reloaded, the previous users stay: "
@@ -104,10 +99,10 @@ class ReloadProgramTest {
     @Test
     void sighupAppliesTheLogLevelOfTheConfigFileAndNamesWhatWaitsForARestart() throws Exception {
         Path conf = Files.writeString(dir.resolve("tcpkit.conf"), "port = 0\nlog-level = info\n");
-        try (Program echo = Program.start("echo", "--config", conf.toString())) {
-            int port = echo.awaitPort("echo", WAIT);
+        try (ChildProcess echo = Tcpkit.start(dir, "echo", "--config", conf.toString())) {
+            int port = Tcpkit.awaitPort(echo, "echo");
             Files.writeString(conf, "port = 0\nlog-level = debug\nmax-connections = 5\nidle-timeout = 1m\n");
-            hangUp(echo);
+            echo.signal("HUP");
             echo.awaitStderr("SIGHUP received: reloaded config file " + conf
                     + " (log-level debug; max-connections, idle-timeout at the next start)", WAIT);
             assertThat(echo.stderr()).contains("config file " + conf
@@ -121,7 +116,7 @@ class ReloadProgramTest {
 
             // A file that no longer parses changes nothing.
             Files.writeString(conf, "port = 0\nlog-level = loud\n");
-            hangUp(echo);
+            echo.signal("HUP");
             echo.awaitStderr("SIGHUP received: reloaded config file " + conf + ": failed, nothing changed", WAIT);
             assertThat(echo.stderr()).contains("config file " + conf + " not reloaded, the options in force stay: "
                     + "Invalid value for option '--log-level': 'loud' is not one of");
@@ -131,17 +126,17 @@ class ReloadProgramTest {
     @Test
     void theCommandLineStillWinsOnReload() throws Exception {
         Path conf = Files.writeString(dir.resolve("tcpkit.conf"), "port = 0\nlog-level = info\n");
-        try (Program echo = Program.start("echo", "--config", conf.toString(), "--log-level", "warn")) {
-            int port = echo.awaitPort("echo", WAIT);
+        try (ChildProcess echo = Tcpkit.start(dir, "echo", "--config", conf.toString(), "--log-level", "warn")) {
+            int port = Tcpkit.awaitPort(echo, "echo");
             Files.writeString(conf, "port = 0\nlog-level = debug\nmax-connections = 5\n");
-            hangUp(echo);
+            echo.signal("HUP");
             // The warning shows the reload happened (its summary is at info, which --log-level warn hides).
             echo.awaitStderr("config file " + conf + ": max-connections changed", WAIT);
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.getOutputStream().write('x');
                 assertThat(s.getInputStream().read()).isEqualTo('x');
             }
-            echo.process().toHandle().destroy();
+            echo.terminate();
             assertThat(echo.awaitExit(WAIT)).isZero();
             assertThat(echo.stderr()).as("still warn: no close line at debug").doesNotContain("DEBUG", "INFO");
         }

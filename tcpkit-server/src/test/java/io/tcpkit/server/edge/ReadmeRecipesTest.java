@@ -1,8 +1,9 @@
 package io.tcpkit.server.edge;
 
 import io.tcpkit.server.auth.PasswordHasher;
-import io.tcpkit.server.cli.Program;
-import io.tcpkit.tls.TestPki;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The README's recipes, run as written: its openssl commands make certificates that log a user in
@@ -33,7 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(120)
 class ReadmeRecipesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
 
     @TempDir
     Path dir;
@@ -50,16 +48,9 @@ class ReadmeRecipesTest {
         throw new AssertionError("the README has no code block with '" + text + "'");
     }
 
-    private static void require(String tool, boolean installed) {
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            fail(tool + " is required in CI");
-        }
-        assumeTrue(installed, tool + " is not installed");
-    }
-
     @Test
     void theOpensslCommandsMakeCertificatesThatLogAUserIn() throws Exception {
-        require("openssl", TestPki.opensslAvailable());
+        Require.tool("openssl");
         Path script = Files.writeString(dir.resolve("certificates.sh"), readmeBlock("openssl req -x509"));
         Process sh = new ProcessBuilder("bash", "-euo", "pipefail", script.toString()).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("certificates.log").toFile()).start();
@@ -67,11 +58,11 @@ class ReadmeRecipesTest {
         assertThat(sh.exitValue()).as(Files.readString(dir.resolve("certificates.log"))).isZero();
 
         Files.writeString(dir.resolve("users.txt"), "alice " + PasswordHasher.hash("pw".toCharArray(), 1000) + "\n");
-        try (Program command = Program.start(dir, "command", "--port", "0", "--users", "users.txt",
+        try (ChildProcess command = Tcpkit.start(dir, "command", "--port", "0", "--users", "users.txt",
                 "--tls-cert", "server.pem", "--tls-key", "server.key", "--tls-client-ca", "ca.pem",
                 "--tls-client-auth", "optional")) {
-            int port = command.awaitPort("command", WAIT);
-            try (Program alice = Program.start(dir, "connect", "--tls", "--ca", "ca.pem", "--cert", "alice.pem",
+            int port = Tcpkit.awaitPort(command, "command");
+            try (ChildProcess alice = Tcpkit.start(dir, "connect", "--tls", "--ca", "ca.pem", "--cert", "alice.pem",
                     "--key", "alice.key", "127.0.0.1:" + port)) {
                 alice.stdin("ACL WHOAMI\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertThat(alice.awaitExit(WAIT)).as(alice.stderr()).isZero();
@@ -82,10 +73,10 @@ class ReadmeRecipesTest {
 
     @Test
     void theHaproxyConfigurationPassesTheClientsAddress() throws Exception {
-        require("haproxy", Files.isExecutable(HAPROXY));
-        try (Program command = Program.start(dir, "command", "--port", "0", "--proxy-protocol",
+        Path haproxyProgram = Require.tool("haproxy");
+        try (ChildProcess command = Tcpkit.start(dir, "command", "--port", "0", "--proxy-protocol",
                 "--trusted-proxies", "127.0.0.1")) {
-            int tcpkit = command.awaitPort("command", WAIT);
+            int tcpkit = Tcpkit.awaitPort(command, "command");
             int front;
             try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 front = probe.getLocalPort();
@@ -95,7 +86,7 @@ class ReadmeRecipesTest {
                     .replace("bind :6379", "bind 127.0.0.1:" + front)
                     .replace("127.0.0.1:7002", "127.0.0.1:" + tcpkit);
             Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
-            Process haproxy = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", cfg.toString())
+            Process haproxy = new ProcessBuilder(haproxyProgram.toString(), "-db", "-f", cfg.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
             try {
                 try (Socket client = connect(front, haproxy)) {
