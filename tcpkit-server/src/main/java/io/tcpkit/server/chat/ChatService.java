@@ -27,6 +27,8 @@ public final class ChatService implements Service {
     /** Names: 1 to 32 ASCII letters and digits (Budget Chat asks for at least 16). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,32}");
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
+    /** Taken names a newcomer may try before the connection ends. */
+    static final int MAX_NAME_TRIES = 5;
 
     private final Sessions sessions;
     private final Authenticator authenticator;

@@ -28,6 +28,8 @@ final class ChatSession implements RequestHandler {
     /** The registered user whose name was asked for, while the password is awaited. */
     private User registered;
     private ChatMember me;
+    /** Names tried that were taken. */
+    private int taken;
 
     ChatSession(ChatService chat, Connection conn, Session session) {
         this.chat = chat;
@@ -60,10 +62,11 @@ final class ChatSession implements RequestHandler {
             return false;
         }
         name = wanted;
-        // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password.
+        // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password,
+        // unless the session is that user already (by its client certificate, or a password given before).
         Optional<User> user = chat.authenticator().users().all().stream()
                 .filter(u -> u.name().equalsIgnoreCase(wanted)).findFirst();
-        if (user.isPresent()) {
+        if (user.isPresent() && !(session.user() != null && session.user().name().equals(user.get().name()))) {
             registered = user.get();
             stage = Stage.PASSWORD;
             conn.write("* " + wanted + " is a registered name: password?\n");
@@ -86,8 +89,13 @@ final class ChatSession implements RequestHandler {
     private boolean join(Connection conn) throws IOException {
         ChatMember member = new ChatMember(conn, session, name);
         if (!chat.rooms().claim(name, member)) {
-            conn.write("* the name " + name + " is taken: reconnect and choose another\n");
-            return false;
+            if (++taken == ChatService.MAX_NAME_TRIES) {
+                conn.write("* the name " + name + " is taken too: bye\n");
+                return false;
+            }
+            conn.write("* the name " + name + " is taken: choose another\n");
+            stage = Stage.NAME; // asked again
+            return true;
         }
         me = member;
         session.name(name);
@@ -103,6 +111,7 @@ final class ChatSession implements RequestHandler {
             }
             return false;
         }
+        session.active(); // CLIENT LIST's idle
         if (line.startsWith("/")) {
             return chat.commands().run(me, line);
         }
@@ -116,7 +125,8 @@ final class ChatSession implements RequestHandler {
     @Override
     public void closed(Connection conn, CloseReason reason) {
         if (me != null) {
-            chat.rooms().leave(me);
+            // After "the server is shutting down: bye" nobody is told who else leaves.
+            chat.rooms().leave(me, !conn.isDraining());
             chat.rooms().release(me.name(), me);
         }
         chat.sessions().close(session);

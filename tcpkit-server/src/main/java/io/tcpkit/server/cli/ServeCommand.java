@@ -10,7 +10,9 @@ import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,17 +29,23 @@ final class ServeCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
-    @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
 
-    @Option(names = "--chat-port", defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = "--chat-port", converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port of the chat (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int chatPort;
 
-    @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
+    @Option(names = "--command-port", converter = Bounded.Port.class, defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int commandPort;
 
@@ -53,6 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         ports.put(new EchoService(), echoPort);
         ports.put(new ChatService(sessions, authenticator, hub), chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, edge, System.out);
+        return ServiceRunner.run(ports, options, edge, new Reloads(spec, authenticator, commandOptions.usersFile),
+                System.out);
     }
 }

@@ -5,6 +5,8 @@ import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,6 +24,12 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
     abstract int port();
@@ -35,6 +43,6 @@ abstract class SingleServiceCommand implements Callable<Integer> {
             return 1;
         }
         return ServiceRunner.run(Map.of(service(new Sessions(), authenticator, new LocalHub()), port()),
-                options, edge, System.out);
+                options, edge, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

@@ -63,7 +63,12 @@ public final class Services implements AutoCloseable {
 
     /** Starts the chat service with these limits. */
     public TcpServer startChat(Limits limits) throws IOException {
-        chat = start(new ChatService(sessions, authenticator, hub), limits, b -> b);
+        return startChat(limits, b -> b);
+    }
+
+    /** Starts the chat service with these limits and whatever {@code edge} adds (TLS). */
+    public TcpServer startChat(Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
+        chat = start(new ChatService(sessions, authenticator, hub), limits, edge);
         return chat;
     }
 
