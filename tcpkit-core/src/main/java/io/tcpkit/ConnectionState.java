@@ -7,10 +7,10 @@ package io.tcpkit;
  *
  * <pre>
  *   NEW ──▶ ACTIVE ◀──▶ WAITING
- *    │        ▲ │          │
- *    │        │ ▼          │
- *    └──────▶ IDLE ◀───────┘
- *   any of the above ──▶ CLOSING ──▶ CLOSED
+ *    │       ▲  │
+ *    │       │  ▼
+ *    └─────▶ IDLE
+ *   NEW, ACTIVE, WAITING, IDLE ──▶ CLOSING ──▶ CLOSED
  * </pre>
  */
 public enum ConnectionState {

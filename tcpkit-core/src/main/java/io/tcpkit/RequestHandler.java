@@ -56,7 +56,9 @@ public interface RequestHandler {
         /**
          * Called on the connection's own thread when it opens (after its PROXY header and TLS
          * handshake), before its first request: it may write a greeting, which is flushed before
-         * the connection waits for input.
+         * the connection waits for input. If it throws, the connection closes as a handler error
+         * and, having no handler, no {@link RequestHandler#closed} is called: release what it took
+         * before it throws.
          */
         RequestHandler open(Connection connection) throws IOException, InterruptedException;
     }

@@ -94,7 +94,7 @@ final class ConnectionImpl extends Lifecycle implements Connection {
 
     private void announceOpen() {
         opened = true;
-        server.observer().opened(info());
+        server.observed(() -> server.observer().opened(info()));
     }
 
     RequestHandler handler() {
@@ -168,14 +168,15 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
-        if (opened && handler != null) {
-            try {
+        try {
+            if (opened && handler != null) {
                 handler.closed(this, why);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, this + ": the handler failed while the connection closed", e);
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, this + ": the handler failed while the connection closed", e);
+        } finally {
+            server.connectionEnded(this, why, opened); // whatever the handler threw: permits return
         }
-        server.connectionEnded(this, why, opened);
     }
 
     void closeChannel() {
@@ -190,7 +191,13 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         SSLSocket ssl = tls;
         if (ssl != null) {
             if (!ssl.isOutputShutdown()) {
-                ssl.shutdownOutput(); // close_notify
+                // close_notify is a write, and may block on a peer that does not read
+                output.arm(server.clock(), server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
+                try {
+                    ssl.shutdownOutput();
+                } finally {
+                    output.disarm();
+                }
             }
         } else if (channel.isOpen()) {
             channel.shutdownOutput();

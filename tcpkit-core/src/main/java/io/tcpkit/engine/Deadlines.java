@@ -89,6 +89,7 @@ final class Deadlines {
                     LOG.log(Level.DEBUG, () -> conn + ": write blocked for over "
                             + server.limits().writeTimeout().toMillis() + " ms, closing");
                     conn.abort(CloseReason.WRITE_TIMEOUT);
+                    conn.closeChannel(); // also when closing began already: a graceful close stuck flushing
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, conn + ": sweeping failed", e);

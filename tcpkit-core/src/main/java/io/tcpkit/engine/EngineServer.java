@@ -39,6 +39,7 @@ final class EngineServer implements TcpServer {
     private final Admission admission;
     private final LogThrottle refusalLog = new LogThrottle(10_000);
     private final LogThrottle handshakeFailureLog = new LogThrottle(10_000);
+    private final LogThrottle observerFailureLog = new LogThrottle(10_000);
     private final Acceptor acceptor;
     private final Reactor reactor;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
@@ -67,10 +68,15 @@ final class EngineServer implements TcpServer {
             channel.close();
             throw new IOException("cannot listen on " + spec.host() + ":" + spec.port() + ": " + e.getMessage(), e);
         }
-        server.reactor.start();
-        server.acceptor.start();
-        if (spec.tls() != null) {
-            spec.tls().watch(spec.service() + "-" + server.port(), 2000);
+        try {
+            server.reactor.start();
+            server.acceptor.start();
+            if (spec.tls() != null) {
+                spec.tls().watch(spec.service() + "-" + server.port(), 2000);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            server.close(); // no thread or port left behind by a server that could not start
+            throw e;
         }
         LOG.log(Level.DEBUG, () -> spec.service() + " listening on " + format(server.localAddress));
         return server;
@@ -123,6 +129,19 @@ final class EngineServer implements TcpServer {
         return spec.rejectionMessage().apply(reason);
     }
 
+    /**
+     * Tells the observer something; an observer that throws (its contract says it must not) is
+     * logged, never allowed to stop the acceptor or a connection's end.
+     */
+    void observed(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            observerFailureLog.log(LOG, Level.WARNING, n -> this + ": the connection observer failed: " + e
+                    + (n > 0 ? " (and " + n + " more times since the last report)" : ""));
+        }
+    }
+
     /** Client addresses holding a per-address slot: for tests of permit leaks. */
     int trackedAddresses() {
         return registry.addressCount();
@@ -132,7 +151,7 @@ final class EngineServer implements TcpServer {
     void refused(InetSocketAddress from, RejectReason reason, String detail) {
         counters.rejected(reason);
         if (from != null) {
-            spec.observer().rejected(from, reason);
+            observed(() -> spec.observer().rejected(from, reason));
         }
         refusalLog.log(LOG, Level.WARNING, n -> this + ": refused " + (from == null ? "?" : format(from)) + ": "
                 + reason + (detail == null ? "" : " (" + detail + ")")
@@ -150,7 +169,7 @@ final class EngineServer implements TcpServer {
         ConnectionInfo info = conn.info();
         try {
             if (opened) {
-                spec.observer().closed(info, reason);
+                observed(() -> spec.observer().closed(info, reason));
             }
         } finally {
             registry.remove(conn);

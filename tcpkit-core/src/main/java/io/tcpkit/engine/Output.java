@@ -2,22 +2,18 @@ package io.tcpkit.engine;
 
 import io.tcpkit.CloseReason;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A connection's one ordered output path. The serving thread's {@code write}s gather in a
  * private batch; messages {@link #send sent} from other threads join the {@link OutputQueue};
- * everything leaves in the order it was issued, written by one drainer at a time, whoever is free:
- * the serving thread when it flushes (the fast path: a direct write of its batch), a writer thread
- * while the serving thread waits for input, or the {@link Reactor} while the connection waits
- * without a thread.
+ * everything leaves in the order it was issued, written by one drainer at a time (see
+ * {@link Drainer}, whose writing half this class extends): the serving thread when it flushes (the
+ * fast path: a direct write of its batch), a writer thread while the serving thread waits for
+ * input, or the {@link Reactor} while the connection waits without a thread.
  *
  * <p><b>Order without a lock per write.</b> The batch is the serving thread's alone. A message
  * from another thread records how much of the batch was written before it; when the batch is
@@ -34,44 +30,22 @@ import java.util.concurrent.locks.LockSupport;
  * for: past {@code maxOutboundBytes} the receiver is closed as a slow consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
  */
-final class Output extends Deadline {
+final class Output extends Drainer {
     private static final System.Logger LOG = System.getLogger(Output.class.getName());
     static final int INITIAL_BYTES = 512;
     /** The batch is flushed before it grows past this. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
     /** A write at least this large, with nothing buffered or queued, goes straight to the socket. */
     static final int DIRECT_WRITE_BYTES = 8 * 1024;
-    /** A drainer gathers queued chunks into one write of at most this many bytes. */
-    static final int GATHER_BYTES = 64 * 1024;
     /** Queued output past which the serving thread waits for it to be written before reading on. */
     static final int HIGH_WATER_BYTES = 256 * 1024;
-    private static final VarHandle DRAINER;
-
-    static {
-        try {
-            DRAINER = MethodHandles.lookup().findVarHandle(Output.class, "drainer", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final ConnectionImpl conn;
-    private final OutputQueue queue = new OutputQueue();
     // The serving thread's batch; count is read by senders under the queue's monitor.
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
-    /** 1 while someone drains. */
-    @SuppressWarnings("unused") // through DRAINER
-    private volatile int drainer;
-    /** Whether the reactor holds the drainer's flag across a wait for the socket to be writable (reactor only). */
-    private boolean heldByReactor;
-    /** The serving thread while it waits for queued output to be written. */
-    private volatile Thread waiter;
-    private volatile long bytesOut;
 
     Output(ConnectionImpl conn) {
-        this.conn = conn;
+        super(conn);
     }
 
     /** The write deadline: this object itself. */
@@ -116,7 +90,7 @@ final class Output extends Deadline {
             if (!queue.isEmpty()) {
                 return false;
             }
-            writeBlocking(b, off, len, false);
+            writeBlocking(b, off, len, null);
             return true;
         } finally {
             release();
@@ -149,7 +123,15 @@ final class Output extends Deadline {
             settleBatch();
             target = queue.enqueued();
         }
-        if (waitForAll || queue.queued() > HIGH_WATER_BYTES) {
+        // The drainer that held the flag may have let go between our try and the hand-over,
+        // having looked at the queue before our batch was in it: look again, or it is stranded.
+        if (tryAcquire()) {
+            try {
+                drainBlocking(true, target);
+            } finally {
+                release();
+            }
+        } else if (waitForAll || queue.queued() > HIGH_WATER_BYTES) {
             awaitWritten(target);
         }
     }
@@ -168,41 +150,19 @@ final class Output extends Deadline {
             target = queue.enqueued();
         }
         if (direct > 0) {
-            writeBlocking(batch, 0, direct, true);
+            writeBlocking(batch, 0, direct, batchView(0, direct));
         }
         drainBlocking(true, target);
     }
 
     /** Hands the batch to the queue (the caller holds the queue's monitor); the next write starts a new one. */
-    private void settleBatch() {
+    @Override
+    void settleBatch() {
         if (count > 0) {
             queue.settle(batch, count);
             batch = null;
             batchView = null;
             count = 0;
-        }
-    }
-
-    /** Waits until {@code target} bytes of the queue have been written, draining itself when it may. */
-    private void awaitWritten(long target) throws IOException {
-        waiter = Thread.currentThread();
-        try {
-            while (queue.written() < target) {
-                if (!conn.channel.isOpen()) {
-                    throw new IOException("connection closed while its output was waiting");
-                }
-                if (tryAcquire()) {
-                    try {
-                        drainBlocking(true, target);
-                    } finally {
-                        release();
-                    }
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-        } finally {
-            waiter = null;
         }
     }
 
@@ -243,174 +203,6 @@ final class Output extends Deadline {
         return true;
     }
 
-    /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
-    void requestDrain() {
-        if (!drainableNow()) {
-            return;
-        }
-        switch (conn.state()) {
-            case IDLE -> conn.server.reactor().drainSoon(conn);
-            case CLOSING, CLOSED -> {
-            }
-            default -> {
-                if (tryAcquire()) {
-                    startWriter();
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether the head of the queue may be written by any drainer now. The unlocked look at the
-     * queued bytes first keeps the serving thread's fast path free of the monitor; it cannot miss
-     * a message: a sender raises them before it tries the drainer's flag, and a drainer lowers the
-     * flag before it looks (both volatile, so one of the two sees the other).
-     */
-    private boolean drainableNow() {
-        return queue.queued() > 0 && queue.headDrainable();
-    }
-
-    private void startWriter() {
-        try {
-            Thread.ofVirtual().name(conn + " writer").start(() -> {
-                try {
-                    drainBlocking(false, Long.MAX_VALUE);
-                } catch (IOException e) {
-                    conn.abort(CloseReason.IO_ERROR);
-                } finally {
-                    release();
-                }
-            });
-        } catch (RuntimeException | OutOfMemoryError e) {
-            release();
-            conn.abort(CloseReason.IO_ERROR);
-        }
-    }
-
-    private boolean tryAcquire() {
-        return DRAINER.compareAndSet(this, 0, 1);
-    }
-
-    /** Gives up draining; if more came meanwhile, makes sure someone writes it. */
-    private void release() {
-        DRAINER.setVolatile(this, 0);
-        wakeWaiter();
-        requestDrain();
-    }
-
-    private void wakeWaiter() {
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
-    }
-
-    // ---- the drainer (whoever holds the flag) ----
-
-    /**
-     * Writes queued chunks in order with blocking writes, until {@code target} bytes of the queue
-     * are written or nothing more may be written now.
-     */
-    private void drainBlocking(boolean owner, long target) throws IOException {
-        byte[] gather = null;
-        while (queue.written() < target) {
-            if (owner) {
-                synchronized (queue) {
-                    settleBatch();
-                }
-            }
-            int bytes = queue.takeRun(owner, GATHER_BYTES);
-            if (bytes == 0) {
-                return;
-            }
-            OutputQueue.Chunk first = queue.runFirst();
-            if (queue.runChunks() == 1) {
-                writeBlocking(first.data, first.off, first.len, false);
-            } else {
-                if (gather == null || gather.length < bytes) {
-                    gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
-                }
-                queue.copyRun(gather);
-                writeBlocking(gather, 0, bytes, false);
-            }
-            queue.written(bytes);
-            wakeWaiter();
-        }
-    }
-
-    /**
-     * The reactor drains with non-blocking writes while the connection waits without a thread.
-     * The caller holds the drainer's flag and keeps it while this returns false (the socket is
-     * full: wait until it is writable and call again).
-     *
-     * @return true when the queue is empty
-     */
-    boolean drainNow(byte[] gather) throws IOException {
-        while (true) {
-            int bytes = queue.takeRun(true, gather.length);
-            if (bytes == 0) {
-                return true;
-            }
-            OutputQueue.Chunk first = queue.runFirst();
-            ByteBuffer out;
-            if (queue.runChunks() == 1) {
-                out = ByteBuffer.wrap(first.data, first.off, first.len);
-            } else {
-                queue.copyRun(gather);
-                out = ByteBuffer.wrap(gather, 0, bytes);
-            }
-            int n = conn.channel.write(out);
-            if (n > 0) {
-                wrote(n);
-                queue.written(n);
-            }
-            if (n < bytes) {
-                return false;
-            }
-        }
-    }
-
-    boolean tryAcquireForReactor() {
-        return tryAcquire();
-    }
-
-    /** The reactor wrote everything; or it gives up the flag it kept while the socket was full. */
-    void releaseFromReactor() {
-        heldByReactor = false;
-        release();
-    }
-
-    /** The reactor keeps the drainer's flag until the socket is writable again. */
-    void keptByReactor() {
-        heldByReactor = true;
-    }
-
-    /** The connection leaves the reactor: a write it left half-done is its new thread's to finish. */
-    void releaseIfReactorHeld() {
-        if (heldByReactor) {
-            releaseFromReactor();
-        }
-    }
-
-    /** A blocking write of the whole slice, held to the write timeout. */
-    private void writeBlocking(byte[] b, int off, int len, boolean fromBatch) throws IOException {
-        arm(conn.server.clock(), conn.server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
-        try {
-            SSLSocket ssl = conn.tls();
-            if (ssl != null) {
-                ssl.getOutputStream().write(b, off, len);
-            } else {
-                ByteBuffer out = fromBatch ? batchView(off, len) : ByteBuffer.wrap(b, off, len);
-                while (out.hasRemaining()) {
-                    conn.channel.write(out);
-                }
-            }
-        } finally {
-            disarm();
-        }
-        wrote(len);
-    }
-
     /** The batch's array keeps its wrapper: no allocation on the fast path. */
     private ByteBuffer batchView(int off, int len) {
         ByteBuffer v = batchView;
@@ -419,12 +211,6 @@ final class Output extends Deadline {
         }
         v.limit(off + len).position(off);
         return v;
-    }
-
-    private void wrote(int n) {
-        bytesOut += n;
-        conn.active();
-        conn.server.counters().bytesOut(n);
     }
 
     // ---- life ----
@@ -462,9 +248,5 @@ final class Output extends Deadline {
 
     long queuedBytes() {
         return queue.queued() + count;
-    }
-
-    long bytesOut() {
-        return bytesOut;
     }
 }

@@ -31,6 +31,8 @@ final class OutputQueue {
     private long enqueued;
     /** Bytes queued now; read without the monitor by those deciding whether to look closer. */
     private volatile long queued;
+    /** Set when the connection ended: what a drainer still writes is not accounted any more. */
+    private boolean cleared;
     // The run of chunks the drainer took last.
     private Chunk runFirst;
     private int runChunks;
@@ -60,6 +62,9 @@ final class OutputQueue {
     }
 
     synchronized void append(byte[] data, int off, int len, int pos) {
+        if (cleared) {
+            return;
+        }
         Chunk c = new Chunk(data, off, len, pos);
         if (tail == null) {
             head = c;
@@ -140,6 +145,9 @@ final class OutputQueue {
 
     /** Forgets the first {@code n} bytes of the run taken last, which were written. */
     synchronized void written(int n) {
+        if (cleared) {
+            return; // the connection ended while this was being written
+        }
         int left = n;
         while (left > 0) {
             Chunk c = head;
@@ -162,6 +170,7 @@ final class OutputQueue {
     synchronized void clear() {
         head = tail = null;
         queued = 0;
+        cleared = true;
     }
 
     private void count(int len) {

@@ -127,8 +127,10 @@ final class Prelude {
     /** Refuses after accept: the reason line (plain listeners only), then a graceful close. */
     private static boolean refuse(ConnectionImpl conn, RejectReason reason, String detail) {
         EngineServer server = conn.server;
+        if (!conn.recordReason(CloseReason.REJECTED)) {
+            return false; // closed meanwhile (killed, forced): counted as that close, not as a refusal
+        }
         server.refused(conn.remoteAddress(), reason, detail);
-        conn.recordReason(CloseReason.REJECTED);
         if (server.spec().tls() == null && reason != RejectReason.BAD_PROXY_HEADER) {
             server.rejectionMessage(reason).ifPresent(message -> {
                 try {

@@ -5,6 +5,7 @@ import io.tcpkit.ConnectionState;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -187,9 +188,13 @@ final class Reactor implements Runnable {
         ConnectionImpl conn;
         while ((conn = drains.poll()) != null) {
             SelectionKey key = conn.key;
-            if (conn.state() == ConnectionState.IDLE && key != null && key.isValid()
-                    && (key.interestOps() & SelectionKey.OP_WRITE) == 0 && conn.out().tryAcquireForReactor()) {
-                writeMore(conn, key);
+            try {
+                if (conn.state() == ConnectionState.IDLE && key != null && key.isValid()
+                        && (key.interestOps() & SelectionKey.OP_WRITE) == 0 && conn.out().tryAcquireForReactor()) {
+                    writeMore(conn, key);
+                }
+            } catch (CancelledKeyException e) {
+                // Closed meanwhile: whoever closed it ends it.
             }
             // Not waiting here any more: its own thread writes what is queued before it reads.
         }
@@ -208,8 +213,8 @@ final class Reactor implements Runnable {
                 out.deadline().arm(server.clock(), server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             }
-        } catch (IOException e) {
-            conn.abort(CloseReason.IO_ERROR);
+        } catch (IOException | CancelledKeyException e) {
+            conn.abort(CloseReason.IO_ERROR); // closed under us (killed, a slow consumer): gone anyway
         }
     }
 
@@ -223,6 +228,7 @@ final class Reactor implements Runnable {
             conn.key = null;
             key.cancel();
         }
+        conn.out().holdForResume();
         toResume.add(conn);
     }
 
@@ -244,7 +250,6 @@ final class Reactor implements Runnable {
             } catch (IOException e) {
                 // Closed meanwhile: the new thread finds out and ends the connection.
             }
-            conn.out().deadline().disarm();
             conn.out().releaseIfReactorHeld();
             Turns.resume(conn);
         }
@@ -265,6 +270,14 @@ final class Reactor implements Runnable {
             left.add(conn);
         }
         drains.clear();
+        for (ConnectionImpl c : toResume) { // taken back, but no thread was started for them
+            if (c.state() == ConnectionState.ACTIVE && c.transition(ConnectionState.ACTIVE, ConnectionState.CLOSING)) {
+                c.recordReason(CloseReason.SHUTDOWN_FORCED);
+                c.closeChannel();
+                Turns.endOnNewThread(c);
+            }
+        }
+        toResume.clear();
         for (ConnectionImpl c : left) {
             if (c.transition(ConnectionState.IDLE, ConnectionState.CLOSING)) {
                 c.recordReason(CloseReason.SHUTDOWN_FORCED);

@@ -137,7 +137,11 @@ final class Turns implements Runnable {
             }
             if (in.readable() > 0 && input.consumed() == consumed) {
                 // It took nothing of what is buffered: it needs more of a frame. Read it here,
-                // under the frame's read timeout, rather than call it again at once.
+                // under the frame's read timeout, rather than call it again at once; at end of
+                // stream, once it has seen the end and still takes nothing, the frame never comes.
+                if (in.isEof()) {
+                    return false;
+                }
                 in.fill();
             }
         }
