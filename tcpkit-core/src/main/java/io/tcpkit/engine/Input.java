@@ -26,6 +26,12 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /** After a graceful close, how long to read and discard what the peer still sends. */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int LINGER_MAX_BYTES = 256 * 1024;
+    /**
+     * Short waits for a request in a row after which a connection counts as busy and waits on its
+     * thread: more than the few quick requests of a client library's handshake (HELLO, AUTH,
+     * CLIENT SETINFO, SELECT, SUBSCRIBE), so that such a client, idle afterwards, holds no thread.
+     */
+    static final int BUSY_AFTER = 8;
 
     private final ConnectionImpl conn;
     private final ReadBuffer buffer;
@@ -45,7 +51,8 @@ final class Input extends Deadline implements ReadBuffer.Source {
      * while the connection waits in the reactor, when that wait began.
      */
     private long waitNanos = Long.MAX_VALUE;
-    private boolean served;
+    /** Short waits in a row, up to {@link #BUSY_AFTER}. */
+    private int shortWaits;
     private boolean peerEof;
     private boolean drainEof;
     /** Set when the drain shut our input to wake a waiting read. */
@@ -78,18 +85,24 @@ final class Input extends Deadline implements ReadBuffer.Source {
         return bytesIn - buffer.readable();
     }
 
-    /** Whether the last wait for a request lasted long enough to call the connection quiet. */
-    boolean lastWaitWasQuiet() {
-        return waitNanos >= conn.server.spec().quietAfter().toNanos();
+    /**
+     * Whether the connection is busy: its last {@link #BUSY_AFTER} waits for a request were all
+     * shorter than the quiet time. Only a busy connection waits for its next request on its
+     * thread; any other, the handshake burst of a client library and a subscriber included, gives
+     * its thread back after each request.
+     */
+    boolean busy() {
+        return shortWaits >= BUSY_AFTER;
     }
 
-    /** True once, after the connection's first turn. */
-    boolean firstTurnServed() {
-        if (served) {
-            return false;
+    /** A wait for a request lasted {@code nanos}. */
+    private void waited(long nanos) {
+        waitNanos = nanos;
+        if (nanos >= conn.server.spec().quietAfter().toNanos()) {
+            shortWaits = 0;
+        } else if (shortWaits < BUSY_AFTER) {
+            shortWaits++;
         }
-        served = true;
-        return true;
     }
 
     /** The connection begins to wait without a thread at {@code now}: the idle timeout runs from there. */
@@ -101,7 +114,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /** The reactor hands the connection to a new thread at {@code now}. */
     void resumed(long now) {
         disarm();
-        waitNanos = now - waitNanos;
+        waited(now - waitNanos);
     }
 
     @Override
@@ -145,7 +158,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
             disarm();
             if (!midFrame) {
                 conn.markWaiting(false);
-                waitNanos = conn.server.clock() - now;
+                waited(conn.server.clock() - now);
             }
         }
         if (expired() != null) {

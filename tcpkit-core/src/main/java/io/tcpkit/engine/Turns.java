@@ -16,13 +16,15 @@ import java.lang.System.Logger.Level;
  * connection or, when it has gone quiet, the hand-over to the {@link Reactor}, after which the
  * thread ends and a new one takes the connection up when the client speaks again.
  *
- * <p>Between turns a busy connection (its last wait for a request was shorter than the
- * {@linkplain io.tcpkit.TcpServer.Builder#quietAfter quiet time}) keeps its thread, blocked in an
- * untimed read: the fast path. A quiet one waits without a thread, and so does a connection after
- * its first request: a client that connects, asks once and goes quiet (a pooled connection, a chat
- * member who has just joined) then holds no thread. The price of untimed reads: a busy connection
- * that falls silent keeps its thread until its next request or its idle timeout, since nothing
- * can end a blocked read without destroying the socket. Every way out of here goes through {@link ConnectionImpl#close} and
+ * <p>Between turns a busy connection (its last {@link Input#BUSY_AFTER} waits for a request were
+ * all shorter than the {@linkplain io.tcpkit.TcpServer.Builder#quietAfter quiet time}) keeps its
+ * thread, blocked in an untimed read: the fast path. Any other waits without a thread: a client
+ * that connects, makes a few quick requests and goes quiet (a pooled connection after its
+ * handshake, a subscriber, a chat member who has just joined) holds no thread. The price of
+ * untimed reads: a busy connection that falls silent keeps its thread until its next request or
+ * its idle timeout, since nothing can end a blocked read without destroying the socket, and a
+ * timed read costs the JDK a timer and a poller registration on every request (it doubled the CPU
+ * per echo here). Every way out of here goes through {@link ConnectionImpl#close} and
  * {@link ConnectionImpl#end}, unless the connection was handed over.
  */
 final class Turns implements Runnable {
@@ -118,22 +120,17 @@ final class Turns implements Runnable {
     private boolean serve(RequestHandler handler) throws IOException, InterruptedException {
         Input input = conn.in();
         ReadBuffer in = input.buffer();
-        boolean quiet = !resumed || input.lastWaitWasQuiet();
         while (true) {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
-                if (quiet && park()) {
+                if (!input.busy() && park()) {
                     return true;
                 }
                 in.fill(); // the fast path: an untimed read on this thread
-                quiet = input.lastWaitWasQuiet();
             }
             long consumed = input.consumed();
             if (!handler.serve(conn)) {
                 return false;
-            }
-            if (input.firstTurnServed()) {
-                quiet = true;
             }
             if (in.readable() > 0 && input.consumed() == consumed) {
                 // It took nothing of what is buffered: it needs more of a frame. Read it here,

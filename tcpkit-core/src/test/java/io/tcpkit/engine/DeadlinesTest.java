@@ -98,8 +98,9 @@ class DeadlinesTest {
         // The fake clock stands still between requests: every wait is short, the connection busy.
         int port = start(ECHO, Duration.ofDays(1));
         try (Socket s = Net.connect(port)) {
-            echo(s, "one");
-            echo(s, "two");
+            for (int i = 0; i <= Input.BUSY_AFTER; i++) {
+                echo(s, "request " + i);
+            }
             onlyConnection(ConnectionState.WAITING);
             passes(HOUR.plusSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
