@@ -48,7 +48,7 @@ final class ChatCommands {
                 if (text.isEmpty()) {
                     me.tell("* usage: /me text");
                 } else {
-                    rooms.hub().publish(Message.action(me.room().name(), me.name(), text), me);
+                    rooms.hub().publish(Message.action(me.room().channel(), me.name(), text), me);
                 }
             }
             case "/login" -> login(me, arg, rest);
@@ -111,7 +111,7 @@ final class ChatCommands {
             }
             rooms.release(old, me);
             me.name(user);
-            rooms.hub().publish(Message.notice(me.room().name(), old + " is now known as " + user), null);
+            rooms.hub().publish(Message.notice(me.room().channel(), old + " is now known as " + user), null);
             return;
         }
         me.tell("* logged in as " + user);

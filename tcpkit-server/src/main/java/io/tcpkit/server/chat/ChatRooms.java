@@ -54,8 +54,8 @@ final class ChatRooms {
                 member.tell("* " + where + " contains: " + String.join(", ", others));
                 // Subscribed after the presence line is queued (nothing overtakes it) and before
                 // anyone is told, so whatever they say once they know reaches the newcomer.
-                hub.subscribe(roomName, member);
-                hub.publish(Message.notice(roomName, member.name() + " has entered the room"), member);
+                hub.subscribe(room.channel(), member);
+                hub.publish(Message.notice(room.channel(), member.name() + " has entered the room"), member);
                 member.room(room);
             });
             if (joined) {
@@ -72,8 +72,8 @@ final class ChatRooms {
             return;
         }
         boolean empty = room.leave(member, () -> {
-            hub.unsubscribe(room.name(), member);
-            hub.publish(Message.notice(room.name(), member.name() + " has left the room"), member);
+            hub.unsubscribe(room.channel(), member);
+            hub.publish(Message.notice(room.channel(), member.name() + " has left the room"), member);
         });
         member.room(null);
         if (empty) {

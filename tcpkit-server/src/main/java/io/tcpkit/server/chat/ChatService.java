@@ -117,7 +117,7 @@ public final class ChatService implements Service {
                     return;
                 }
             } else if (!line.isEmpty()) {
-                Hub.yieldToReceivers(rooms.hub().publish(Message.chat(me.room().name(), me.name(), line), me));
+                Hub.yieldToReceivers(rooms.hub().publish(Message.chat(me.room().channel(), me.name(), line), me));
             }
         }
     }

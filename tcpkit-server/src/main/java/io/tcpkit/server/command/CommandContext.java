@@ -19,6 +19,12 @@ import java.util.Locale;
  * {@link #flushReply()}, which pub/sub commands call before they (un)subscribe.
  */
 final class CommandContext {
+    /**
+     * Replies queued in subscribed mode are handed over in pieces of about this size, each written
+     * out before the next is made, so that one command's replies (SUBSCRIBE with 100,000 rooms)
+     * never wait in the queue long enough to pass the slow-consumer limit.
+     */
+    static final int REPLY_BATCH_BYTES = 64 * 1024;
     final CommandService service;
     final Session session;
     final Connection connection;
@@ -57,6 +63,21 @@ final class CommandContext {
         }
     }
 
+    /** Bytes of reply written in subscribed mode and not yet handed over. */
+    int pendingReplyBytes() {
+        return queuedReply.size();
+    }
+
+    /** Waits (up to the write timeout) until what was handed over has been written; hold no lock. */
+    void awaitRepliesSent() throws InterruptedException {
+        connection.awaitSent(writeTimeout());
+    }
+
+    private java.time.Duration writeTimeout() {
+        return connection.limits().writeTimeout().isZero()
+                ? java.time.Duration.ofSeconds(30) : connection.limits().writeTimeout();
+    }
+
     /** After each command: hands queued replies over, and leaves subscribed mode when nothing is left. */
     void endCommand() throws IOException, InterruptedException {
         if (!queueReplies) {
@@ -65,8 +86,7 @@ final class CommandContext {
         flushReply();
         if (pubsub.count() == 0) {
             // Later replies go straight to the socket: let queued messages and replies go first.
-            connection.awaitSent(connection.limits().writeTimeout().isZero()
-                    ? java.time.Duration.ofSeconds(30) : connection.limits().writeTimeout());
+            connection.awaitSent(writeTimeout());
             queueReplies = false;
         }
     }

@@ -1,6 +1,8 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.server.auth.User;
+import io.tcpkit.server.hub.Channel;
+import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
 
@@ -38,36 +40,52 @@ final class PubSubCommands {
                         "Inspect rooms and subscriptions.", "pubsub", PubSubCommands::pubsub));
     }
 
-    private static void subscribe(CommandContext ctx, boolean patterns) throws IOException {
+    private static void subscribe(CommandContext ctx, boolean patterns) throws IOException, InterruptedException {
+        if (!namesFit(ctx, 1, ctx.argc(), patterns)) {
+            return;
+        }
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "psubscribe" : "subscribe";
-        for (int i = 1; i < ctx.argc(); i++) {
-            String name = ctx.arg(i);
-            boolean isNew = !(patterns ? client.patterns : client.rooms).contains(name);
-            confirm(ctx, kind, name, client.count() + (isNew ? 1 : 0));
+        int i = 1;
+        while (i < ctx.argc()) {
             // In force before the client can read the confirmation, and the confirmation queued
-            // before the first message: deliveries take the same lock. Nothing here does I/O
-            // (in subscribed mode flushReply only queues).
+            // before the first message: deliveries take the same lock. Nothing here does I/O (in
+            // subscribed mode flushReply only queues). Thousands of names go in batches, each
+            // written out before the next, so the replies never pile up past the outbound limit.
             synchronized (client) {
-                if (patterns) {
-                    client.psubscribe(name);
-                } else {
-                    client.subscribe(name);
-                }
+                do {
+                    if (patterns) {
+                        Glob pattern = Glob.of(ctx.request.bytes(i));
+                        client.psubscribe(pattern);
+                        confirm(ctx, kind, pattern.bytes(), client.count());
+                    } else {
+                        Channel room = channel(ctx, i);
+                        client.subscribe(room);
+                        confirm(ctx, kind, room.bytes(), client.count());
+                    }
+                    i++;
+                } while (i < ctx.argc() && ctx.pendingReplyBytes() < CommandContext.REPLY_BATCH_BYTES);
                 ctx.flushReply();
+            }
+            if (i < ctx.argc()) {
+                ctx.awaitRepliesSent();
             }
         }
     }
 
-    private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException {
+    private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException, InterruptedException {
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "punsubscribe" : "unsubscribe";
-        List<String> names = new ArrayList<>();
+        List<byte[]> names = new ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
-            names.add(ctx.arg(i));
+            names.add(ctx.request.bytes(i));
         }
         if (names.isEmpty()) {
-            names.addAll(patterns ? client.patterns : client.rooms);
+            if (patterns) {
+                client.patterns.forEach(p -> names.add(p.bytes()));
+            } else {
+                client.rooms.forEach(r -> names.add(r.bytes()));
+            }
             if (names.isEmpty()) {
                 ctx.reply.arrayHeader(3);
                 ctx.reply.bulk(kind);
@@ -76,25 +94,52 @@ final class PubSubCommands {
                 return;
             }
         }
-        for (String name : names) {
+        for (byte[] name : names) {
             if (patterns) {
-                client.punsubscribe(name);
+                client.punsubscribe(Glob.of(name));
             } else {
-                client.unsubscribe(name);
+                client.unsubscribe(Channel.of(name));
             }
             confirm(ctx, kind, name, client.count());
+            if (ctx.pendingReplyBytes() >= CommandContext.REPLY_BATCH_BYTES) {
+                ctx.flushReply();
+                ctx.awaitRepliesSent();
+            }
         }
     }
 
-    private static void confirm(CommandContext ctx, String kind, String name, int count) throws IOException {
+    private static void confirm(CommandContext ctx, String kind, byte[] name, int count) throws IOException {
         ctx.reply.arrayHeader(3);
         ctx.reply.bulk(kind);
         ctx.reply.bulk(name);
         ctx.reply.integer(count);
     }
 
+    /**
+     * Whether the names in arguments {@code from} to {@code to} (exclusive) are within the length
+     * limits (channels {@link Channel#MAX_BYTES}, patterns {@link Glob#MAX_PATTERN_BYTES}); if not,
+     * writes an error, and the command does nothing.
+     */
+    private static boolean namesFit(CommandContext ctx, int from, int to, boolean patterns) throws IOException {
+        int max = patterns ? Glob.MAX_PATTERN_BYTES : Channel.MAX_BYTES;
+        for (int i = from; i < to; i++) {
+            if (ctx.request.length(i) > max) {
+                ctx.reply.error("ERR " + (patterns ? "pattern" : "channel name") + " longer than " + max + " bytes");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Channel channel(CommandContext ctx, int i) {
+        return Channel.of(ctx.request.array(i), ctx.request.start(i), ctx.request.length(i));
+    }
+
     private static void publish(CommandContext ctx) throws IOException {
-        Message message = Message.published(ctx.arg(1), displayName(ctx), ctx.request.bytes(2));
+        if (!namesFit(ctx, 1, 2, false)) {
+            return;
+        }
+        Message message = Message.published(channel(ctx, 1), displayName(ctx), ctx.request.bytes(2));
         int receivers = ctx.service.hub().publish(message, null);
         ctx.reply.integer(receivers);
         Hub.yieldToReceivers(receivers);
@@ -117,17 +162,20 @@ final class PubSubCommands {
                     ctx.wrongArity("pubsub|channels");
                     return;
                 }
-                List<String> rooms = hub.rooms(ctx.argc() == 3 ? ctx.arg(2) : null);
+                if (ctx.argc() == 3 && !namesFit(ctx, 2, 3, true)) {
+                    return;
+                }
+                List<Channel> rooms = hub.rooms(ctx.argc() == 3 ? Glob.of(ctx.request.bytes(2)) : null);
                 ctx.reply.arrayHeader(rooms.size());
-                for (String r : rooms) {
-                    ctx.reply.bulk(r);
+                for (Channel r : rooms) {
+                    ctx.reply.bulk(r.bytes());
                 }
             }
             case "NUMSUB" -> {
                 ctx.reply.arrayHeader((ctx.argc() - 2) * 2);
                 for (int i = 2; i < ctx.argc(); i++) {
-                    ctx.reply.bulk(ctx.arg(i));
-                    ctx.reply.integer(hub.subscribers(ctx.arg(i)));
+                    ctx.reply.bulk(ctx.request.array(i), ctx.request.start(i), ctx.request.length(i));
+                    ctx.reply.integer(ctx.request.length(i) > Channel.MAX_BYTES ? 0 : hub.subscribers(channel(ctx, i)));
                 }
             }
             case "NUMPAT" -> {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Commands about the server: COMMAND (and COUNT, DOCS, INFO, LIST), INFO and CONFIG GET, answered
@@ -212,9 +211,13 @@ final class ServerCommands {
                 Map<String, String> params = parameters(ctx);
                 Map<String, String> matched = new LinkedHashMap<>();
                 for (int i = 2; i < ctx.argc(); i++) {
-                    Pattern glob = Glob.compile(ctx.arg(i).toLowerCase(Locale.ROOT));
+                    if (ctx.request.length(i) > Glob.MAX_PATTERN_BYTES) {
+                        continue; // no parameter has a name that long
+                    }
+                    // Case-insensitive, as Redis matches parameter names (all lower-case here).
+                    Glob glob = Glob.of(Ascii.lowerCase(ctx.request.bytes(i)));
                     params.forEach((k, v) -> {
-                        if (glob.matcher(k).matches()) {
+                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
                             matched.put(k, v);
                         }
                     });

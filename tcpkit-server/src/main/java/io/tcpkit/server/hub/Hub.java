@@ -10,14 +10,14 @@ import java.util.List;
  */
 public interface Hub {
 
-    void subscribe(String room, Subscriber subscriber);
+    void subscribe(Channel room, Subscriber subscriber);
 
-    void unsubscribe(String room, Subscriber subscriber);
+    void unsubscribe(Channel room, Subscriber subscriber);
 
     /** Subscribes to every room matching a Redis glob pattern ({@code news.*}). */
-    void psubscribe(String pattern, Subscriber subscriber);
+    void psubscribe(Glob pattern, Subscriber subscriber);
 
-    void punsubscribe(String pattern, Subscriber subscriber);
+    void punsubscribe(Glob pattern, Subscriber subscriber);
 
     /**
      * Delivers a message to every subscriber of its room and of matching patterns, except
@@ -38,12 +38,12 @@ public interface Hub {
         }
     }
 
-    /** Rooms with at least one direct subscriber, matching a glob (null for all). */
-    List<String> rooms(String pattern);
+    /** Rooms with at least one direct subscriber, matching a glob (null for all), in byte order. */
+    List<Channel> rooms(Glob pattern);
 
     /** Direct subscribers of a room. */
-    int subscribers(String room);
+    int subscribers(Channel room);
 
-    /** Pattern subscriptions in force. */
+    /** Distinct patterns subscribed to, as PUBSUB NUMPAT counts them in Redis 7. */
     int patterns();
 }

@@ -1,5 +1,6 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.server.hub.HubServers;
@@ -59,7 +60,7 @@ class BudgetChatTest {
         for (String name : names) {
             joined.add(join(servers, name, List.copyOf(joined)));
         }
-        assertThat(servers.hub.subscribers("lobby")).isEqualTo(names.size());
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(names.size());
     }
 
     @Test
@@ -78,7 +79,7 @@ class BudgetChatTest {
         }
         assertNothingPending(alice, bob);
         assertNothingPending(bob, alice);
-        assertThat(servers.hub.subscribers("lobby")).isEqualTo(2);
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(2);
     }
 
     @Test

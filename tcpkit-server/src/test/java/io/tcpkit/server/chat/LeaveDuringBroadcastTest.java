@@ -1,5 +1,6 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
@@ -101,7 +102,7 @@ class LeaveDuringBroadcastTest {
         }
         HubServers.await("the leavers' connections to end", Duration.ofSeconds(5),
                 () -> chat.stats().open() == 1 + STAYERS);
-        assertThat(servers.hub.subscribers("lobby")).isEqualTo(1 + STAYERS);
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(1 + STAYERS);
         assertThat(HubServers.closed(chat, CloseReason.HANDLER_ERROR)).isZero();
         ChatPeers.assertNothingPending(talker, stayers.toArray(Peer[]::new));
     }

@@ -1,5 +1,6 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
@@ -90,7 +91,7 @@ class SlowConsumerTest {
         assertThat(HubServers.closed(chat, CloseReason.SLOW_CONSUMER)).isEqualTo(1);
         assertThat(HubServers.closed(chat, CloseReason.HANDLER_ERROR)).isZero();
         assertThat(slow.awaitClosedByServer()).isTrue();
-        assertThat(servers.hub.subscribers("lobby")).isEqualTo(3);
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(3);
     }
 
     /** The next line from the talker; any other line read on the way is added to {@code others}. */
@@ -141,6 +142,6 @@ class SlowConsumerTest {
         assertThat(HubServers.closed(command, CloseReason.HANDLER_ERROR)).isZero();
         assertThat(slow.awaitClosedByServer()).isTrue();
         HubServers.await("the slow subscription to be gone", Duration.ofSeconds(10),
-                () -> servers.hub.subscribers("firehose") == 1);
+                () -> servers.hub.subscribers(Channel.of("firehose")) == 1);
     }
 }

@@ -162,6 +162,15 @@ public final class Peer implements AutoCloseable {
         return lines;
     }
 
+    /** Reads exactly {@code n} bytes (fails on end of stream or timeout). */
+    public byte[] readBytes(int n) throws IOException {
+        byte[] got = in.readNBytes(n);
+        if (got.length < n) {
+            throw new AssertionError(label + ": end of stream after " + got.length + " of " + n + " bytes");
+        }
+        return got;
+    }
+
     /** Reads exactly the bytes of {@code expected} (UTF-8) and checks them. */
     public Peer expectBytes(String expected) throws IOException {
         byte[] want = expected.getBytes(StandardCharsets.UTF_8);
