@@ -99,7 +99,7 @@ public final class Users {
         Set<String> allowed = new HashSet<>();
         Set<String> denied = new HashSet<>();
         for (String rule : rules) {
-            String r = rule.toLowerCase(java.util.Locale.ROOT);
+            String r = asciiLowerCase(rule);
             if (r.equals("all")) {
                 all = true;
             } else if (r.startsWith("-")) {
@@ -109,6 +109,16 @@ public final class Users {
             }
         }
         return new User(name, hash, all, allowed, denied);
+    }
+
+    /** Command names are ASCII case-insensitive, as in Redis; other characters are kept as written. */
+    static String asciiLowerCase(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return sb.toString();
     }
 
     /** Renders users back into the file format (for {@code tcpkit passwd}). */

@@ -34,6 +34,8 @@ final class CommandContext {
     private boolean queueReplies;
     private PubSubClient pubsub;
     private boolean quit;
+    /** The current request's subcommand (argument 1 of CLIENT, CONFIG...), ASCII upper-case; else null. */
+    private String subcommand;
 
     CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
         this.service = service;
@@ -124,9 +126,22 @@ final class CommandContext {
         return request.string(i);
     }
 
-    /** Argument i upper-cased, for keywords (subcommands, options). */
+    /** Argument i upper-cased (ASCII only, as Redis compares keywords), for options such as SKIPME. */
     String keyword(int i) {
-        return request.string(i).toUpperCase(Locale.ROOT);
+        return Ascii.upperCase(request.string(i));
+    }
+
+    /** Reads the current request's subcommand, once, for the command it names. */
+    void begin(Command command) {
+        subcommand = command.hasSubcommands() && argc() >= 2 ? keyword(1) : null;
+    }
+
+    /**
+     * The subcommand as its handler dispatches on it ("LIST"): the same reading of argument 1 that
+     * the permission check and CLIENT LIST used.
+     */
+    String subcommand() {
+        return subcommand;
     }
 
     /** Ends the conversation after this reply (QUIT). */
@@ -143,9 +158,48 @@ final class CommandContext {
         reply.error("ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
     }
 
-    /** Writes Redis's reply to an unknown subcommand. */
+    /** Writes Redis's reply to an unknown subcommand, quoting the client's bytes as Redis does. */
     void unknownSubcommand(String command) throws IOException {
-        reply.error("ERR unknown subcommand '" + abbreviate(arg(1)) + "'. Try " + command + " HELP.");
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown subcommand '"));
+        quote(e, 1, 128);
+        e.writeBytes(ascii("'. Try " + command + " HELP."));
+        reply.error(e.toByteArray());
+    }
+
+    /**
+     * Writes Redis's reply to an unknown command: "ERR unknown command 'x', with args beginning
+     * with: 'a' 'b' ", quoting at most 128 bytes of the name and about 128 of the arguments, each
+     * cut at a NUL byte (Redis formats them as C strings).
+     */
+    void unknownCommand() throws IOException {
+        ByteArrayOutputStream args = new ByteArrayOutputStream();
+        for (int i = 1; i < argc() && args.size() < 128; i++) {
+            args.write('\'');
+            quote(args, i, 128 - args.size() + 1);
+            args.writeBytes(ascii("' "));
+        }
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown command '"));
+        quote(e, 0, 128);
+        e.writeBytes(ascii("', with args beginning with: "));
+        args.writeTo(e);
+        reply.error(e.toByteArray());
+    }
+
+    /** Argument i as C's printf "%.*s" writes it: up to its first NUL, at most {@code max} bytes. */
+    private void quote(ByteArrayOutputStream out, int i, int max) {
+        byte[] a = request.array(i);
+        int start = request.start(i);
+        int n = 0;
+        while (n < request.length(i) && n < max && a[start + n] != 0) {
+            n++;
+        }
+        out.write(a, start, n);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /**

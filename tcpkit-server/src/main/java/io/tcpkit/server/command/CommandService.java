@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+    /** What CLIENT LIST shows as the last command after an unknown one, as Redis does. */
+    private static final String NO_COMMAND = "NULL";
 
     private final Sessions sessions;
     private final Authenticator authenticator;
@@ -139,10 +141,15 @@ public final class CommandService implements Service {
         commandsProcessed.increment();
         Command command = table.lookup(ctx.request);
         if (command == null) {
-            unknownCommand(ctx);
+            ctx.session.commandRun(NO_COMMAND);
+            ctx.unknownCommand();
             return;
         }
-        ctx.session.commandRun(command.lowerName());
+        // The name is read once (ASCII case only): the permission check, CLIENT LIST and the
+        // handler's dispatch all see the same value. An unknown subcommand is shown as Redis does.
+        ctx.begin(command);
+        String fullName = command.fullName(ctx.subcommand());
+        ctx.session.commandRun(fullName == null ? NO_COMMAND : fullName);
         if (!ctx.session.isAuthenticated() && !command.beforeLogin()) {
             ctx.reply.error("NOAUTH Authentication required.");
             return;
@@ -151,8 +158,11 @@ public final class CommandService implements Service {
             ctx.wrongArity(command.name());
             return;
         }
-        if (ctx.session.isAuthenticated() && !command.neverRefused()
-                && !ctx.permitted(permission(command, ctx))) {
+        if (fullName == null) {
+            ctx.unknownSubcommand(command.name());
+            return;
+        }
+        if (ctx.session.isAuthenticated() && !command.neverRefused() && !ctx.permitted(fullName)) {
             return;
         }
         if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
@@ -163,22 +173,6 @@ public final class CommandService implements Service {
         command.handler().run(ctx);
     }
 
-    /** The name a user's rules are checked against: "ping", or "client|list" for a subcommand. */
-    private static String permission(Command command, CommandContext ctx) {
-        if (command.hasSubcommands() && ctx.argc() >= 2) {
-            return command.lowerName() + "|" + ctx.arg(1).toLowerCase(java.util.Locale.ROOT);
-        }
-        return command.lowerName();
-    }
-
-    private static void unknownCommand(CommandContext ctx) throws IOException {
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < ctx.argc() && args.length() < 128; i++) {
-            args.append('\'').append(CommandContext.abbreviate(ctx.arg(i))).append("' ");
-        }
-        ctx.reply.error("ERR unknown command '" + CommandContext.abbreviate(ctx.arg(0))
-                + "', with args beginning with: " + args);
-    }
 
     // ---- for commands ----
 

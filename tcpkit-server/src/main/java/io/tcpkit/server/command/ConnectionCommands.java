@@ -88,10 +88,10 @@ final class ConnectionCommands {
     }
 
     private static void select(CommandContext ctx) throws IOException {
-        String index = ctx.arg(1);
-        if (!index.matches("-?[0-9]{1,18}")) {
+        Long index = Integers.parse(ctx.arg(1));
+        if (index == null || index != index.intValue()) {
             ctx.reply.error("ERR value is not an integer or out of range");
-        } else if (Long.parseLong(index) != 0) {
+        } else if (index != 0) {
             ctx.reply.error("ERR DB index is out of range");
         } else {
             ctx.reply.raw(RespWriter.OK);
@@ -101,19 +101,19 @@ final class ConnectionCommands {
     private static void hello(CommandContext ctx) throws IOException, InterruptedException {
         int next = 1;
         if (ctx.argc() >= 2) {
-            String version = ctx.arg(next++);
-            if (!version.matches("-?[0-9]{1,18}")) {
+            Long version = Integers.parse(ctx.arg(next++));
+            if (version == null) {
                 ctx.reply.error("ERR Protocol version is not an integer or out of range");
                 return;
             }
-            if (Long.parseLong(version) != 2) {
+            if (version != 2) {
                 ctx.reply.error(VERSION_2_ONLY);
                 return;
             }
         }
         String user = null;
         String password = null;
-        String name = null;
+        int name = 0; // the argument that holds the name, if any
         for (int j = next; j < ctx.argc(); j++) {
             int more = ctx.argc() - 1 - j;
             String option = ctx.keyword(j);
@@ -122,7 +122,7 @@ final class ConnectionCommands {
                 password = ctx.arg(j + 2);
                 j += 2;
             } else if (option.equals("SETNAME") && more >= 1) {
-                name = ctx.arg(j + 1);
+                name = j + 1;
                 j++;
             } else {
                 ctx.reply.error("ERR Syntax error in HELLO option '" + CommandContext.abbreviate(ctx.arg(j)) + "'");
@@ -144,7 +144,7 @@ final class ConnectionCommands {
                     + "select the RESP protocol version at the same time");
             return;
         }
-        if (name != null && !ClientCommand.setName(ctx, name)) {
+        if (name > 0 && !ClientCommand.setName(ctx, name)) {
             return;
         }
         ServerCommands.helloMap(ctx);
@@ -180,19 +180,18 @@ final class ConnectionCommands {
     }
 
     private static void acl(CommandContext ctx) throws IOException {
-        String sub = ctx.keyword(1);
-        switch (sub) {
+        switch (ctx.subcommand()) {
             case "WHOAMI" -> {
                 if (ctx.argc() != 2) {
                     ctx.wrongArity("acl|whoami");
-                } else if (ctx.permitted("acl|whoami")) {
+                } else {
                     ctx.reply.bulk(ctx.session.user().name());
                 }
             }
             case "USERS" -> {
                 if (ctx.argc() != 2) {
                     ctx.wrongArity("acl|users");
-                } else if (ctx.permitted("acl|users")) {
+                } else {
                     List<User> users = ctx.service.authenticator().users().required()
                             ? ctx.service.authenticator().users().all() : List.of(User.DEFAULT);
                     ctx.reply.arrayHeader(users.size());

@@ -156,7 +156,7 @@ final class PubSubCommands {
 
     private static void pubsub(CommandContext ctx) throws IOException {
         Hub hub = ctx.service.hub();
-        switch (ctx.keyword(1)) {
+        switch (ctx.subcommand()) {
             case "CHANNELS" -> {
                 if (ctx.argc() > 3) {
                     ctx.wrongArity("pubsub|channels");

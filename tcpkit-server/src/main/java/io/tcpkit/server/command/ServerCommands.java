@@ -63,7 +63,7 @@ final class ServerCommands {
             }
             return;
         }
-        switch (ctx.keyword(1)) {
+        switch (ctx.subcommand()) {
             case "COUNT" -> ctx.reply.integer(table.all().size());
             case "LIST" -> {
                 ctx.reply.arrayHeader(table.all().size());
@@ -149,13 +149,13 @@ final class ServerCommands {
         Map<String, Map<String, Object>> sections = sections(ctx);
         List<String> wanted = new java.util.ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
-            wanted.add(ctx.arg(i).toLowerCase(Locale.ROOT));
+            wanted.add(Ascii.lowerCase(ctx.arg(i)));
         }
         boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("default")
                 || wanted.contains("everything");
         StringBuilder sb = new StringBuilder();
         sections.forEach((name, fields) -> {
-            if (all || wanted.contains(name.toLowerCase(Locale.ROOT))) {
+            if (all || wanted.contains(Ascii.lowerCase(name))) {
                 if (!sb.isEmpty()) {
                     sb.append("\r\n");
                 }
@@ -201,8 +201,7 @@ final class ServerCommands {
     }
 
     private static void config(CommandContext ctx) throws IOException {
-        String sub = ctx.keyword(1);
-        switch (sub) {
+        switch (ctx.subcommand()) {
             case "GET" -> {
                 if (ctx.argc() < 3) {
                     ctx.wrongArity("config|get");
@@ -228,11 +227,7 @@ final class ServerCommands {
                     ctx.reply.bulk(e.getValue());
                 }
             }
-            case "SET" -> {
-                if (ctx.permitted("config|set")) {
-                    ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
-                }
-            }
+            case "SET" -> ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
             case "HELP" -> {
                 ctx.reply.arrayHeader(1);
                 ctx.reply.simple("GET <pattern> -- Return parameters matching the glob-like <pattern> and their values.");
