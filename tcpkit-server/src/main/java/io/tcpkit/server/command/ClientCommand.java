@@ -169,7 +169,7 @@ final class ClientCommand {
                 ctx.reply.error("ERR No such client");
                 return;
             }
-            victims.forEach(Session::kill);
+            kill(ctx, victims);
             ctx.reply.raw(RespWriter.OK);
             return;
         }
@@ -212,8 +212,19 @@ final class ClientCommand {
         boolean skip = skipMe;
         List<Session> victims = ctx.service.sessions().list().stream()
                 .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
-        victims.forEach(Session::kill);
+        kill(ctx, victims);
         ctx.reply.integer(victims.size());
+    }
+
+    /** Closes the victims' connections; its own is closed after the reply (Redis: close after reply). */
+    private static void kill(CommandContext ctx, List<Session> victims) {
+        for (Session victim : victims) {
+            if (victim == ctx.session) {
+                ctx.killAfterReply();
+            } else {
+                victim.kill();
+            }
+        }
     }
 
     private static Long parseId(String s) {

@@ -34,6 +34,7 @@ final class CommandContext {
     private boolean queueReplies;
     private PubSubClient pubsub;
     private boolean quit;
+    private boolean killed;
     /** The current request's subcommand (argument 1 of CLIENT, CONFIG...), ASCII upper-case; else null. */
     private String subcommand;
 
@@ -151,6 +152,15 @@ final class CommandContext {
 
     boolean quitRequested() {
         return quit;
+    }
+
+    /** Closes the connection as killed after this reply (CLIENT KILL of oneself, as Redis does). */
+    void killAfterReply() {
+        killed = true;
+    }
+
+    boolean killRequested() {
+        return killed;
     }
 
     /** Writes {@code -ERR wrong number of arguments for 'name' command}. */

@@ -134,6 +134,12 @@ public final class CommandService implements Service {
             if (ctx.quitRequested()) {
                 return;
             }
+            if (ctx.killRequested()) {
+                // CLIENT KILL of itself: the reply first (a close from the connection's own thread
+                // writes what is owed, queued replies too), then the close, as Redis does.
+                conn.close(CloseReason.KILLED);
+                return;
+            }
         }
     }
 

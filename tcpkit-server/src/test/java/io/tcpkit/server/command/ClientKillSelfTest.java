@@ -1,0 +1,39 @@
+package io.tcpkit.server.command;
+
+import io.tcpkit.CloseReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** CLIENT KILL of one's own connection: Redis replies, then closes. */
+@Timeout(30)
+class ClientKillSelfTest {
+
+    @Test
+    void killingOneselfByIdRepliesThenCloses() throws Exception {
+        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
+            long id = (Long) peer.command("CLIENT", "ID").value();
+            assertThat(peer.call("CLIENT", "KILL", "ID", Long.toString(id))).as("SKIPME yes by default").isEqualTo(":0\r\n");
+            // Pipelined behind the kill: never run.
+            peer.send(RespPeer.encode("CLIENT", "KILL", "ID", Long.toString(id), "SKIPME", "no") + RespPeer.encode("PING"));
+            assertThat(peer.readToEnd()).isEqualTo(":1\r\n");
+            CommandServer.await("the kill to be counted", Duration.ofSeconds(10), () -> server.closed(CloseReason.KILLED) == 1);
+        }
+    }
+
+    @Test
+    void killingOneselfByAddressRepliesThenCloses() throws Exception {
+        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect(); RespPeer other = server.connect()) {
+            String self = "127.0.0.1:" + peer.localPort();
+            peer.send(RespPeer.encode("CLIENT", "KILL", self));
+            assertThat(peer.readToEnd()).isEqualTo("+OK\r\n");
+            assertThat(other.call("PING")).isEqualTo("+PONG\r\n");
+            CommandServer.await("the killed session to end", Duration.ofSeconds(10), () -> server.sessions.size() == 1);
+            assertThat(other.call("CLIENT", "KILL", "USER", "default", "SKIPME", "no")).isEqualTo(":1\r\n");
+            assertThat(other.readToEnd()).isEmpty();
+        }
+    }
+}
