@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * A snapshot of one open connection, for listings (CLIENT LIST, admin pages).
  *
- * @param idle time since the last byte was read or written
+ * @param idle        time since the last byte was read or written
+ * @param queuedBytes output accepted for the peer and not yet written to the socket
  */
 public record ConnectionInfo(
         long id,
@@ -16,7 +17,8 @@ public record ConnectionInfo(
         Instant openedAt,
         Duration idle,
         long bytesIn,
-        long bytesOut) {
+        long bytesOut,
+        long queuedBytes) {
 
     /** How long the connection has been open. */
     public Duration age() {

@@ -67,8 +67,15 @@ public interface TcpServer extends AutoCloseable {
     /** Closes one connection by id (for CLIENT KILL); false if no such connection is open here. */
     boolean kill(long connectionId);
 
-    /** The listener's TLS certificate holder (to {@link ServerTls#reload() reload} it), if it is a TLS listener. */
-    Optional<ServerTls> tls();
+    /** The SHA-256 fingerprint of the certificate a TLS listener serves now; empty for plain TCP. */
+    Optional<String> tlsFingerprint();
+
+    /**
+     * Reads a TLS listener's certificate, key and client CA files again (as on SIGHUP): new
+     * connections get the new certificate, open ones keep theirs. False if the files could not be
+     * loaded (the previous certificate stays in use) or the listener is plain TCP.
+     */
+    boolean reloadTls();
 
     /** Whether {@link #close()} has begun. */
     boolean isDraining();
@@ -95,6 +102,7 @@ public interface TcpServer extends AutoCloseable {
         private AccessRules access = AccessRules.OPEN;
         private ProxyProtocolConfig proxyProtocol;
         private TlsServerConfig tls;
+        private ConnectionObserver observer = ConnectionObserver.NONE;
 
         private Builder() {
         }
@@ -198,6 +206,12 @@ public interface TcpServer extends AutoCloseable {
             return this;
         }
 
+        /** Told of every connection's open and close and of every refusal (for metrics and logs). */
+        public Builder observer(ConnectionObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer");
+            return this;
+        }
+
         /** Binds the port and starts accepting. */
         public TcpServer start() throws IOException {
             if ((handler == null) == (requestHandler == null)) {
@@ -206,7 +220,7 @@ public interface TcpServer extends AutoCloseable {
             ServerTls serverTls = tls == null ? null : new ServerTls(tls);
             return EngineServer.start(new EngineServer.Config(host, port, backlog, service, handler,
                     requestHandler, releaseIdleAfter,
-                    limits, drainTimeout, rejectionMessage, access, proxyProtocol, serverTls));
+                    limits, drainTimeout, rejectionMessage, access, proxyProtocol, serverTls, observer));
         }
 
         private static Optional<byte[]> defaultRejection(RejectReason reason) {

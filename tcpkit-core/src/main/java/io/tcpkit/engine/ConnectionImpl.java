@@ -547,8 +547,9 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     public ConnectionInfo info() {
         long idleNanos = Math.max(0, System.nanoTime() - lastActivityNanos);
+        Outbound out = outbound;
         return new ConnectionInfo(id, server.service(), remote, openedAt,
-                Duration.ofNanos(idleNanos), bytesIn, bytesOut);
+                Duration.ofNanos(idleNanos), bytesIn, bytesOut, out == null ? 0 : out.queuedBytes());
     }
 
     /** A read between frames gave up after the release grace: the connection is quiet, not timed out. */

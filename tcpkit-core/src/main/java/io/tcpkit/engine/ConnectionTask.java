@@ -67,6 +67,8 @@ final class ConnectionTask implements Runnable {
                 }
             } else if (!Prelude.run(conn, server)) {
                 return;
+            } else {
+                server.observer().opened(conn.info());
             }
             if (server.requestHandler() != null) {
                 if (serveRequests(server.requestHandler())) {

@@ -4,6 +4,7 @@ import io.tcpkit.AccessRules;
 import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionInfo;
+import io.tcpkit.ConnectionObserver;
 import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
 import io.tcpkit.RequestHandler;
@@ -38,7 +39,8 @@ public final class EngineServer implements TcpServer {
     public record Config(String host, int port, int backlog, String service, ConnectionHandler handler,
                          RequestHandler requestHandler, Duration releaseIdleAfter, Limits limits, Duration drainTimeout,
                          Function<RejectReason, Optional<byte[]>> rejectionMessage,
-                         AccessRules access, ProxyProtocolConfig proxyProtocol, ServerTls tls) {
+                         AccessRules access, ProxyProtocolConfig proxyProtocol, ServerTls tls,
+                         ConnectionObserver observer) {
     }
 
     private final Config config;
@@ -147,6 +149,10 @@ public final class EngineServer implements TcpServer {
         return handshakeFailureLog;
     }
 
+    ConnectionObserver observer() {
+        return config.observer();
+    }
+
     Optional<byte[]> rejectionMessage(RejectReason reason) {
         return config.rejectionMessage().apply(reason);
     }
@@ -155,12 +161,14 @@ public final class EngineServer implements TcpServer {
     void connectionEnded(ConnectionImpl conn) {
         CloseReason reason = conn.closeReason() == null ? CloseReason.SERVER_CLOSED : conn.closeReason();
         counters.closed(reason); // before the registry lets close() return, so its counts are final
-        registry.remove(conn);
-        LOG.log(Level.DEBUG, () -> {
-            ConnectionInfo info = conn.info();
-            return conn + " closed: " + reason.description() + " after " + info.age().toMillis()
-                    + " ms, " + info.bytesIn() + " bytes in, " + info.bytesOut() + " bytes out";
-        });
+        ConnectionInfo info = conn.info();
+        try {
+            config.observer().closed(info, reason);
+        } finally {
+            registry.remove(conn);
+        }
+        LOG.log(Level.DEBUG, () -> conn + " closed: " + reason.description() + " after " + info.age().toMillis()
+                + " ms, " + info.bytesIn() + " bytes in, " + info.bytesOut() + " bytes out");
     }
 
     static String format(InetSocketAddress address) {
@@ -212,8 +220,13 @@ public final class EngineServer implements TcpServer {
     }
 
     @Override
-    public Optional<ServerTls> tls() {
-        return Optional.ofNullable(config.tls());
+    public Optional<String> tlsFingerprint() {
+        return Optional.ofNullable(config.tls()).map(ServerTls::fingerprint);
+    }
+
+    @Override
+    public boolean reloadTls() {
+        return config.tls() != null && config.tls().reload();
     }
 
     @Override

@@ -111,9 +111,11 @@ final class Listener implements Runnable {
             conn.admittedAddress(address);
         }
         server.registry().add(conn);
-        if (server.requestHandler() != null && !server.usesProxyProtocol() && server.serverTls() == null
-                && conn.waitWithoutThread()) {
-            return; // nothing to do before the first request: it waits for it without a thread
+        if (server.requestHandler() != null && !server.usesProxyProtocol() && server.serverTls() == null) {
+            server.observer().opened(conn.info()); // no prelude: it is open for its service now
+            if (conn.waitWithoutThread()) {
+                return; // nothing to do before the first request: it waits for it without a thread
+            }
         }
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(new ConnectionTask(conn, server));
         conn.bindOwner(thread);

@@ -101,6 +101,7 @@ final class Prelude {
     /** Refuses after accept: the reason line (plain listeners only), then a graceful close. */
     private static boolean refuse(ConnectionImpl conn, EngineServer server, RejectReason reason, String detail) {
         server.counters().rejected(reason);
+        server.observer().rejected(conn.remoteAddress(), reason);
         conn.recordReason(CloseReason.REJECTED);
         server.rejector().log(conn.remoteAddress(), reason, detail);
         if (server.serverTls() == null && reason != RejectReason.BAD_PROXY_HEADER) {

@@ -27,7 +27,9 @@ final class Rejector {
 
     void reject(Socket socket, RejectReason reason) {
         server.counters().rejected(reason);
-        log((java.net.InetSocketAddress) socket.getRemoteSocketAddress(), reason, null);
+        java.net.InetSocketAddress from = (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
+        server.observer().rejected(from, reason);
+        log(from, reason, null);
         // A TLS client would read a plain-text line as a broken handshake: just close.
         byte[] message = server.serverTls() != null ? null : server.rejectionMessage(reason).orElse(null);
         if (message == null || !inFlight.tryAcquire()) {

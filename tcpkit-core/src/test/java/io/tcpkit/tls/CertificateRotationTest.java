@@ -41,7 +41,6 @@ class CertificateRotationTest {
     private Path cert;
     private Path key;
     private TcpServer server;
-    private ServerTls tls;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -58,8 +57,7 @@ class CertificateRotationTest {
         install(first);
         server = TcpServer.builder().port(0).service("tls-echo").handler(Net.ECHO)
                 .tls(TlsServerConfig.of(cert, key)).start();
-        tls = server.tls().orElseThrow();
-        assertThat(tls.fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
     }
 
     @AfterEach
@@ -86,8 +84,8 @@ class CertificateRotationTest {
             assertThat(TlsClient.roundTrip(a, "a before")).isEqualTo("a before");
 
             install(second);
-            assertThat(tls.reload()).isTrue();
-            assertThat(tls.fingerprint()).isEqualTo(second.fingerprint());
+            assertThat(server.reloadTls()).isTrue();
+            assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(second.fingerprint());
 
             assertThat(TlsClient.roundTrip(a, "a after")).isEqualTo("a after");
             try (SSLSocket b = connect()) {
@@ -105,7 +103,7 @@ class CertificateRotationTest {
             assertThat(TlsClient.roundTrip(a, "before")).isEqualTo("before");
             install(second);
             Net.await("the watcher to load the new certificate", WATCH,
-                    () -> tls.fingerprint().equals(fingerprintOf(second)));
+                    () -> server.tlsFingerprint().orElseThrow().equals(fingerprintOf(second)));
             try (SSLSocket b = connect()) {
                 assertThat(TlsClient.peerFingerprint(b)).isEqualTo(second.fingerprint());
                 assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
@@ -122,8 +120,8 @@ class CertificateRotationTest {
             String pem = Files.readString(second.cert());
             Files.writeString(cert, pem.substring(0, pem.length() / 2));
             Files.copy(second.key(), key, StandardCopyOption.REPLACE_EXISTING);
-            assertThat(tls.reload()).isFalse();
-            assertThat(tls.fingerprint()).isEqualTo(first.fingerprint());
+            assertThat(server.reloadTls()).isFalse();
+            assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
 
             try (SSLSocket b = connect()) {
                 assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
@@ -133,7 +131,7 @@ class CertificateRotationTest {
 
             // Once the file is whole again, the reload goes through.
             install(second);
-            assertThat(tls.reload()).isTrue();
+            assertThat(server.reloadTls()).isTrue();
             try (SSLSocket c = connect()) {
                 assertThat(TlsClient.peerFingerprint(c)).isEqualTo(second.fingerprint());
             }
@@ -145,8 +143,8 @@ class CertificateRotationTest {
         Files.copy(second.cert(), cert, StandardCopyOption.REPLACE_EXISTING);
         String pem = Files.readString(second.key());
         Files.writeString(key, pem.substring(0, pem.length() / 2));
-        assertThat(tls.reload()).isFalse();
-        assertThat(tls.fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(server.reloadTls()).isFalse();
+        assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
         try (SSLSocket b = connect()) {
             assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
             assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
@@ -157,8 +155,8 @@ class CertificateRotationTest {
     void aNewCertificateWithTheOldKeyIsNotLoaded() throws Exception {
         // A rotation caught half way: the new certificate is in place, its key not yet.
         Files.copy(second.cert(), cert, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(tls.reload()).isFalse();
-        assertThat(tls.fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(server.reloadTls()).isFalse();
+        assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
         try (SSLSocket b = connect()) {
             assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
             assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");

@@ -33,7 +33,7 @@ final class ServiceRunner {
         }
         List<TcpServer> servers = new ArrayList<>();
         ShutdownSignal signal = ShutdownSignal.install(
-                () -> servers.forEach(s -> s.tls().ifPresent(io.tcpkit.tls.ServerTls::reload)));
+                () -> servers.forEach(TcpServer::reloadTls));
         Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
             Service service = entry.getKey();
@@ -58,12 +58,12 @@ final class ServiceRunner {
                 servers.add(server);
                 service.started(server);
                 String address = hostPort(server);
-                String tls = server.tls().isPresent() ? " (TLS)" : "";
-                String connect = server.tls().isPresent()
+                String tls = server.tlsFingerprint().isPresent() ? " (TLS)" : "";
+                String connect = server.tlsFingerprint().isPresent()
                         ? "tcpkit connect --tls" + (edge.tlsSelfSigned ? " --insecure " : " ") + address
                         : "tcpkit connect " + address;
                 out.printf("%-8s listening on %s%s  (try: %s)%n", service.name(), address, tls, connect);
-                server.tls().ifPresent(t -> out.println("         TLS certificate SHA-256 " + t.fingerprint()));
+                server.tlsFingerprint().ifPresent(f -> out.println("         TLS certificate SHA-256 " + f));
                 out.flush();
             } catch (IOException | RuntimeException e) {
                 System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
