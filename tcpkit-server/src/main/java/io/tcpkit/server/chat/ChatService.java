@@ -4,6 +4,7 @@ import io.tcpkit.Connection;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.codec.FrameTooLongException;
 import io.tcpkit.codec.LineReader;
+import io.tcpkit.server.CrossProtocol;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
@@ -12,6 +13,9 @@ import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
 import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -28,11 +32,13 @@ public final class ChatService implements Service {
     /** Names: 1 to 32 ASCII letters and digits (Budget Chat asks for at least 16). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,32}");
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
 
     private final Sessions sessions;
     private final Authenticator authenticator;
     private final ChatRooms rooms;
     private final ChatCommands commands;
+    private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "chat port");
 
     public ChatService(Sessions sessions, Authenticator authenticator, Hub hub) {
         this.sessions = sessions;
@@ -73,6 +79,11 @@ public final class ChatService implements Service {
             }
             name = name.strip();
             if (!NAME.matcher(name).matches()) {
+                // An HTTP request sent here by a web page ends here too: its first line cannot be a
+                // name (names have no spaces), so it never joins or speaks. Say so in the log.
+                if (CrossProtocol.isHttpRequestLine(name)) {
+                    crossProtocol.report(conn.remoteAddress());
+                }
                 conn.write("* illegal name: use 1 to 32 letters and digits\n");
                 return;
             }

@@ -220,7 +220,7 @@ final class ClientCommand {
     private static void kill(CommandContext ctx, List<Session> victims) {
         for (Session victim : victims) {
             if (victim == ctx.session) {
-                ctx.killAfterReply();
+                ctx.closeAfterReply(io.tcpkit.CloseReason.KILLED);
             } else {
                 victim.kill();
             }

@@ -1,5 +1,6 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
@@ -34,7 +35,7 @@ final class CommandContext {
     private boolean queueReplies;
     private PubSubClient pubsub;
     private boolean quit;
-    private boolean killed;
+    private CloseReason closeAfterReply;
     /** The current request's subcommand (argument 1 of CLIENT, CONFIG...), ASCII upper-case; else null. */
     private String subcommand;
 
@@ -154,13 +155,17 @@ final class CommandContext {
         return quit;
     }
 
-    /** Closes the connection as killed after this reply (CLIENT KILL of oneself, as Redis does). */
-    void killAfterReply() {
-        killed = true;
+    /**
+     * Closes the connection after this command's reply, for this reason, running nothing more
+     * from it (CLIENT KILL of oneself, as Redis does; a cross-protocol request).
+     */
+    void closeAfterReply(CloseReason reason) {
+        closeAfterReply = reason;
     }
 
-    boolean killRequested() {
-        return killed;
+    /** The reason to close after this command, or null to carry on. */
+    CloseReason closeRequested() {
+        return closeAfterReply;
     }
 
     /** Writes {@code -ERR wrong number of arguments for 'name' command}. */

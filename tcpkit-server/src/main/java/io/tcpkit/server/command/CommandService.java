@@ -8,6 +8,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespProtocolException;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.CrossProtocol;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
@@ -47,6 +48,7 @@ public final class CommandService implements Service {
     private final LongAdder commandsProcessed = new LongAdder();
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
+    private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
     private volatile TcpServer server;
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
@@ -134,10 +136,11 @@ public final class CommandService implements Service {
             if (ctx.quitRequested()) {
                 return;
             }
-            if (ctx.killRequested()) {
-                // CLIENT KILL of itself: the reply first (a close from the connection's own thread
-                // writes what is owed, queued replies too), then the close, as Redis does.
-                conn.close(CloseReason.KILLED);
+            CloseReason close = ctx.closeRequested();
+            if (close != null) {
+                // The reply first (a close from the connection's own thread writes what is owed,
+                // queued replies too), then the close; nothing else pipelined behind it runs.
+                conn.close(close);
                 return;
             }
         }
@@ -148,6 +151,12 @@ public final class CommandService implements Service {
         Command command = table.lookup(ctx.request);
         if (command == null) {
             ctx.session.commandRun(NO_COMMAND);
+            if (CrossProtocol.isHttp(ctx.request.array(0), ctx.request.start(0), ctx.request.length(0))) {
+                // An HTTP request (a browser sent by a web page): nothing more from it may run.
+                crossProtocol.report(ctx.session.remoteAddress());
+                ctx.closeAfterReply(CloseReason.PROTOCOL_ERROR);
+                return;
+            }
             ctx.unknownCommand();
             return;
         }

@@ -69,6 +69,64 @@ class HostileInputProgramTest {
         return sb.toString();
     }
 
+    /** Joins the chat as {@code name} and reads up to the presence line. */
+    private static Socket joinChat(String name) throws IOException {
+        Socket chat = socket(chatPort);
+        assertThat(line(chat.getInputStream())).startsWith("Welcome");
+        chat.getOutputStream().write((name + "\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(line(chat.getInputStream())).startsWith("* The room contains:");
+        return chat;
+    }
+
+    @Test
+    void anHttpRequestToTheCommandPortRunsNothing() throws Exception {
+        String curl = io.tcpkit.server.hub.RedisServer.requireTool("curl");
+        try (RespPeer sub = RespPeer.connect(commandPort); RespPeer pub = RespPeer.connect(commandPort);
+             Socket chat = joinChat("watcher")) {
+            assertThat(sub.call("SUBSCRIBE", "lobby")).endsWith(":1\r\n");
+            // What a web page's fetch() makes a browser send: curl --data-binary $'PUBLISH lobby pwned\r\n'.
+            Process post = new ProcessBuilder(curl, "-s", "-m", "20", "--data-binary", "PUBLISH lobby pwned\r\n",
+                    "http://127.0.0.1:" + commandPort + "/").redirectErrorStream(true).start();
+            byte[] got = post.getInputStream().readAllBytes();
+            assertThat(post.waitFor()).as("curl: empty reply from server").isEqualTo(52);
+            assertThat(got).isEmpty();
+            // A GET: its first line is an unknown command (as in Redis); its Host: line ends it.
+            try (RespPeer get = RespPeer.connect(commandPort)) {
+                get.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPUBLISH lobby pwned\r\n");
+                assertThat(get.readToEnd())
+                        .isEqualTo("-ERR unknown command 'GET', with args beginning with: '/' 'HTTP/1.1' \r\n");
+            }
+            // The same words as a RESP request, and in any case, end the connection too.
+            try (RespPeer resp = RespPeer.connect(commandPort)) {
+                resp.send(RespPeer.encode("pOsT", "/") + RespPeer.encode("PUBLISH", "lobby", "pwned"));
+                assertThat(resp.readToEnd()).isEmpty();
+            }
+            // Nothing was published: the first message anyone gets is the one published now.
+            assertThat(pub.call("PUBLISH", "lobby", "marker")).isEqualTo(":2\r\n");
+            assertThat(sub.reply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$5\r\nlobby\r\n$6\r\nmarker\r\n");
+            assertThat(line(chat.getInputStream())).endsWith("] marker");
+        }
+        serve.awaitStderr("Possible SECURITY ATTACK detected", Duration.ofSeconds(10));
+        assertThat(serve.stderr().split("the command port", -1)).as("three attacks, one log line a minute").hasSize(2);
+        everyServiceAnswers();
+    }
+
+    @Test
+    void anHttpRequestToTheChatPortNeitherJoinsNorSpeaks() throws Exception {
+        try (Socket watcher = joinChat("watcher2"); Socket browser = socket(chatPort)) {
+            browser.getOutputStream().write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n"
+                    + "hi people\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(browser.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("Welcome to tcpkit chat! What shall I call you?\n"
+                            + "* illegal name: use 1 to 32 letters and digits\n");
+            try (Socket late = joinChat("late")) {
+                assertThat(line(watcher.getInputStream())).as("the first thing the room hears")
+                        .isEqualTo("* late has entered the room");
+            }
+        }
+        serve.awaitStderr("to the chat port", Duration.ofSeconds(10));
+    }
+
     @Test
     void aPatternThatMakesABacktrackingMatcherExplodeFreezesNothing() throws Exception {
         // Through java.util.regex two of these PUBLISHes kept both cores busy for minutes.
