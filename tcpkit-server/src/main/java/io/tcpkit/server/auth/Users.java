@@ -30,10 +30,15 @@ import java.util.Set;
 public final class Users {
     private final Path file;
     private final Map<String, User> byName;
+    /** By name with ASCII case folded: chat names are unique ignoring case, so "ALICE" is alice's. */
+    private final Map<String, User> byFoldedName;
 
     private Users(Path file, Map<String, User> byName) {
         this.file = file;
         this.byName = byName;
+        Map<String, User> folded = new java.util.HashMap<>();
+        byName.values().forEach(u -> folded.putIfAbsent(asciiLowerCase(u.name()), u));
+        this.byFoldedName = Map.copyOf(folded);
     }
 
     /** No users file: everyone is the default user. */
@@ -59,6 +64,11 @@ public final class Users {
 
     public Optional<User> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The user whose name is {@code name} ignoring ASCII case. */
+    public Optional<User> findIgnoringCase(String name) {
+        return Optional.ofNullable(byFoldedName.get(asciiLowerCase(name)));
     }
 
     public List<User> all() {

@@ -11,6 +11,7 @@ import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.auth.User;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
 import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Chat for people on telnet, nc or {@code tcpkit connect}: the Protohackers "Budget Chat" rules
@@ -29,8 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class ChatService implements Service {
     public static final int DEFAULT_PORT = 7001;
-    /** Names: 1 to 32 ASCII letters and digits (Budget Chat asks for at least 16). */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,32}");
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
     private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
 
@@ -78,7 +76,7 @@ public final class ChatService implements Service {
                 return; // left before joining: nobody hears of it
             }
             name = name.strip();
-            if (!NAME.matcher(name).matches()) {
+            if (!Names.isValid(name)) {
                 // An HTTP request sent here by a web page ends here too: its first line cannot be a
                 // name (names have no spaces), so it never joins or speaks. Say so in the log.
                 if (CrossProtocol.isHttpRequestLine(name)) {
@@ -139,8 +137,7 @@ public final class ChatService implements Service {
      */
     private boolean checkRegisteredName(Connection conn, LineReader lines, Session session, String name)
             throws IOException, InterruptedException {
-        Optional<User> registered = authenticator.users().all().stream()
-                .filter(u -> u.name().equalsIgnoreCase(name)).findFirst();
+        Optional<User> registered = authenticator.users().findIgnoringCase(name);
         if (registered.isEmpty()) {
             return true;
         }

@@ -5,10 +5,12 @@ import io.tcpkit.server.hub.Channel;
 import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -145,13 +147,29 @@ final class PubSubCommands {
         Hub.yieldToReceivers(receivers);
     }
 
-    /** How people in a room see a program that publishes: its client name, its user, or "client" + id. */
-    private static String displayName(CommandContext ctx) {
-        if (!ctx.session.name().isEmpty()) {
-            return ctx.session.name();
-        }
+    /**
+     * How people in a room see a program that publishes: by a name it could have taken in the
+     * chat itself, else by its connection id. Its CLIENT SETNAME name counts if it is a legal chat
+     * name, is not a registered user's unless the program is logged in as that user, and is not
+     * the name of someone in the chat right now. Next comes the name of the user it is logged in
+     * as (its own). Otherwise "client#17": '#' is in no chat name, so nobody can pass for it.
+     */
+    static String displayName(CommandContext ctx) {
+        String name = ctx.session.name();
         User user = ctx.session.user();
-        return user != null && user != User.DEFAULT ? user.name() : "client" + ctx.session.id();
+        if (!name.isEmpty() && Names.isValid(name)) {
+            Optional<User> registered = ctx.service.authenticator().users().findIgnoringCase(name);
+            boolean mayUse = registered.isPresent()
+                    ? user != null && user.name().equals(registered.get().name())
+                    : ctx.service.hub().nameHolder(name) == null;
+            if (mayUse) {
+                return name;
+            }
+        }
+        if (user != null && user != User.DEFAULT) {
+            return user.name();
+        }
+        return "client#" + ctx.session.id();
     }
 
     private static void pubsub(CommandContext ctx) throws IOException {

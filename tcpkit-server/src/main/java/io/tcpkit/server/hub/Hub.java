@@ -46,4 +46,16 @@ public interface Hub {
 
     /** Distinct patterns subscribed to, as PUBSUB NUMPAT counts them in Redis 7. */
     int patterns();
+
+    /**
+     * Takes a name for a person in the rooms, unique ignoring ASCII case ({@link Names#key});
+     * false if someone holds it already. What programs that publish may be called depends on it.
+     */
+    boolean claimName(String name, Subscriber holder);
+
+    /** Gives a name back (only if {@code holder} holds it). */
+    void releaseName(String name, Subscriber holder);
+
+    /** Who holds a name (ignoring ASCII case), or null. */
+    Subscriber nameHolder(String name);
 }

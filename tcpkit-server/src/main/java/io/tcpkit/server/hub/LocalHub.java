@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalHub implements Hub {
     private final ConcurrentHashMap<Channel, Set<Subscriber>> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Glob, Set<Subscriber>> patterns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Subscriber> names = new ConcurrentHashMap<>();
 
     @Override
     public void subscribe(Channel room, Subscriber subscriber) {
@@ -99,5 +100,20 @@ public final class LocalHub implements Hub {
     @Override
     public int patterns() {
         return patterns.size();
+    }
+
+    @Override
+    public boolean claimName(String name, Subscriber holder) {
+        return names.putIfAbsent(Names.key(name), holder) == null;
+    }
+
+    @Override
+    public void releaseName(String name, Subscriber holder) {
+        names.remove(Names.key(name), holder);
+    }
+
+    @Override
+    public Subscriber nameHolder(String name) {
+        return names.get(Names.key(name));
     }
 }
