@@ -22,10 +22,15 @@ public final class LogText {
 
     /** {@code text} escaped and cut to {@link #MAX_CHARS}; "null" for null. */
     public static String of(CharSequence text) {
+        return of(text, MAX_CHARS);
+    }
+
+    /** {@code text} escaped and cut to {@code maxChars}; "null" for null. */
+    public static String of(CharSequence text, int maxChars) {
         if (text == null) {
             return "null";
         }
-        int n = Math.min(text.length(), MAX_CHARS);
+        int n = Math.min(text.length(), maxChars);
         StringBuilder sb = new StringBuilder(n + 16);
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -67,6 +72,48 @@ public final class LogText {
 
     public static String of(byte[] b) {
         return b == null ? "null" : of(b, 0, b.length);
+    }
+
+    /** Longest log message {@link #line} keeps. */
+    public static final int MAX_LINE_CHARS = 4000;
+
+    /**
+     * A whole log message made one safe line: the net under {@link #of} for messages that carry
+     * text nobody escaped (an exception's message quoting a client, a TLS error quoting the
+     * server name a client sent). Control and invisible characters are escaped as in {@link #of};
+     * backslashes are kept, so text escaped already is not escaped twice. Cut at
+     * {@link #MAX_LINE_CHARS}.
+     */
+    public static String line(CharSequence message) {
+        if (message == null) {
+            return "null";
+        }
+        int n = message.length();
+        int i = 0;
+        while (i < n && i < MAX_LINE_CHARS && !Character.isSurrogate(message.charAt(i)) && !unsafe(message.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return message.toString(); // the usual case: nothing to do
+        }
+        StringBuilder sb = new StringBuilder(Math.min(n, MAX_LINE_CHARS) + 16).append(message, 0, i);
+        for (; i < Math.min(n, MAX_LINE_CHARS); i++) {
+            char c = message.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(message.charAt(i + 1))) {
+                sb.append(c).append(message.charAt(++i));
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (Character.isSurrogate(c) || unsafe(c)) {
+                escape(sb, c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return cut(sb, n - Math.min(n, MAX_LINE_CHARS), "chars");
     }
 
     private static String cut(StringBuilder sb, int left, String unit) {

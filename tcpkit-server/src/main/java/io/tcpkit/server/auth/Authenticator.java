@@ -1,5 +1,6 @@
 package io.tcpkit.server.auth;
 
+import io.tcpkit.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,7 @@ public final class Authenticator {
             return user;
         }
         recordFailure(from);
-        LOG.warn("failed login for user '{}' from {}", name, from.getHostAddress());
+        LOG.warn("failed login for user '{}' from {}", LogText.of(name), from.getHostAddress());
         return Optional.empty();
     }
 

@@ -4,6 +4,7 @@ import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RejectReason;
+import io.tcpkit.LogText;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespProtocolException;
 import io.tcpkit.codec.RespReader;
@@ -127,7 +128,7 @@ public final class CommandService implements Service {
             } catch (RespProtocolException e) {
                 ctx.reply.error("ERR Protocol error: " + e.getMessage());
                 ctx.endCommand();
-                LOG.debug("{}: protocol error: {}", conn, e.getMessage());
+                LOG.debug("{}: protocol error: {}", conn, LogText.of(e.getMessage()));
                 conn.close(CloseReason.PROTOCOL_ERROR);
                 return;
             }
