@@ -96,8 +96,13 @@ final class ChatCommands {
             me.tell("* usage: /login USER PASSWORD");
             return;
         }
-        Optional<User> u = authenticator.login(user, password.toCharArray(),
-                me.connection().remoteAddress().getAddress());
+        Optional<User> u;
+        try {
+            u = authenticator.login(user, password.toCharArray(), me.connection().remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            me.tell(ChatService.TOO_MANY_LOGINS);
+            return;
+        }
         if (u.isEmpty()) {
             me.tell("* wrong user or password");
             return;

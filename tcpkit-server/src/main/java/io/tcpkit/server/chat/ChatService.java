@@ -30,6 +30,8 @@ import java.util.Optional;
 public final class ChatService implements Service {
     public static final int DEFAULT_PORT = 7001;
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
+    /** A login refused unchecked: the address has as many attempts waiting as it may. */
+    static final String TOO_MANY_LOGINS = "* too many login attempts from your address at once: try again later";
     private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
 
     private final Sessions sessions;
@@ -152,8 +154,13 @@ public final class ChatService implements Service {
         if (password == null) {
             return false;
         }
-        Optional<User> user = authenticator.login(registered.get().name(), password.toCharArray(),
-                conn.remoteAddress().getAddress());
+        Optional<User> user;
+        try {
+            user = authenticator.login(registered.get().name(), password.toCharArray(), conn.remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            conn.write(TOO_MANY_LOGINS + "\n");
+            return false;
+        }
         if (user.isEmpty()) {
             conn.write("* wrong password for " + name + "\n");
             return false;

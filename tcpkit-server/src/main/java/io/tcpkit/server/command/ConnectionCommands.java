@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.auth.User;
 
@@ -11,6 +12,8 @@ import java.util.Optional;
 /** Commands about the connection itself: PING, ECHO, QUIT, HELP, SELECT, HELLO, AUTH, LOGIN, ACL. */
 final class ConnectionCommands {
     static final String VERSION_2_ONLY = "NOPROTO unsupported protocol version";
+    /** Refused unchecked: the address has as many login attempts waiting as it may. */
+    static final String TOO_MANY_LOGINS = "ERR too many login attempts from your address at once, try again later";
 
     private ConnectionCommands() {
     }
@@ -130,8 +133,10 @@ final class ConnectionCommands {
             }
         }
         if (user != null) {
-            Optional<User> u = ctx.service.authenticator().login(user, password.toCharArray(),
-                    ctx.session.remoteAddress().getAddress());
+            Optional<User> u = login(ctx, user, password.toCharArray());
+            if (u == null) {
+                return;
+            }
             if (u.isEmpty()) {
                 ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
                 return;
@@ -167,10 +172,24 @@ final class ConnectionCommands {
         }
     }
 
+    /** The user, empty for a wrong password, or null after replying that the address must wait. */
+    private static Optional<User> login(CommandContext ctx, String user, char[] password)
+            throws IOException, InterruptedException {
+        try {
+            return ctx.service.authenticator().login(user, password, ctx.session.remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            ctx.reply.error(TOO_MANY_LOGINS);
+            return null;
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
     private static void login(CommandContext ctx, String user, int passwordArg) throws IOException, InterruptedException {
-        char[] password = ctx.arg(passwordArg).toCharArray();
-        Optional<User> u = ctx.service.authenticator().login(user, password, ctx.session.remoteAddress().getAddress());
-        java.util.Arrays.fill(password, '\0');
+        Optional<User> u = login(ctx, user, ctx.arg(passwordArg).toCharArray());
+        if (u == null) {
+            return;
+        }
         if (u.isEmpty()) {
             ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
             return;

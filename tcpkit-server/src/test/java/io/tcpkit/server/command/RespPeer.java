@@ -44,6 +44,11 @@ final class RespPeer implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** A peer over a socket connected already (from a chosen local address, say). */
+    static RespPeer wrap(Socket socket) throws IOException {
+        return new RespPeer(socket);
+    }
+
     static RespPeer connect(int port) throws IOException {
         return new RespPeer(new Socket(InetAddress.getLoopbackAddress(), port));
     }
