@@ -38,9 +38,15 @@ public final class ChatService implements Service {
     private final Authenticator authenticator;
     private final ChatRooms rooms;
     private final ChatCommands commands;
+    private final ChatLimits limits;
     private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "chat port");
 
     public ChatService(Sessions sessions, Authenticator authenticator, Hub hub) {
+        this(sessions, authenticator, hub, ChatLimits.DEFAULT);
+    }
+
+    public ChatService(Sessions sessions, Authenticator authenticator, Hub hub, ChatLimits limits) {
+        this.limits = limits;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.rooms = new ChatRooms(hub);
@@ -109,12 +115,14 @@ public final class ChatService implements Service {
     }
 
     private void converse(Connection conn, LineReader lines, ChatMember me) throws IOException, InterruptedException {
+        FloodControl flood = new FloodControl(limits, System.nanoTime());
         while (true) {
             String line;
             try {
                 line = lines.readLine();
             } catch (FrameTooLongException e) {
                 me.tell("* line too long (over " + e.limit() + " bytes): dropped");
+                flood.sent(me, conn, e.limit());
                 continue;
             }
             if (line == null) {
@@ -130,6 +138,7 @@ public final class ChatService implements Service {
             } else if (!line.isEmpty()) {
                 Hub.yieldToReceivers(rooms.hub().publish(Message.chat(me.room().channel(), me.name(), line), me));
             }
+            flood.sent(me, conn, lines.length() + 1);
         }
     }
 

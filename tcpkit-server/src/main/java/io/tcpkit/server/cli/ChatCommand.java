@@ -2,10 +2,12 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tcpkit chat}: the chat alone. */
@@ -16,6 +18,9 @@ final class ChatCommand extends SingleServiceCommand {
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Mixin
+    ChatOptions chatOptions;
+
     @Override
     int port() {
         return port;
@@ -23,6 +28,7 @@ final class ChatCommand extends SingleServiceCommand {
 
     @Override
     Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
-        return new ChatService(sessions, authenticator, hub);
+        ChatLimits limits = chatOptions.limits();
+        return limits == null ? null : new ChatService(sessions, authenticator, hub, limits);
     }
 }

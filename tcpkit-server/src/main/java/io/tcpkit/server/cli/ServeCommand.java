@@ -2,6 +2,7 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
@@ -29,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommandOptions commandOptions;
 
+    @Mixin
+    ChatOptions chatOptions;
+
     @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
@@ -44,14 +48,15 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Authenticator authenticator = commandOptions.authenticator();
-        if (authenticator == null) {
-            return 1;
+        ChatLimits chatLimits = chatOptions.limits();
+        if (authenticator == null || chatLimits == null) {
+            return authenticator == null ? 1 : 2;
         }
         Sessions sessions = new Sessions();
         Hub hub = new LocalHub();
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
-        ports.put(new ChatService(sessions, authenticator, hub), chatPort);
+        ports.put(new ChatService(sessions, authenticator, hub, chatLimits), chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
         return ServiceRunner.run(ports, options, edge, System.out);
     }

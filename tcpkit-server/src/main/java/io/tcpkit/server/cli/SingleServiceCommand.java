@@ -26,6 +26,7 @@ abstract class SingleServiceCommand implements Callable<Integer> {
 
     abstract int port();
 
+    /** The service, or null after saying on stderr why its options are not valid. */
     abstract Service service(Sessions sessions, Authenticator authenticator, LocalHub hub);
 
     @Override
@@ -34,7 +35,10 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         if (authenticator == null) {
             return 1;
         }
-        return ServiceRunner.run(Map.of(service(new Sessions(), authenticator, new LocalHub()), port()),
-                options, edge, System.out);
+        Service service = service(new Sessions(), authenticator, new LocalHub());
+        if (service == null) {
+            return 2; // its options were refused, with a line on stderr
+        }
+        return ServiceRunner.run(Map.of(service, port()), options, edge, System.out);
     }
 }

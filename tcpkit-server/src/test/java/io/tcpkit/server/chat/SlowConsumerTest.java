@@ -65,7 +65,9 @@ class SlowConsumerTest {
 
     @Test
     void aChatMemberThatStopsReadingIsDisconnectedAndTheOthersMissNothing() throws Exception {
-        TcpServer chat = servers.startChat(Limits.DEFAULT.withMaxOutboundBytes(MAX_OUTBOUND));
+        // A talker the flood control would slow down long before any queue filled: no limit here.
+        TcpServer chat = servers.startChat(Limits.DEFAULT.withMaxOutboundBytes(MAX_OUTBOUND),
+                new ChatLimits(1_000_000, 1_000_000_000, 1));
         Peer slow = join(servers.track(Peer.connect(chat.port(), SLOW_RECEIVE_BUFFER, "slow")), List.of());
         Peer talker = join(servers, "talker", List.of(slow));
         Peer listener1 = join(servers, "listener1", List.of(slow, talker));

@@ -6,6 +6,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.session.Sessions;
@@ -39,7 +40,12 @@ public final class HubServers implements AutoCloseable {
 
     /** Starts the chat service with these limits. */
     public TcpServer startChat(Limits limits) throws IOException {
-        ChatService service = new ChatService(sessions, authenticator, hub);
+        return startChat(limits, ChatLimits.DEFAULT);
+    }
+
+    /** Starts the chat service with these limits and these limits on what one person may say. */
+    public TcpServer startChat(Limits limits, ChatLimits chatLimits) throws IOException {
+        ChatService service = new ChatService(sessions, authenticator, hub, chatLimits);
         chat = TcpServer.builder().port(0).service("chat").handler(service.handler()).limits(limits).start();
         track(chat);
         service.started(chat);
