@@ -122,11 +122,14 @@ public final class CommandService implements Service {
         RespReader request = ctx.request;
         while (true) {
             try {
+                // As Redis with a password set: small requests only until the client has logged in.
+                request.limitUnauthenticated(!ctx.session.isAuthenticated());
                 if (!request.next()) {
                     return;
                 }
             } catch (RespProtocolException e) {
-                ctx.reply.error("ERR Protocol error: " + e.getMessage());
+                // ISO-8859-1: the message quotes a client's byte as that byte ("expected '$', got 'x'"), as Redis.
+                ctx.reply.error(("ERR Protocol error: " + e.getMessage()).getBytes(StandardCharsets.ISO_8859_1));
                 ctx.endCommand();
                 LOG.debug("{}: protocol error: {}", conn, LogText.of(e.getMessage()));
                 conn.close(CloseReason.PROTOCOL_ERROR);

@@ -92,8 +92,10 @@ final class ConnectionCommands {
 
     private static void select(CommandContext ctx) throws IOException {
         Long index = Integers.parse(ctx.arg(1));
-        if (index == null || index != index.intValue()) {
+        if (index == null) {
             ctx.reply.error("ERR value is not an integer or out of range");
+        } else if (index != index.intValue()) {
+            ctx.reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
         } else if (index != 0) {
             ctx.reply.error("ERR DB index is out of range");
         } else {

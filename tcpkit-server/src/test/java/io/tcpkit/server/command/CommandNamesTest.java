@@ -94,9 +94,11 @@ class CommandNamesTest {
         try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
             String notInteger = "-ERR value is not an integer or out of range\r\n";
             assertThat(peer.call("SELECT", "0")).isEqualTo("+OK\r\n");
-            for (String bad : new String[] {"00", "-0", "+0", " 0", "0 ", "2147483648", "", "0x0"}) {
+            for (String bad : new String[] {"00", "-0", "+0", " 0", "0 ", "", "0x0", "9223372036854775808"}) {
                 assertThat(peer.call("SELECT", bad)).as("SELECT '%s'", bad).isEqualTo(notInteger);
             }
+            assertThat(peer.call("SELECT", "2147483648"))
+                    .isEqualTo("-ERR value is out of range, value must between -2147483648 and 2147483647\r\n");
             assertThat(peer.call("SELECT", "-1")).isEqualTo("-ERR DB index is out of range\r\n");
             assertThat(peer.call("SELECT", "2147483647")).isEqualTo("-ERR DB index is out of range\r\n");
             assertThat(peer.call("HELLO", "02")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
