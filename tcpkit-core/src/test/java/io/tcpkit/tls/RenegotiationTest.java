@@ -1,7 +1,11 @@
 package io.tcpkit.tls;
 
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.TestPki;
+import io.tcpkit.testing.TlsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,6 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * TLS 1.2 client-initiated renegotiation is refused (each one costs the server a full handshake
@@ -44,9 +47,8 @@ class RenegotiationTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        pki = TestPki.create(dir);
-        serverCert = pki.server("server", TestPki.KeyType.EC);
+        pki = TestPki.copyTo(dir);
+        serverCert = pki.serverEc();
     }
 
     @AfterEach
@@ -63,7 +65,7 @@ class RenegotiationTest {
     }
 
     private static SSLSocket client(int port, String protocol) throws Exception {
-        SSLContext context = TlsClient.context(pki.ca().cert(), null);
+        SSLContext context = TlsClient.context(pki.ca(), null);
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         s.setEnabledProtocols(new String[] {protocol});
@@ -75,11 +77,11 @@ class RenegotiationTest {
         int port = start();
         try (SSLSocket s = client(port, "TLSv1.2")) {
             s.startHandshake();
-            assertThat(TlsClient.roundTrip(s, "before")).isEqualTo("before");
+            assertThat(Net.roundTrip(s, "before")).isEqualTo("before");
             // A second handshake on a TLS 1.2 connection is a renegotiation the client starts.
             Throwable refused = catchThrowable(() -> {
                 s.startHandshake();
-                TlsClient.roundTrip(s, "after");
+                Net.roundTrip(s, "after");
             });
             assertThat(refused).as("the renegotiation, or the connection after it, fails").isInstanceOf(IOException.class);
         }
@@ -90,10 +92,10 @@ class RenegotiationTest {
         int port = start();
         try (SSLSocket s = client(port, "TLSv1.3")) {
             s.startHandshake();
-            assertThat(TlsClient.roundTrip(s, "one")).isEqualTo("one");
+            assertThat(Net.roundTrip(s, "one")).isEqualTo("one");
             for (int i = 0; i < 3; i++) {
                 s.startHandshake(); // in TLS 1.3: a KeyUpdate, encrypted as application data
-                assertThat(TlsClient.roundTrip(s, "after update " + i)).isEqualTo("after update " + i);
+                assertThat(Net.roundTrip(s, "after update " + i)).isEqualTo("after update " + i);
             }
         }
     }
@@ -101,8 +103,8 @@ class RenegotiationTest {
     @Test
     void opensslSClientCannotRenegotiateTls12() throws Exception {
         int port = start();
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                "-CAfile", pki.ca().cert().toString(), "-tls1_2"));
+        List<String> command = new ArrayList<>(List.of(Require.tool("openssl").toString(), "s_client",
+                "-connect", "127.0.0.1:" + port, "-CAfile", pki.ca().toString(), "-tls1_2"));
         try (ChildProcess client = ChildProcess.start(dir, command)) {
             client.awaitOutput("Verify return code: 0 (ok)", WAIT);
             client.write("before\n");

@@ -4,8 +4,8 @@ import io.tcpkit.server.hub.Channel;
 import io.tcpkit.Limits;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatCommandsTest {
     @TempDir
     Path dir;
-    private HubServers servers;
+    private Services servers;
 
     @AfterEach
     void stop() {
@@ -37,7 +37,7 @@ class ChatCommandsTest {
     }
 
     private void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         servers.startChat(Limits.DEFAULT);
     }
 
@@ -47,14 +47,14 @@ class ChatCommandsTest {
         Files.writeString(file, "# test users\n"
                 + "alice " + PasswordHasher.hash("wonderland".toCharArray(), 1000) + "\n"
                 + "bob " + PasswordHasher.hash("builder".toCharArray(), 1000) + "\n", StandardCharsets.UTF_8);
-        servers = new HubServers(Users.load(file));
+        servers = new Services(Users.load(file));
         servers.startChat(Limits.DEFAULT);
     }
 
     @Test
     void helpListsTheCommandsToTheAskerOnly() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/help");
         for (String line : List.of(
                 "* /help                 this list",
@@ -74,17 +74,17 @@ class ChatCommandsTest {
     @Test
     void joinMovesToAnotherRoomAndMessagesStayInTheirRoom() throws Exception {
         start();
-        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
-        Peer alice = lobby.get(0);
-        Peer bob = lobby.get(1);
-        Peer carol = lobby.get(2);
+        List<LineClient> lobby = joinAll(servers, "alice", "bob", "carol");
+        LineClient alice = lobby.get(0);
+        LineClient bob = lobby.get(1);
+        LineClient carol = lobby.get(2);
 
         carol.sendLine("/join dev");
         carol.expectLine("* The room dev contains: ");
         alice.expectLine("* carol has left the room");
         bob.expectLine("* carol has left the room");
 
-        Peer dave = join(servers, "dave", List.of(alice, bob));
+        LineClient dave = join(servers, "dave", List.of(alice, bob));
         dave.sendLine("/join dev");
         dave.expectLine("* The room dev contains: carol");
         carol.expectLine("* dave has entered the room");
@@ -118,7 +118,7 @@ class ChatCommandsTest {
     @Test
     void roomsAndWhoDescribeTheChat() throws Exception {
         start();
-        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
+        List<LineClient> lobby = joinAll(servers, "alice", "bob", "carol");
         lobby.get(2).sendLine("/join dev");
         lobby.get(2).expectLine("* The room dev contains: ");
         lobby.get(0).expectLine("* carol has left the room");
@@ -136,10 +136,10 @@ class ChatCommandsTest {
     @Test
     void privateMessagesReachOnlyTheirTargetAndTheSenderGetsAConfirmation() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
-        Peer alice = room.get(0);
-        Peer bob = room.get(1);
-        Peer carol = room.get(2);
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol");
+        LineClient alice = room.get(0);
+        LineClient bob = room.get(1);
+        LineClient carol = room.get(2);
         alice.sendLine("/msg bob meet me at noon");
         bob.expectLine("[alice -> you] meet me at noon");
         alice.expectLine("[you -> bob] meet me at noon");
@@ -168,7 +168,7 @@ class ChatCommandsTest {
     @Test
     void meIsAnActionForTheOthers() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol");
         room.get(0).sendLine("/me waves hello");
         room.get(1).expectLine("* alice waves hello");
         room.get(2).expectLine("* alice waves hello");
@@ -180,7 +180,7 @@ class ChatCommandsTest {
     @Test
     void quitSaysByeThenClosesAndTheOthersAreTold() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/quit");
         room.get(0).expectLine("* bye");
         room.get(0).expectEof();
@@ -190,7 +190,7 @@ class ChatCommandsTest {
     @Test
     void anUnknownCommandIsExplainedAndNotRelayed() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/dance wildly");
         room.get(0).expectLine("* unknown command /dance: try /help");
         room.get(0).sendLine("/");
@@ -202,9 +202,9 @@ class ChatCommandsTest {
     @Test
     void aDuplicateNameIgnoringCaseIsRefusedWithAClearLineAndNobodyHearsOfIt() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         for (String name : List.of("alice", "ALICE", "Bob")) {
-            try (Peer dup = ChatPeers.connect(servers, "dup")) {
+            try (LineClient dup = ChatPeers.connect(servers, "dup")) {
                 dup.sendLine(name);
                 dup.expectLine("* the name " + name + " is taken: reconnect and choose another");
                 dup.expectEof();
@@ -224,15 +224,15 @@ class ChatCommandsTest {
     @Test
     void aRegisteredNameAsksForItsPasswordAndAWrongOneDisconnects() throws Exception {
         startWithUsers();
-        Peer guest = join(servers, "guest", List.of());
-        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+        LineClient guest = join(servers, "guest", List.of());
+        try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
             impostor.sendLine("alice");
             impostor.expectLine("* alice is a registered name: password?");
             impostor.sendLine("guess");
             impostor.expectLine("* wrong password for alice");
             impostor.expectEof();
         }
-        Peer alice = ChatPeers.connect(servers, "alice");
+        LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");
         alice.expectLine("* alice is a registered name: password?");
         alice.sendLine("wonderland");
@@ -245,8 +245,8 @@ class ChatCommandsTest {
     @Test
     void aRegisteredNameIsReservedWhateverItsCase() throws Exception {
         startWithUsers();
-        Peer guest = join(servers, "guest", List.of());
-        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+        LineClient guest = join(servers, "guest", List.of());
+        try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
             impostor.sendLine("ALICE");
             impostor.expectLine("* ALICE is a registered name: password?");
             impostor.sendLine("guess");
@@ -255,7 +255,7 @@ class ChatCommandsTest {
         }
         assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(1);
         // The owner can still come in under her name.
-        Peer alice = ChatPeers.connect(servers, "alice");
+        LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");
         alice.expectLine("* alice is a registered name: password?");
         alice.sendLine("wonderland");
@@ -266,9 +266,9 @@ class ChatCommandsTest {
     @Test
     void loginRenamesAGuestAndAnnouncesItToEveryone() throws Exception {
         startWithUsers();
-        List<Peer> room = joinAll(servers, "guest1", "carol");
-        Peer guest = room.get(0);
-        Peer carol = room.get(1);
+        List<LineClient> room = joinAll(servers, "guest1", "carol");
+        LineClient guest = room.get(0);
+        LineClient carol = room.get(1);
         guest.sendLine("/login bob wrong");
         guest.expectLine("* wrong user or password");
         guest.sendLine("/login bob");
@@ -284,12 +284,12 @@ class ChatCommandsTest {
         carol.expectLine("* in lobby: bob, carol");
 
         // The old name is free, the new one is taken.
-        Peer another = ChatPeers.connect(servers, "guest1");
+        LineClient another = ChatPeers.connect(servers, "guest1");
         another.sendLine("guest1");
         another.expectLine(LOBBY_PRESENCE + "bob, carol");
         guest.expectLine("* guest1 has entered the room");
         carol.expectLine("* guest1 has entered the room");
-        try (Peer other = ChatPeers.connect(servers, "other")) {
+        try (LineClient other = ChatPeers.connect(servers, "other")) {
             other.sendLine("bob");
             other.expectLine("* bob is a registered name: password?");
             other.sendLine("builder");
@@ -301,7 +301,7 @@ class ChatCommandsTest {
     @Test
     void loginWithoutAUsersFileSaysThereAreNoUsers() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/login alice secret");
         room.get(0).expectLine("* there are no registered users here");
         assertNothingPending(room.get(1), room.get(0));

@@ -1,6 +1,7 @@
 package io.tcpkit.server.chat;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -56,9 +57,9 @@ class ChatFloodProgramTest {
     void aFlooderIsSlowedDownAndAReaderSlowerThanTheFloodStaysConnected() throws Exception {
         // Default options but a smaller outbound queue, so that on the old code the reader was
         // cut off after a few hundred kilobytes rather than megabytes.
-        try (Program serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
+        try (ChildProcess serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
                 "--max-outbound-bytes", "262144")) {
-            int port = serve.awaitPort("chat", Duration.ofSeconds(60));
+            int port = Tcpkit.awaitPort(serve, "chat");
             try (Socket reader = connect(port, 4096); Socket flooder = connect(port, 0)) {
                 join(reader, "reader");
                 join(flooder, "flooder");
@@ -98,14 +99,14 @@ class ChatFloodProgramTest {
 
     @Test
     void theLimitsAreOptionsAndMustBePositive() throws Exception {
-        try (Program serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
+        try (ChildProcess serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
                 "--chat-lines-per-second", "0")) {
             assertThat(serve.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
             assertThat(serve.stderr()).contains("tcpkit: chat rate limits must be positive");
         }
-        try (Program chat = Program.start("chat", "--port", "0", "--chat-lines-per-second", "1",
+        try (ChildProcess chat = Tcpkit.start("chat", "--port", "0", "--chat-lines-per-second", "1",
                 "--chat-bytes-per-second", "100000", "--chat-burst-seconds", "1")) {
-            int port = chat.awaitPort("chat", Duration.ofSeconds(60));
+            int port = Tcpkit.awaitPort(chat, "chat");
             try (Socket s = connect(port, 0)) {
                 join(s, "quick");
                 s.getOutputStream().write("one\ntwo\n".getBytes(StandardCharsets.US_ASCII));

@@ -3,8 +3,9 @@ package io.tcpkit.server.chat;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.LineClient;
+import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class ChatShutdownTest {
     private static final String GOODBYE = "* the server is shutting down: bye";
-    private final HubServers servers = new HubServers();
+    private final Services servers = new Services();
 
     @AfterEach
     void stop() {
@@ -32,13 +33,13 @@ class ChatShutdownTest {
     @Test
     void membersGetAGoodbyeLineBeforeEndOfStreamAndNobodyIsForced() throws Exception {
         TcpServer chat = servers.startChat(Limits.DEFAULT);
-        List<Peer> lobby = joinAll(servers, "alice", "bob", "dave");
-        Peer dave = lobby.get(2);
+        List<LineClient> lobby = joinAll(servers, "alice", "bob", "dave");
+        LineClient dave = lobby.get(2);
         dave.sendLine("/join dev");
         dave.expectLine("* The room dev contains: ");
         lobby.get(0).expectLine("* dave has left the room");
         lobby.get(1).expectLine("* dave has left the room");
-        Peer carol = ChatPeers.connect(servers, "carol"); // has not given a name
+        LineClient carol = ChatPeers.connect(servers, "carol"); // has not given a name
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> ends = lobby.stream().map(p -> pool.submit(() -> readToEndAndClose(p))).toList();
@@ -58,15 +59,15 @@ class ChatShutdownTest {
             assertThat(carolsEnd.get()).as("no goodbye for someone who never joined").isEmpty();
             closing.get(20, TimeUnit.SECONDS);
         }
-        assertThat(HubServers.closed(chat, CloseReason.SHUTDOWN)).isEqualTo(4);
-        assertThat(HubServers.closed(chat, CloseReason.SHUTDOWN_FORCED)).isZero();
+        assertThat(Net.closed(chat, CloseReason.SHUTDOWN)).isEqualTo(4);
+        assertThat(Net.closed(chat, CloseReason.SHUTDOWN_FORCED)).isZero();
         assertThat(servers.sessions.size()).isZero();
         assertThat(servers.hub.rooms(null)).isEmpty();
     }
 
     /** Reads to the server's end of stream, then closes, as a client would: the server need not linger. */
-    private static List<String> readToEndAndClose(Peer p) throws Exception {
-        List<String> lines = p.readToEnd(10);
+    private static List<String> readToEndAndClose(LineClient p) throws Exception {
+        List<String> lines = p.readLinesToEnd(10);
         p.close();
         return lines;
     }

@@ -3,8 +3,9 @@ package io.tcpkit.server.chat;
 import io.tcpkit.Limits;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.LineClient;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +28,7 @@ class ImpersonationTest {
     @TempDir
     Path dir;
 
-    private HubServers servers;
+    private Services servers;
 
     @AfterEach
     void stop() {
@@ -35,7 +36,7 @@ class ImpersonationTest {
     }
 
     private void start(Users users) throws Exception {
-        servers = new HubServers(users);
+        servers = new Services(users);
         servers.startChat(Limits.DEFAULT);
         servers.startCommand(Limits.DEFAULT);
     }
@@ -51,44 +52,39 @@ class ImpersonationTest {
         return Users.load(file);
     }
 
-    /** A command connection that says: RESP in, replies checked. */
-    private Peer program(String... setup) throws Exception {
-        Peer p = servers.commandPeer("program");
+    /** A command connection, set up by commands of three words that each reply +OK. */
+    private RespClient program(String... setup) throws Exception {
+        RespClient p = servers.commandClient("program");
         for (int i = 0; i < setup.length; i += 3) {
-            p.sendCommand(setup[i], setup[i + 1], setup[i + 2]);
-            p.expectBytes("+OK\r\n");
+            assertThat(p.call(setup[i], setup[i + 1], setup[i + 2])).isEqualTo("+OK\r\n");
         }
         return p;
     }
 
-    private static long id(Peer program) throws Exception {
-        program.sendCommand("CLIENT", "ID");
-        String reply = program.readLine();
-        return Long.parseLong(reply.substring(1).strip());
+    private static long id(RespClient program) throws Exception {
+        return (Long) program.command("CLIENT", "ID").value();
     }
 
-    private static void publish(Peer program, String text, int receivers) throws Exception {
-        program.sendCommand("PUBLISH", "lobby", text);
-        program.expectBytes(":" + receivers + "\r\n");
+    private static void publish(RespClient program, String text, int receivers) throws Exception {
+        assertThat(program.call("PUBLISH", "lobby", text)).isEqualTo(":" + receivers + "\r\n");
     }
 
     @Test
     void aRegisteredNameIsOnlyItsOwners() throws Exception {
         start(users("alice wonderland", "bob builder"));
-        Peer reader = ChatPeers.connect(servers, "reader");
+        LineClient reader = ChatPeers.connect(servers, "reader");
         reader.sendLine("reader");
         reader.expectLine(ChatPeers.LOBBY_PRESENCE);
-        Peer bob = program("AUTH", "bob", "builder", "CLIENT", "SETNAME", "alice");
+        RespClient bob = program("AUTH", "bob", "builder", "CLIENT", "SETNAME", "alice");
         publish(bob, "I am alice", 1);
         reader.expectLine("[bob] I am alice");
-        bob.sendCommand("CLIENT", "SETNAME", "ALICE");
-        bob.expectBytes("+OK\r\n");
+        assertThat(bob.call("CLIENT", "SETNAME", "ALICE")).isEqualTo("+OK\r\n");
         publish(bob, "really", 1);
         reader.expectLine("[bob] really");
-        Peer alice = program("AUTH", "alice", "wonderland", "CLIENT", "SETNAME", "Alice");
+        RespClient alice = program("AUTH", "alice", "wonderland", "CLIENT", "SETNAME", "Alice");
         publish(alice, "it is me", 1);
         reader.expectLine("[Alice] it is me");
-        Peer aliceNoName = program("AUTH", "alice", "wonderland");
+        RespClient aliceNoName = program("AUTH", "alice", "wonderland");
         publish(aliceNoName, "me too", 1);
         reader.expectLine("[alice] me too");
     }
@@ -96,19 +92,18 @@ class ImpersonationTest {
     @Test
     void aNameSomeoneInTheChatHoldsIsNotAvailable() throws Exception {
         start(Users.open());
-        List<Peer> room = ChatPeers.joinAll(servers, "carol", "reader");
-        Peer reader = room.get(1);
-        Peer program = program("CLIENT", "SETNAME", "Carol");
+        List<LineClient> room = ChatPeers.joinAll(servers, "carol", "reader");
+        LineClient reader = room.get(1);
+        RespClient program = program("CLIENT", "SETNAME", "Carol");
         long id = id(program);
         publish(program, "I am carol", 2);
         reader.expectLine("[client#" + id + "] I am carol");
         room.get(0).expectLine("[client#" + id + "] I am carol");
-        program.sendCommand("CLIENT", "SETNAME", "dave");
-        program.expectBytes("+OK\r\n");
+        assertThat(program.call("CLIENT", "SETNAME", "dave")).isEqualTo("+OK\r\n");
         publish(program, "nobody is dave", 2);
         reader.expectLine("[dave] nobody is dave");
         room.get(0).expectLine("[dave] nobody is dave");
-        Peer dave = ChatPeers.join(servers, "dave", room);
+        LineClient dave = ChatPeers.join(servers, "dave", room);
         publish(program, "still dave?", 3);
         reader.expectLine("[client#" + id + "] still dave?");
         dave.expectLine("[client#" + id + "] still dave?");
@@ -117,11 +112,10 @@ class ImpersonationTest {
     @Test
     void aNameTheChatWouldRefuseIsNotShown() throws Exception {
         start(Users.open());
-        Peer reader = ChatPeers.joinAll(servers, "reader").get(0);
+        LineClient reader = ChatPeers.joinAll(servers, "reader").get(0);
         for (String name : new String[] {"alice]", "[admin]", "x".repeat(33), "b\u00f8b"}) {
-            Peer program = servers.commandPeer("program");
-            program.sendCommand("CLIENT", "SETNAME", name);
-            program.readLine();
+            RespClient program = servers.commandClient("program");
+            program.call("CLIENT", "SETNAME", name);
             long id = id(program);
             publish(program, "hello", 1);
             reader.expectLine("[client#" + id + "] hello");

@@ -1,5 +1,7 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.server.auth.PasswordHasher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +37,7 @@ class LogInjectionProgramTest {
     }
 
     /** Every line of stderr that starts with the forged text: none, if nothing was forged. */
-    private static List<String> forgedLines(Program program) {
+    private static List<String> forgedLines(ChildProcess program) {
         return program.stderr().lines().filter(l -> l.startsWith("13:37:00.000")).toList();
     }
 
@@ -43,8 +45,8 @@ class LogInjectionProgramTest {
     void aUserNameCannotForgeALogLine() throws Exception {
         Path users = dir.resolve("users");
         Files.write(users, List.of("admin " + PasswordHasher.hash("secret".toCharArray(), 1000)));
-        try (Program command = Program.start("command", "--port", "0", "--users", users.toString())) {
-            int port = command.awaitPort("command", Duration.ofSeconds(60));
+        try (ChildProcess command = Tcpkit.start("command", "--port", "0", "--users", users.toString())) {
+            int port = Tcpkit.awaitPort(command, "command");
             String name = "nobody' from 10.1.2.3\n" + FORGED + "\u001b[2J\u001b]0;pwned\u0007";
             try (Socket s = connect(port)) {
                 byte[] n = name.getBytes(StandardCharsets.UTF_8);
@@ -66,8 +68,8 @@ class LogInjectionProgramTest {
 
     @Test
     void aTlsServerNameCannotForgeALogLine() throws Exception {
-        try (Program echo = Program.start("echo", "--port", "0", "--tls-self-signed")) {
-            int port = echo.awaitPort("echo", Duration.ofSeconds(60));
+        try (ChildProcess echo = Tcpkit.start("echo", "--port", "0", "--tls-self-signed")) {
+            int port = Tcpkit.awaitPort(echo, "echo");
             try (Socket s = connect(port)) {
                 // The JDK's TLS quotes an illegal server name in its exception; the engine logs it.
                 s.getOutputStream().write(clientHello(("x\n" + FORGED + "\u001b[2J").getBytes(StandardCharsets.UTF_8)));

@@ -1,5 +1,7 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,10 +30,10 @@ class RefusalTextProgramTest {
 
     @Test
     void theReadmesRefusalTextsAreTheServers() throws Exception {
-        try (Program serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
+        try (ChildProcess serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
                 "--max-connections", "1")) {
-            int echo = serve.awaitPort("echo", Duration.ofSeconds(60));
-            int command = serve.awaitPort("command", Duration.ofSeconds(60));
+            int echo = Tcpkit.awaitPort(serve, "echo");
+            int command = Tcpkit.awaitPort(serve, "command");
             try (Socket first = hold(echo)) {
                 first.getOutputStream().write('x');
                 assertThat(first.getInputStream().read()).isEqualTo('x'); // admitted and served

@@ -1,5 +1,7 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.server.testing.Services;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,15 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class ChannelBytesTest {
-    private CommandServer server;
-    private RespPeer sub;
-    private RespPeer pub;
+    private Services server;
+    private RespClient sub;
+    private RespClient pub;
 
     @BeforeEach
     void start() throws IOException {
-        server = new CommandServer();
-        sub = server.connect();
-        pub = server.connect();
+        server = Services.withCommand();
+        sub = server.commandClient();
+        pub = server.commandClient();
     }
 
     @AfterEach
@@ -35,7 +37,7 @@ class ChannelBytesTest {
     }
 
     /** Sends a command and returns its first {@code n} replies, exactly as sent. */
-    private static String replies(RespPeer peer, int n, String... command) throws IOException {
+    private static String replies(RespClient peer, int n, String... command) throws IOException {
         peer.command(command);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -45,7 +47,7 @@ class ChannelBytesTest {
     }
 
     private static String confirm(String kind, String name, int count) {
-        return "*3\r\n$" + kind.length() + "\r\n" + kind + "\r\n$" + RespPeer.latin1(name).length + "\r\n" + name
+        return "*3\r\n$" + kind.length() + "\r\n" + kind + "\r\n$" + latin1(name).length + "\r\n" + name
                 + "\r\n:" + count + "\r\n";
     }
 
@@ -95,5 +97,13 @@ class ChannelBytesTest {
         assertThat(sub.call("PSUBSCRIBE", "?".repeat(50_000)).startsWith("*4\r\n$8\r\npmessage\r\n")).isTrue();
         assertThat(sub.reply()).isEqualTo("-ERR pattern longer than 256 bytes\r\n");
         assertThat(pub.call("PUBSUB", "CHANNELS", "*".repeat(257))).isEqualTo("-ERR pattern longer than 256 bytes\r\n");
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

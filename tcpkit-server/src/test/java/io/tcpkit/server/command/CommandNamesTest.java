@@ -1,5 +1,7 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.server.testing.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,14 +23,14 @@ class CommandNamesTest {
 
     /** Text as the UTF-8 bytes a client sends, in RespPeer's one-char-per-byte form. */
     private static String utf8(String s) {
-        return RespPeer.latin1(s.getBytes(StandardCharsets.UTF_8));
+        return latin1(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void unicodeCaseMappingCannotGetPastADenial() throws Exception {
-        try (CommandServer server = new CommandServer(CommandServer.users(dir,
+        try (Services server = Services.withCommand(Services.users(dir,
                 "eve pw all -pubsub|channels -command|list -client|list -acl"));
-             RespPeer eve = server.connect()) {
+             RespClient eve = server.commandClient()) {
             assertThat(eve.call("AUTH", "eve", "pw")).isEqualTo("+OK\r\n");
             String noperm = "-NOPERM User eve has no permissions to run the '%s' command\r\n";
             assertThat(eve.call("PUBSUB", "channels")).isEqualTo(noperm.formatted("pubsub|channels"));
@@ -53,8 +55,8 @@ class CommandNamesTest {
 
     @Test
     void clientListShowsOnlyRealCommandNames() throws Exception {
-        try (CommandServer server = new CommandServer(); RespPeer forger = server.connect();
-             RespPeer reader = server.connect()) {
+        try (Services server = Services.withCommand(); RespClient forger = server.commandClient();
+             RespClient reader = server.commandClient()) {
             String fake = "x\nid=1 addr=10.0.0.1:6379 name=admin";
             assertThat(forger.call("CLIENT", fake)).startsWith("-ERR unknown subcommand 'x id=1 addr=10.0.0.1:6379");
             String list = (String) reader.command("CLIENT", "LIST").value();
@@ -71,7 +73,7 @@ class CommandNamesTest {
 
     @Test
     void namesAndLibraryFieldsRefuseWhatWouldSplitALine() throws Exception {
-        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
             String refused = "-ERR Client names cannot contain spaces, newlines or special characters.\r\n";
             for (String bad : new String[] {"a b", "a\nid=9", "tab\there", "nul\u0000", "caf\u00c3\u00a9", "\u007f"}) {
                 assertThat(peer.call("CLIENT", "SETNAME", bad)).as("SETNAME %s", bad).isEqualTo(refused);
@@ -91,7 +93,7 @@ class CommandNamesTest {
 
     @Test
     void integersAreReadAsRedisReadsThem() throws Exception {
-        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
             String notInteger = "-ERR value is not an integer or out of range\r\n";
             assertThat(peer.call("SELECT", "0")).isEqualTo("+OK\r\n");
             for (String bad : new String[] {"00", "-0", "+0", " 0", "0 ", "", "0x0", "9223372036854775808"}) {
@@ -110,7 +112,7 @@ class CommandNamesTest {
 
     @Test
     void unknownCommandsAreQuotedByteForByteAsRedisQuotesThem() throws Exception {
-        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
             assertThat(peer.call("N\u00ffO\u0000SUCH", "a\u0000b", "\u00fe"))
                     .isEqualTo("-ERR unknown command 'N\u00ffO', with args beginning with: 'a' '\u00fe' \r\n");
             String longName = "x".repeat(200);
@@ -120,5 +122,13 @@ class CommandNamesTest {
                             + "y".repeat(128) + "' \r\n");
             assertThat(peer.call("nosuch", "a\r\nb")).isEqualTo("-ERR unknown command 'nosuch', with args beginning with: 'a  b' \r\n");
         }
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,6 +1,8 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.server.hub.RedisServer;
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.server.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,7 +49,7 @@ class GlobDifferentialTest {
     @Test
     void pubsubChannelsListsWhatRedisLists() throws Exception {
         Random random = new Random(seed());
-        try (RedisServer redis = RedisServer.start(); CommandServer tcpkit = new CommandServer()) {
+        try (RedisServer redis = RedisServer.start(); Services tcpkit = Services.withCommand()) {
             for (int round = 0; round < 4 * scale(); round++) {
                 List<String> channels = new ArrayList<>();
                 channels.add("");
@@ -56,8 +58,8 @@ class GlobDifferentialTest {
                 }
                 List<String> subscribe = new ArrayList<>(List.of("SUBSCRIBE"));
                 subscribe.addAll(channels);
-                try (RespPeer redisSub = RespPeer.connect(redis.port()); RespPeer tcpkitSub = tcpkit.connect();
-                     RespPeer redisAsk = RespPeer.connect(redis.port()); RespPeer tcpkitAsk = tcpkit.connect()) {
+                try (RespClient redisSub = RespClient.connect(redis.port()); RespClient tcpkitSub = tcpkit.commandClient();
+                     RespClient redisAsk = RespClient.connect(redis.port()); RespClient tcpkitAsk = tcpkit.commandClient()) {
                     assertThat(subscribed(tcpkitSub, subscribe)).isEqualTo(subscribed(redisSub, subscribe));
                     for (int i = 0; i < 150; i++) {
                         String pattern = random(random, 10, true);
@@ -74,7 +76,7 @@ class GlobDifferentialTest {
     @Test
     void publishReachesThePatternSubscribersRedisReaches() throws Exception {
         Random random = new Random(seed() + 1);
-        try (RedisServer redis = RedisServer.start(); CommandServer tcpkit = new CommandServer()) {
+        try (RedisServer redis = RedisServer.start(); Services tcpkit = Services.withCommand()) {
             for (int round = 0; round < 4 * scale(); round++) {
                 List<String> psubscribe = new ArrayList<>(List.of("PSUBSCRIBE"));
                 for (int i = 0; i < 25; i++) {
@@ -84,8 +86,8 @@ class GlobDifferentialTest {
                 for (int i = 0; i < 120; i++) {
                     channels.add(random(random, 8, false));
                 }
-                try (RespPeer redisSub = RespPeer.connect(redis.port()); RespPeer tcpkitSub = tcpkit.connect();
-                     RespPeer redisPub = RespPeer.connect(redis.port()); RespPeer tcpkitPub = tcpkit.connect()) {
+                try (RespClient redisSub = RespClient.connect(redis.port()); RespClient tcpkitSub = tcpkit.commandClient();
+                     RespClient redisPub = RespClient.connect(redis.port()); RespClient tcpkitPub = tcpkit.commandClient()) {
                     assertThat(subscribed(tcpkitSub, psubscribe)).isEqualTo(subscribed(redisSub, psubscribe));
                     long delivered = 0;
                     for (String channel : channels) {
@@ -102,7 +104,7 @@ class GlobDifferentialTest {
     }
 
     /** Sends a (P)SUBSCRIBE and returns its confirmations, decoded. */
-    private static List<Object> subscribed(RespPeer peer, List<String> command) throws Exception {
+    private static List<Object> subscribed(RespClient peer, List<String> command) throws Exception {
         peer.command(command.toArray(String[]::new));
         List<Object> replies = new ArrayList<>();
         for (int i = 1; i < command.size(); i++) {
@@ -112,7 +114,7 @@ class GlobDifferentialTest {
     }
 
     /** "pattern|channel" of the next {@code n} pmessages. */
-    private static List<String> pmessages(RespPeer peer, long n) throws Exception {
+    private static List<String> pmessages(RespClient peer, long n) throws Exception {
         List<String> got = new ArrayList<>();
         for (long i = 0; i < n; i++) {
             List<?> m = (List<?>) peer.value();
@@ -123,7 +125,7 @@ class GlobDifferentialTest {
     }
 
     static String show(String latin1) {
-        return io.tcpkit.LogText.of(RespPeer.latin1(latin1));
+        return io.tcpkit.LogText.of(latin1(latin1));
     }
 
     @SuppressWarnings("unchecked")
@@ -131,5 +133,13 @@ class GlobDifferentialTest {
         List<String> list = new ArrayList<>((List<String>) reply);
         list.sort(null);
         return list;
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,6 +1,10 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,17 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class HostileInputProgramTest {
-    private static Program serve;
+    private static ChildProcess serve;
     private static int echoPort;
     private static int chatPort;
     private static int commandPort;
 
     @BeforeAll
     static void start() throws Exception {
-        serve = Program.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0");
-        echoPort = serve.awaitPort("echo", Duration.ofSeconds(60));
-        chatPort = serve.awaitPort("chat", Duration.ofSeconds(60));
-        commandPort = serve.awaitPort("command", Duration.ofSeconds(60));
+        serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0");
+        echoPort = Tcpkit.awaitPort(serve, "echo");
+        chatPort = Tcpkit.awaitPort(serve, "chat");
+        commandPort = Tcpkit.awaitPort(serve, "command");
     }
 
     @AfterAll
@@ -49,14 +53,14 @@ class HostileInputProgramTest {
         try (Socket chat = socket(chatPort)) {
             assertThat(line(chat.getInputStream())).startsWith("Welcome to tcpkit chat!");
         }
-        try (RespPeer command = RespPeer.connect(commandPort)) {
+        try (RespClient command = RespClient.connect(commandPort)) {
             assertThat(command.call("PING")).isEqualTo("+PONG\r\n");
         }
     }
 
     private static Socket socket(int port) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-        s.setSoTimeout((int) RespPeer.READ_TIMEOUT.toMillis());
+        s.setSoTimeout((int) LineClient.READ_TIMEOUT.toMillis());
         return s;
     }
 
@@ -80,8 +84,8 @@ class HostileInputProgramTest {
 
     @Test
     void anHttpRequestToTheCommandPortRunsNothing() throws Exception {
-        String curl = io.tcpkit.server.hub.RedisServer.requireTool("curl");
-        try (RespPeer sub = RespPeer.connect(commandPort); RespPeer pub = RespPeer.connect(commandPort);
+        String curl = Require.tool("curl").toString();
+        try (RespClient sub = RespClient.connect(commandPort); RespClient pub = RespClient.connect(commandPort);
              Socket chat = joinChat("watcher")) {
             assertThat(sub.call("SUBSCRIBE", "lobby")).endsWith(":1\r\n");
             // What a web page's fetch() makes a browser send: curl --data-binary $'PUBLISH lobby pwned\r\n'.
@@ -91,14 +95,14 @@ class HostileInputProgramTest {
             assertThat(post.waitFor()).as("curl: empty reply from server").isEqualTo(52);
             assertThat(got).isEmpty();
             // A GET: its first line is an unknown command (as in Redis); its Host: line ends it.
-            try (RespPeer get = RespPeer.connect(commandPort)) {
+            try (RespClient get = RespClient.connect(commandPort)) {
                 get.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nPUBLISH lobby pwned\r\n");
                 assertThat(get.readToEnd())
                         .isEqualTo("-ERR unknown command 'GET', with args beginning with: '/' 'HTTP/1.1' \r\n");
             }
             // The same words as a RESP request, and in any case, end the connection too.
-            try (RespPeer resp = RespPeer.connect(commandPort)) {
-                resp.send(RespPeer.encode("pOsT", "/") + RespPeer.encode("PUBLISH", "lobby", "pwned"));
+            try (RespClient resp = RespClient.connect(commandPort)) {
+                resp.send(RespClient.encode("pOsT", "/") + RespClient.encode("PUBLISH", "lobby", "pwned"));
                 assertThat(resp.readToEnd()).isEmpty();
             }
             // Nothing was published: the first message anyone gets is the one published now.
@@ -130,7 +134,7 @@ class HostileInputProgramTest {
     @Test
     void aPatternThatMakesABacktrackingMatcherExplodeFreezesNothing() throws Exception {
         // Through java.util.regex two of these PUBLISHes kept both cores busy for minutes.
-        try (RespPeer sub = RespPeer.connect(commandPort); RespPeer pub = RespPeer.connect(commandPort)) {
+        try (RespClient sub = RespClient.connect(commandPort); RespClient pub = RespClient.connect(commandPort)) {
             assertThat(sub.call("PSUBSCRIBE", "*a*a*a*a*a*a*a*b"))
                     .isEqualTo("*3\r\n$10\r\npsubscribe\r\n$16\r\n*a*a*a*a*a*a*a*b\r\n:1\r\n");
             for (int i = 0; i < 2; i++) {
@@ -148,7 +152,7 @@ class HostileInputProgramTest {
 
     @Test
     void hugePatternsAreRefusedNotCompiledIntoAStackOverflow() throws Exception {
-        try (RespPeer sub = RespPeer.connect(commandPort); RespPeer pub = RespPeer.connect(commandPort)) {
+        try (RespClient sub = RespClient.connect(commandPort); RespClient pub = RespClient.connect(commandPort)) {
             assertThat(sub.call("PSUBSCRIBE", "?".repeat(50_000))).isEqualTo("-ERR pattern longer than 256 bytes\r\n");
             assertThat(sub.call("PSUBSCRIBE", "?".repeat(20_000))).isEqualTo("-ERR pattern longer than 256 bytes\r\n");
             assertThat(pub.call("PUBLISH", "y".repeat(100_000), "x"))

@@ -1,5 +1,8 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
 import org.junit.jupiter.api.Test;
@@ -36,21 +39,21 @@ class LoginFloodTest {
     void aFloodFromOneAddressDoesNotDelayALoginFromAnother() throws Exception {
         Path file = dir.resolve("users");
         Files.write(file, List.of("alice " + PasswordHasher.hash("right".toCharArray(), ITERATIONS)));
-        try (CommandServer server = new CommandServer(Users.load(file))) {
+        try (Services server = Services.withCommand(Users.load(file))) {
             AtomicInteger wrong = new AtomicInteger();
             AtomicInteger refused = new AtomicInteger();
             List<Socket> sockets = new ArrayList<>();
             List<Thread> flood = new ArrayList<>();
             InetAddress attacker = InetAddress.getByName("127.0.0.2");
             for (int i = 0; i < FLOOD_CONNECTIONS; i++) {
-                Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port(), attacker, 0);
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), server.command().port(), attacker, 0);
                 sockets.add(s);
                 flood.add(Thread.ofVirtual().start(() -> attack(s, wrong, refused)));
             }
-            CommandServer.await("the flood to be under way", Duration.ofSeconds(60), () -> wrong.get() >= 3);
+            Await.until("the flood to be under way", Duration.ofSeconds(60), () -> wrong.get() >= 3);
 
             int before;
-            try (RespPeer alice = server.connect()) {
+            try (RespClient alice = server.commandClient()) {
                 before = wrong.get();
                 assertThat(alice.call("AUTH", "alice", "right")).isEqualTo("+OK\r\n");
             }
@@ -72,7 +75,7 @@ class LoginFloodTest {
 
     /** Wrong passwords as fast as the server answers; stops when refused or closed. */
     private static void attack(Socket s, AtomicInteger wrong, AtomicInteger refused) {
-        try (RespPeer peer = RespPeer.wrap(s)) {
+        try (RespClient peer = RespClient.over(s, "flood")) {
             while (true) {
                 String reply = peer.call("AUTH", "alice", "wrong");
                 if (reply.startsWith("-WRONGPASS")) {

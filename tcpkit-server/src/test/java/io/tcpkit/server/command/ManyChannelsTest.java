@@ -1,5 +1,7 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.testing.RespClient;
+import io.tcpkit.server.testing.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,13 +44,13 @@ class ManyChannelsTest {
     void subscribeToAHundredThousandRoomsAndLeaveThemAll() throws Exception {
         byte[] subscribe = request("SUBSCRIBE", ROOMS);
         assertThat(subscribe.length).as("within the default --max-request-bytes").isLessThan(1024 * 1024);
-        try (CommandServer server = new CommandServer(); RespPeer sub = server.connect(); RespPeer pub = server.connect()) {
-            sub.send(subscribe);
+        try (Services server = Services.withCommand(); RespClient sub = server.commandClient(); RespClient pub = server.commandClient()) {
+            sub.sendBytes(subscribe);
             StringBuilder confirmations = new StringBuilder();
             for (int i = 0; i < ROOMS; i++) {
                 confirmations.append(confirm("subscribe", room(i), i + 1));
             }
-            assertThat(RespPeer.latin1(sub.readExactly(confirmations.length()))).isEqualTo(confirmations.toString());
+            assertThat(latin1(sub.readExactly(confirmations.length()))).isEqualTo(confirmations.toString());
             assertThat(pub.call("PUBLISH", room(ROOMS - 1), "last")).isEqualTo(":1\r\n");
             assertThat(sub.value()).isEqualTo(List.of("message", room(ROOMS - 1), "last"));
             sub.command("UNSUBSCRIBE");
@@ -56,16 +58,24 @@ class ManyChannelsTest {
             for (int i = 0; i < ROOMS; i++) {
                 left.append(confirm("unsubscribe", room(i), ROOMS - 1 - i));
             }
-            assertThat(RespPeer.latin1(sub.readExactly(left.length()))).isEqualTo(left.toString());
+            assertThat(latin1(sub.readExactly(left.length()))).isEqualTo(left.toString());
             assertThat(sub.call("PING")).as("out of subscribed mode").isEqualTo("+PONG\r\n");
         }
     }
 
     @Test
     void theRequestSizeStillBoundsMemory() throws IOException {
-        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
-            peer.send(request("SUBSCRIBE", 150_000)); // 1.35 MB
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
+            peer.sendBytes(request("SUBSCRIBE", 150_000)); // 1.35 MB
             assertThat(peer.readToEnd()).isEqualTo("-ERR Protocol error: request larger than 1048576 bytes\r\n");
         }
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

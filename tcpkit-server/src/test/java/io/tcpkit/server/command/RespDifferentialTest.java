@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.server.hub.RedisServer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.server.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,11 +47,11 @@ class RespDifferentialTest {
     void streamsOfRequestsGetRedissRepliesAndClose() throws Exception {
         int streams = 400 * Integer.getInteger("tcpkit.fuzz.scale", 1);
         try (RedisServer redis = RedisServer.start("--databases", "1", "--proto-max-bulk-len", "1048576");
-             CommandServer tcpkit = new CommandServer()) {
+             Services tcpkit = Services.withCommand()) {
             for (int i = 0; i < streams; i++) {
                 byte[] stream = stream();
                 String want = exchange(redis.port(), stream);
-                String got = exchange(tcpkit.port(), stream);
+                String got = exchange(tcpkit.command().port(), stream);
                 assertThat(got).as("stream %d (seed %s): %s", i, Long.getLong("tcpkit.fuzz.seed", 11),
                         io.tcpkit.LogText.of(stream)).isEqualTo(want);
             }

@@ -1,5 +1,7 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,8 +18,8 @@ class SubcommandRulesTest {
 
     @Test
     void aSubcommandRuleAllowsThatSubcommandOnly() throws Exception {
-        try (CommandServer server = new CommandServer(CommandServer.users(dir, "watcher eyes ping client|list"));
-             RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(Services.users(dir, "watcher eyes ping client|list"));
+             RespClient peer = server.commandClient()) {
             assertThat(peer.call("AUTH", "watcher", "eyes")).isEqualTo("+OK\r\n");
             assertThat(peer.call("CLIENT", "LIST")).startsWith("$").contains("user=watcher");
             assertThat(peer.call("CLIENT", "KILL", "ID", "1"))

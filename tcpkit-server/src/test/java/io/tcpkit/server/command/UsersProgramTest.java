@@ -2,6 +2,10 @@ package io.tcpkit.server.command;
 
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +33,9 @@ class UsersProgramTest {
 
     private static ChildProcess passwd(Path file, String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("passwd", "--users", file.toString(), "--iterations",
-                Integer.toString(CommandServer.TEST_ITERATIONS)));
+                Integer.toString(Services.TEST_ITERATIONS)));
         command.addAll(List.of(args));
-        ChildProcess p = ChildProcess.tcpkit(command.toArray(String[]::new));
+        ChildProcess p = Tcpkit.start(command.toArray(String[]::new));
         p.write(stdin).closeStdin();
         p.awaitExit(EXIT);
         return p;
@@ -56,8 +60,8 @@ class UsersProgramTest {
         String carolHash = entries.get(0).split(" ")[1];
         assertThat(PasswordHasher.verify("correct horse battery".toCharArray(), carolHash)).isTrue();
 
-        try (CommandServer server = new CommandServer(Users.load(file));
-             RespPeer c = server.connect(); RespPeer d = server.connect()) {
+        try (Services server = Services.withCommand(Users.load(file));
+             RespClient c = server.commandClient(); RespClient d = server.commandClient()) {
             assertThat(c.call("AUTH", "carol", "correct horse")).startsWith("-WRONGPASS ");
             assertThat(c.call("AUTH", "carol", "correct horse battery")).isEqualTo("+OK\r\n");
             assertThat(d.call("LOGIN", "dave", "staple")).isEqualTo("+OK\r\n");
@@ -93,7 +97,7 @@ class UsersProgramTest {
 
     @Test
     void theServerNeverPrintsPasswordsOrHashes() throws Exception {
-        Path file = CommandServer.usersFile(dir, "alice wonderful-secret", "bob bobs-secret ping");
+        Path file = Services.usersFile(dir, "alice wonderful-secret", "bob bobs-secret ping");
         List<String> secrets = new ArrayList<>(List.of("wonderful-secret", "bobs-secret", "guess-one", "guess-two",
                 "guess-three", "quoted-secret"));
         for (String line : Files.readAllLines(file)) {
@@ -105,16 +109,16 @@ class UsersProgramTest {
                 secrets.add(parts[3]); // derived key
             }
         }
-        try (ChildProcess server = ChildProcess.tcpkit("command", "--port", "0", "--users", file.toString())) {
-            int port = server.awaitPort("command", EXIT);
-            try (RespPeer c = RespPeer.connect(port)) {
+        try (ChildProcess server = Tcpkit.start("command", "--port", "0", "--users", file.toString())) {
+            int port = Tcpkit.awaitPort(server, "command");
+            try (RespClient c = RespClient.connect(port)) {
                 assertThat(c.call("AUTH", "alice", "guess-one")).startsWith("-WRONGPASS ");
                 assertThat(c.call("LOGIN", "nobody", "guess-two")).startsWith("-WRONGPASS ");
                 assertThat(c.call("HELLO", "2", "AUTH", "bob", "guess-three")).startsWith("-WRONGPASS ");
                 assertThat(c.call("AUTH", "alice", "wonderful-secret")).isEqualTo("+OK\r\n");
                 assertThat(c.call("HELLO", "2", "AUTH", "bob", "bobs-secret")).startsWith("*14\r\n");
             }
-            try (RespPeer c = RespPeer.connect(port)) {
+            try (RespClient c = RespClient.connect(port)) {
                 c.send("AUTH alice \"quoted-secret\r\n");
                 assertThat(c.readToEnd()).isEqualTo("-ERR Protocol error: unbalanced quotes in request\r\n");
             }
@@ -132,7 +136,7 @@ class UsersProgramTest {
     @Test
     void aMissingUsersFileStopsTheServerWithAReason() throws Exception {
         Path missing = dir.resolve("no-such-file");
-        try (ChildProcess server = ChildProcess.tcpkit("command", "--port", "0", "--users", missing.toString())) {
+        try (ChildProcess server = Tcpkit.start("command", "--port", "0", "--users", missing.toString())) {
             assertThat(server.awaitExit(EXIT)).isEqualTo(1);
             assertThat(server.stderr()).contains("users file " + missing + " does not exist", "tcpkit passwd");
             assertThat(server.stdout()).doesNotContain("listening");

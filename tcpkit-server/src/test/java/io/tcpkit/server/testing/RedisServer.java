@@ -1,8 +1,7 @@
-package io.tcpkit.server.hub;
+package io.tcpkit.server.testing;
 
-import org.junit.jupiter.api.Assumptions;
+import io.tcpkit.testing.Require;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (Debian's redis-server 7.0) on a free loopback port, with no persistence, for
- * tests that compare tcpkit with Redis byte for byte. Missing redis-server skips the test on a
- * developer's machine and fails it when {@code CI=true}. {@link #close()} stops it.
+ * tests that compare tcpkit with Redis byte for byte. A missing redis-server skips the test, or fails
+ * it when {@code CI=true} ({@link Require}). {@link #close()} stops it.
  */
 public final class RedisServer implements AutoCloseable {
     private final Process process;
@@ -34,7 +33,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts redis-server with extra configuration ("--name value" pairs) and waits until it answers PING. */
     public static RedisServer start(String... config) throws IOException, InterruptedException {
-        String binary = requireTool("redis-server");
+        String binary = Require.tool("redis-server").toString();
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
@@ -87,26 +86,6 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(20); // a poll interval while the process starts, not synchronisation
         }
         return false;
-    }
-
-    /**
-     * The path of a tool on PATH. Missing: fails when {@code CI=true} (CI must run every test),
-     * otherwise skips the test.
-     */
-    public static String requireTool(String name) {
-        String path = System.getenv("PATH");
-        for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        String why = name + " is not installed (not on PATH)";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(why + "; CI must install it");
-        }
-        Assumptions.abort(why);
-        return null;
     }
 
     private static int freePort() throws IOException {
