@@ -420,16 +420,32 @@ public final class RespReader {
         if (n <= 0 || n > 20) {
             return false;
         }
-        if (n == 1 && a[from] == '0') {
-            number = 0;
-            return true;
-        }
-        boolean negative = a[from] == '-';
-        int i = negative ? from + 1 : from;
-        if (i == to || a[i] < '1' || a[i] > '9') {
+        int i = from;
+        boolean negative = a[i] == '-';
+        if (negative && ++i == to) {
             return false;
         }
-        long v = 0; // accumulated as a negative number, so that Long.MIN_VALUE fits
+        int first = a[i++] - '0';
+        if (first < 1 || first > 9) {
+            if (first == 0 && n == 1) {
+                number = 0;
+                return true;
+            }
+            return false; // a leading zero, "-0", '+', a space...
+        }
+        long v = first;
+        if (to - i <= 17) { // 18 digits at most: no overflow possible, so none to check for
+            for (; i < to; i++) {
+                int d = a[i] - '0';
+                if (d < 0 || d > 9) {
+                    return false;
+                }
+                v = v * 10 + d;
+            }
+            number = negative ? -v : v;
+            return true;
+        }
+        v = -v; // accumulated as a negative number, so that Long.MIN_VALUE fits
         for (; i < to; i++) {
             int d = a[i] - '0';
             if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
