@@ -62,7 +62,8 @@ public final class Authenticator {
         int attempts; // guarded by the map's compute
     }
 
-    private final Users users;
+    /** Swapped whole when the users file is reloaded: a login sees the old users or the new, never a mix. */
+    private volatile Users users;
     private final Semaphore hashing = new Semaphore(CONCURRENT_HASHES, true);
     private final ConcurrentHashMap<Object, Failures> failures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Object, Turn> turns = new ConcurrentHashMap<>();
@@ -76,6 +77,11 @@ public final class Authenticator {
         return users;
     }
 
+    /** Replaces the users (the users file was reloaded): logins from now on use them; sessions keep their user. */
+    public void users(Users reloaded) {
+        this.users = reloaded;
+    }
+
     /**
      * The user if {@code password} is right, else empty; may wait first if {@code from} has
      * failed repeatedly, and for the attempts from {@code from} that came before. Without a users
@@ -86,6 +92,7 @@ public final class Authenticator {
      */
     public Optional<User> login(String name, char[] password, InetAddress from)
             throws InterruptedException, TooManyLoginsException {
+        Users users = this.users;
         if (!users.required()) {
             return name.equals(User.DEFAULT.name()) ? Optional.of(User.DEFAULT) : Optional.empty();
         }
@@ -94,7 +101,7 @@ public final class Authenticator {
         try {
             turn.lock.lockInterruptibly();
             try {
-                return check(name, password, from, address);
+                return check(users, name, password, from, address);
             } finally {
                 turn.lock.unlock();
             }
@@ -104,7 +111,7 @@ public final class Authenticator {
     }
 
     /** One attempt, during its address's turn: the back-off, then a hash when hashing is free. */
-    private Optional<User> check(String name, char[] password, InetAddress from, Object address)
+    private Optional<User> check(Users users, String name, char[] password, InetAddress from, Object address)
             throws InterruptedException {
         Thread.sleep(penalty(address));
         Optional<User> user = users.find(name);

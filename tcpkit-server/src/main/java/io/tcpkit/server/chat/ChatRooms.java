@@ -9,8 +9,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is in the chat: names (unique, ignoring case, held in the hub) and rooms (created on first join, gone when
- * the last person leaves). Joining and leaving subscribe the member to the room in the hub, so
+ * Who is in the chat: names (unique, ignoring case, held in the hub) and rooms (created on first
+ * join, gone when the last person leaves). Joining and leaving subscribe the member to the room in the hub, so
  * people and programs share the same rooms. Thread-safe.
  */
 final class ChatRooms {
@@ -49,8 +49,7 @@ final class ChatRooms {
         while (true) {
             ChatRoom room = rooms.computeIfAbsent(roomName, ChatRoom::new);
             boolean joined = room.join(member, others -> {
-                String where = roomName.equals(LOBBY) ? "The room" : "The room " + roomName;
-                member.tell("* " + where + " contains: " + String.join(", ", others));
+                member.tell("* The room " + roomName + " contains: " + String.join(", ", others));
                 // Subscribed after the presence line is queued (nothing overtakes it) and before
                 // anyone is told, so whatever they say once they know reaches the newcomer.
                 hub.subscribe(room.channel(), member);
@@ -66,13 +65,20 @@ final class ChatRooms {
 
     /** Takes a member out of their room, telling the others. */
     void leave(ChatMember member) {
+        leave(member, true);
+    }
+
+    /** Takes a member out of their room, telling the others if {@code announce}. */
+    void leave(ChatMember member, boolean announce) {
         ChatRoom room = member.room();
         if (room == null) {
             return;
         }
         boolean empty = room.leave(member, () -> {
             hub.unsubscribe(room.channel(), member);
-            hub.publish(Message.notice(room.channel(), member.name() + " has left the room"), member);
+            if (announce) {
+                hub.publish(Message.notice(room.channel(), member.name() + " has left the room"), member);
+            }
         });
         member.room(null);
         if (empty) {

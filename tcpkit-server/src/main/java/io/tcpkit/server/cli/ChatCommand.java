@@ -2,7 +2,6 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Run the chat: rooms for people on telnet, nc or 'tcpkit connect'.")
 final class ChatCommand extends SingleServiceCommand {
-    @Option(names = {"-p", "--port"}, defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
@@ -28,7 +27,6 @@ final class ChatCommand extends SingleServiceCommand {
 
     @Override
     Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
-        ChatLimits limits = chatOptions.limits();
-        return limits == null ? null : new ChatService(sessions, authenticator, hub, limits);
+        return new ChatService(sessions, authenticator, hub, chatOptions.limits());
     }
 }

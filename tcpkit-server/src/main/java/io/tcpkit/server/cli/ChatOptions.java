@@ -5,26 +5,21 @@ import picocli.CommandLine.Option;
 
 /** Options of the chat: how much one person may say. */
 final class ChatOptions {
-    @Option(names = "--chat-lines-per-second", defaultValue = "" + ChatLimits.DEFAULT_LINES_PER_SECOND,
+    @Option(names = "--chat-lines-per-second", converter = Bounded.AtLeastOne.class, defaultValue = "" + ChatLimits.DEFAULT_LINES_PER_SECOND,
             description = "Lines one chat user may send per second, over time (default: ${DEFAULT-VALUE}).")
     int linesPerSecond;
 
-    @Option(names = "--chat-bytes-per-second", defaultValue = "" + ChatLimits.DEFAULT_BYTES_PER_SECOND,
+    @Option(names = "--chat-bytes-per-second", converter = Bounded.AtLeastOne.class, defaultValue = "" + ChatLimits.DEFAULT_BYTES_PER_SECOND,
             description = "Bytes one chat user may send per second, over time (default: ${DEFAULT-VALUE}).")
     int bytesPerSecond;
 
-    @Option(names = "--chat-burst-seconds", defaultValue = "" + ChatLimits.DEFAULT_BURST_SECONDS,
+    @Option(names = "--chat-burst-seconds", converter = Bounded.AtLeastOne.class, defaultValue = "" + ChatLimits.DEFAULT_BURST_SECONDS,
             description = "Seconds' worth of lines and bytes a quiet chat user may send at once; past the limits "
                     + "the user is told and slowed down (default: ${DEFAULT-VALUE}).")
     int burstSeconds;
 
-    /** The limits, or null after saying on stderr why they are not valid. */
+    /** The limits (each option is 1 or more, checked as it is read). */
     ChatLimits limits() {
-        try {
-            return new ChatLimits(linesPerSecond, bytesPerSecond, burstSeconds);
-        } catch (IllegalArgumentException e) {
-            System.err.println("tcpkit: " + e.getMessage());
-            return null;
-        }
+        return new ChatLimits(linesPerSecond, bytesPerSecond, burstSeconds);
     }
 }

@@ -2,7 +2,6 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
@@ -11,7 +10,9 @@ import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,36 +29,42 @@ final class ServeCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
     @Mixin
     ChatOptions chatOptions;
 
-    @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
 
-    @Option(names = "--chat-port", defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = "--chat-port", converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port of the chat (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int chatPort;
 
-    @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
+    @Option(names = "--command-port", converter = Bounded.Port.class, defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int commandPort;
 
     @Override
     public Integer call() throws InterruptedException {
         Authenticator authenticator = commandOptions.authenticator();
-        ChatLimits chatLimits = chatOptions.limits();
-        if (authenticator == null || chatLimits == null) {
-            return authenticator == null ? 1 : 2;
+        if (authenticator == null) {
+            return 1;
         }
         Sessions sessions = new Sessions();
         Hub hub = new LocalHub();
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
-        ports.put(new ChatService(sessions, authenticator, hub, chatLimits), chatPort);
+        ports.put(new ChatService(sessions, authenticator, hub, chatOptions.limits()), chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, edge, System.out);
+        return ServiceRunner.run(ports, options, edge, new Reloads(spec, authenticator, commandOptions.usersFile),
+                System.out);
     }
 }

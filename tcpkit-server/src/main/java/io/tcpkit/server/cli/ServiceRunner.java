@@ -1,13 +1,13 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.TcpServer;
+import io.tcpkit.server.HostPort;
 import io.tcpkit.server.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +24,11 @@ final class ServiceRunner {
     }
 
     /** @param ports the port for each service, in the order to start them */
-    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
-            throws InterruptedException {
-        String invalid = edge.validate();
-        if (invalid != null) {
-            System.err.println("tcpkit: " + invalid);
-            return 2;
-        }
+    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, Reloads reloads,
+                   PrintStream out) throws InterruptedException {
+        edge.validate(ports.keySet().stream().map(Service::name).toList());
         List<TcpServer> servers = new ArrayList<>();
-        ShutdownSignal signal = ShutdownSignal.install(
-                () -> servers.forEach(TcpServer::reloadTls));
+        ShutdownSignal signal = ShutdownSignal.install(reloads::hangUp);
         Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
             Service service = entry.getKey();
@@ -56,6 +51,7 @@ final class ServiceRunner {
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);
+                reloads.add(server);
                 service.started(server);
                 String address = hostPort(server);
                 String tls = server.tlsFingerprint().isPresent() ? " (TLS)" : "";
@@ -66,12 +62,15 @@ final class ServiceRunner {
                 server.tlsFingerprint().ifPresent(f -> out.println("         TLS certificate SHA-256 " + f));
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
+                System.err.println("tcpkit: " + service.name() + ": "
+                        + (e instanceof IOException io ? InputFiles.describe(io) : e.getMessage()));
                 closeAll(servers);
                 return 1;
             }
         }
+        reloads.start();
         signal.await();
+        reloads.close();
         closeAll(servers);
         ports.keySet().forEach(Service::stopped);
         LOG.info("stopped");
@@ -89,8 +88,6 @@ final class ServiceRunner {
     }
 
     static String hostPort(TcpServer server) {
-        InetAddress ip = server.localAddress().getAddress();
-        String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.port();
+        return HostPort.format(server.localAddress());
     }
 }

@@ -5,6 +5,8 @@ import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -22,11 +24,16 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
     abstract int port();
 
-    /** The service, or null after saying on stderr why its options are not valid. */
     abstract Service service(Sessions sessions, Authenticator authenticator, LocalHub hub);
 
     @Override
@@ -35,10 +42,7 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         if (authenticator == null) {
             return 1;
         }
-        Service service = service(new Sessions(), authenticator, new LocalHub());
-        if (service == null) {
-            return 2; // its options were refused, with a line on stderr
-        }
-        return ServiceRunner.run(Map.of(service, port()), options, edge, System.out);
+        return ServiceRunner.run(Map.of(service(new Sessions(), authenticator, new LocalHub()), port()),
+                options, edge, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

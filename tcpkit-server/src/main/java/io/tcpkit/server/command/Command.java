@@ -22,7 +22,8 @@ final class Command {
      * Commands whose first argument is a subcommand, and their subcommands: the cases of their
      * handlers' switches. Each is known by its full name ("client|list", as in Redis 7), the one
      * name that user rules are checked against, CLIENT LIST shows and the handler dispatches on.
-     * A subcommand missing here is refused as unknown before its handler runs.
+     * A subcommand missing here is refused as unknown before its handler runs, and a users-file
+     * rule naming one is taken for a typo.
      */
     private static final Map<String, List<String>> SUBCOMMANDS = Map.of(
             "CLIENT", List.of("ID", "GETNAME", "SETNAME", "SETINFO", "INFO", "LIST", "KILL", "HELP"),
@@ -107,6 +108,13 @@ final class Command {
      */
     String fullName(String subcommand) {
         return subcommand == null ? lowerName : fullNames.get(subcommand);
+    }
+
+    /** Its subcommands, lower-case ("list" of "client|list"); empty for a command without. */
+    Set<String> subcommands() {
+        Set<String> lower = new java.util.HashSet<>();
+        fullNames.values().forEach(f -> lower.add(f.substring(f.indexOf('|') + 1)));
+        return lower;
     }
 
     /** Runs the command; the context holds the request, the reply writer and the session. */

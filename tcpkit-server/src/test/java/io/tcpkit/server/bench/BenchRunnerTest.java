@@ -316,8 +316,32 @@ class BenchRunnerTest {
             assertThat(run(command, "ping", 4, 0, 4, 0, 1)).contains("\"errors\":0,");
             assertClean(result(command.port(), "ping", 4, 0, 16, 0, 1), PONG.length);
             String fanout = run(command, "pubsub", 20, 32, 1, 0, 2);
-            assertThat(fanout).contains("\"errors\":0,", "\"mode\":\"pubsub\"");
+            assertThat(fanout).contains("\"errors\":0,", "\"mode\":\"pubsub\"", "\"connections\":20,",
+                    "\"inFlight\":1,\"publishers\":2,");
             assertThat(number(fanout, "replies")).isPositive();
+
+            String text = new BenchRunner(config(command.port(), "pubsub", 5, 32, 1, 0, 3, 1, 400, null), null).run(false);
+            assertThat(text.lines().findFirst().orElseThrow())
+                    .startsWith("tcpkit bench 127.0.0.1:" + command.port() + "  mode=pubsub subscribers=5 publishers=3 size=32 ")
+                    .doesNotContain("in-flight");
+            assertThat(text).contains("subscribers 5, publishers 3 (closed loop)");
+        }
+    }
+
+    /** --server-pid auto: the process listening on the target's port, so that two servers are told apart. */
+    @Test
+    void theServerProcessIsFoundByTheAddressItListensOn() throws Exception {
+        try (TcpServer here = TcpServer.builder().port(0).handler(new EchoService().handler()).start();
+             ChildProcess other = Tcpkit.start("echo", "--port", "0")) {
+            int otherPort = Tcpkit.awaitPort(other, "echo");
+            assertThat(ServerProcess.listeningOn(new InetSocketAddress("127.0.0.1", otherPort))).hasValue(other.pid());
+            assertThat(ServerProcess.listeningOn(new InetSocketAddress("127.0.0.1", here.port())))
+                    .hasValue(ProcessHandle.current().pid());
+            try (ServerSocket free = new ServerSocket(0)) {
+                int port = free.getLocalPort();
+                free.close();
+                assertThat(ServerProcess.listeningOn(new InetSocketAddress("127.0.0.1", port))).isEmpty();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static io.tcpkit.server.chat.ChatPeers.LOBBY_PRESENCE;
@@ -104,9 +106,9 @@ class ChatCommandsTest {
         carol.sendLine("/join dev");
         carol.expectLine("* you are in dev already");
         carol.sendLine("/join b@d");
-        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+        carol.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
         carol.sendLine("/join");
-        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+        carol.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
 
         carol.sendLine("/join lobby");
         carol.expectLine(LOBBY_PRESENCE + "alice, bob");
@@ -200,18 +202,36 @@ class ChatCommandsTest {
     }
 
     @Test
-    void aDuplicateNameIgnoringCaseIsRefusedWithAClearLineAndNobodyHearsOfIt() throws Exception {
+    void aTakenNameIgnoringCaseIsAskedAgainAndNobodyHearsOfIt() throws Exception {
         start();
         List<LineClient> room = joinAll(servers, "alice", "bob");
+        LineClient dup = ChatPeers.connect(servers, "dup");
         for (String name : List.of("alice", "ALICE", "Bob")) {
-            try (LineClient dup = ChatPeers.connect(servers, "dup")) {
-                dup.sendLine(name);
-                dup.expectLine("* the name " + name + " is taken: reconnect and choose another");
-                dup.expectEof();
-            }
+            dup.sendLine(name);
+            dup.expectLine("* the name " + name + " is taken: choose another");
         }
         assertNothingPending(room.get(0), room.get(1));
         assertNothingPending(room.get(1), room.get(0));
+        dup.sendLine("carol");
+        dup.expectLine(LOBBY_PRESENCE + "alice, bob");
+        room.get(0).expectLine("* carol has entered the room");
+        room.get(1).expectLine("* carol has entered the room");
+
+        // Not for ever: the fifth taken name ends the connection.
+        try (LineClient stubborn = ChatPeers.connect(servers, "stubborn")) {
+            for (int i = 1; i < ChatService.MAX_NAME_TRIES; i++) {
+                stubborn.sendLine("alice");
+                stubborn.expectLine("* the name alice is taken: choose another");
+            }
+            stubborn.sendLine("alice");
+            stubborn.expectLine("* the name alice is taken too: bye");
+            stubborn.expectEof();
+        }
+        assertNothingPending(room.get(0), room.get(1), dup);
+        dup.sendLine("/quit");
+        dup.expectLine("* bye");
+        room.get(0).expectLine("* carol has left the room");
+        room.get(1).expectLine("* carol has left the room");
 
         // Once alice leaves, her name is free again.
         room.get(0).sendLine("/quit");
@@ -293,9 +313,80 @@ class ChatCommandsTest {
             other.sendLine("bob");
             other.expectLine("* bob is a registered name: password?");
             other.sendLine("builder");
-            other.expectLine("* the name bob is taken: reconnect and choose another");
-            other.expectEof();
+            other.expectLine("* the name bob is taken: choose another");
+            // Logged in as bob by the password, so the name bob (if it frees) would need none; another name:
+            other.sendLine("bob2");
+            other.expectLine(LOBBY_PRESENCE + "bob, carol, guest1");
+            for (LineClient p : List.of(guest, carol, another)) {
+                p.expectLine("* bob2 has entered the room");
+            }
         }
+    }
+
+    @Test
+    void aUserNameThatIsNoChatNameLogsInButKeepsTheChatName() throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "j.doe " + PasswordHasher.hash("secret".toCharArray(), 1000) + "\n", StandardCharsets.UTF_8);
+        servers = new Services(Users.load(file));
+        servers.startChat(Limits.DEFAULT);
+        List<LineClient> room = joinAll(servers, "guest1", "carol");
+        room.get(0).sendLine("/login j.doe secret");
+        room.get(0).expectLine("* logged in as j.doe; your chat name stays guest1 (chat names are 1 to 32 letters and digits)");
+        room.get(1).sendLine("/who");
+        room.get(1).expectLine("* in lobby: guest1, carol");
+        assertNothingPending(room.get(0), room.get(1));
+        assertThat(servers.sessions.list().stream().filter(s -> s.name().equals("guest1")).findFirst().orElseThrow()
+                .user().name()).isEqualTo("j.doe");
+    }
+
+    @Test
+    void roomsAreToldApartIgnoringCaseAndARoomIsOneWord() throws Exception {
+        start();
+        List<LineClient> lobby = joinAll(servers, "alice", "bob");
+        LineClient alice = lobby.get(0);
+        LineClient bob = lobby.get(1);
+        alice.sendLine("/join Dev");
+        alice.expectLine("* The room dev contains: ");
+        bob.expectLine("* alice has left the room");
+        bob.sendLine("/join DEV");
+        bob.expectLine("* The room dev contains: alice");
+        alice.expectLine("* bob has entered the room");
+        alice.sendLine("/join dEV");
+        alice.expectLine("* you are in dev already");
+
+        alice.sendLine("/join bad room!");
+        alice.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
+        alice.sendLine("/who");
+        alice.expectLine("* in dev: alice, bob");
+        assertNothingPending(alice, bob);
+    }
+
+    /**
+     * CLIENT LIST's idle counts from a chat user's last line or command. Shown without a clock
+     * window: after quiet time, the idle measured once the line has arrived is at most the time
+     * since just before it was sent (it was the whole quiet time before).
+     */
+    @Test
+    void chatLinesAndCommandsResetClientListsIdle() throws Exception {
+        start();
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        Await.until("alice and bob quiet for 500 ms",
+                () -> idle("alice").toMillis() >= 500 && idle("bob").toMillis() >= 500);
+        long before = System.nanoTime();
+        room.get(0).sendLine("hello");
+        room.get(1).expectLine("[alice] hello");
+        Duration alice = idle("alice");
+        assertThat(alice).isLessThanOrEqualTo(Duration.ofNanos(System.nanoTime() - before));
+
+        before = System.nanoTime();
+        room.get(1).sendLine("/who");
+        room.get(1).expectLine("* in lobby: alice, bob");
+        Duration bob = idle("bob");
+        assertThat(bob).as("a command too").isLessThanOrEqualTo(Duration.ofNanos(System.nanoTime() - before));
+    }
+
+    private Duration idle(String name) {
+        return servers.sessions.list().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().idle();
     }
 
     @Test

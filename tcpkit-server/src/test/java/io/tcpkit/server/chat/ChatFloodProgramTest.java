@@ -50,7 +50,7 @@ class ChatFloodProgramTest {
     private static void join(Socket s, String name) throws IOException {
         assertThat(line(s.getInputStream())).startsWith("Welcome");
         s.getOutputStream().write((name + "\n").getBytes(StandardCharsets.US_ASCII));
-        assertThat(line(s.getInputStream())).startsWith("* The room contains:");
+        assertThat(line(s.getInputStream())).startsWith("* The room lobby contains:");
     }
 
     @Test
@@ -102,7 +102,7 @@ class ChatFloodProgramTest {
         try (ChildProcess serve = Tcpkit.start("serve", "--echo-port", "0", "--chat-port", "0", "--command-port", "0",
                 "--chat-lines-per-second", "0")) {
             assertThat(serve.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
-            assertThat(serve.stderr()).contains("tcpkit: chat rate limits must be positive");
+            assertThat(serve.stderr()).contains("Invalid value for option '--chat-lines-per-second'");
         }
         try (ChildProcess chat = Tcpkit.start("chat", "--port", "0", "--chat-lines-per-second", "1",
                 "--chat-bytes-per-second", "100000", "--chat-burst-seconds", "1")) {

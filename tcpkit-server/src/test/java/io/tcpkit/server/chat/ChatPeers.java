@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ChatPeers {
     static final String PROMPT = "Welcome to tcpkit chat! What shall I call you?";
     static final String ILLEGAL_NAME = "* illegal name: use 1 to 32 letters and digits";
-    static final String LOBBY_PRESENCE = "* The room contains: ";
+    static final String LOBBY_PRESENCE = "* The room lobby contains: ";
     /**
      * Flood control out of the way, for tests that flood on purpose to test something else (a
      * burst during leaves, a slow consumer); ChatFloodProgramTest tests the limits themselves.

@@ -147,8 +147,8 @@ class ServerOptionsProgramTest {
         try (Tcpkit.Serve serve = Tcpkit.serve(dir, "--max-line-bytes", "100", "--max-request-bytes", "300");
              LineClient alice = LineClient.connect(serve.chat(), "alice");
              LineClient bob = LineClient.connect(serve.chat(), "bob")) {
-            alice.expectLine(PROMPT).sendLine("alice").expectLine("* The room contains: ");
-            bob.expectLine(PROMPT).sendLine("bob").expectLine("* The room contains: alice");
+            alice.expectLine(PROMPT).sendLine("alice").expectLine("* The room lobby contains: ");
+            bob.expectLine(PROMPT).sendLine("bob").expectLine("* The room lobby contains: alice");
             alice.expectLine("* bob has entered the room");
             // Chat: 100 bytes of line (its LF not counted) is relayed; 101 is dropped with a line
             // saying why, and the connection goes on.
@@ -186,8 +186,8 @@ class ServerOptionsProgramTest {
                 "--chat-lines-per-second", "1000000", "--chat-bytes-per-second", "1000000000");
              LineClient slow = LineClient.connect(serve.chat(), 4096, "slow");
              LineClient talker = LineClient.connect(serve.chat(), "talker")) {
-            slow.expectLine(PROMPT).sendLine("slow").expectLine("* The room contains: ");
-            talker.expectLine(PROMPT).sendLine("talker").expectLine("* The room contains: slow");
+            slow.expectLine(PROMPT).sendLine("slow").expectLine("* The room lobby contains: ");
+            talker.expectLine(PROMPT).sendLine("talker").expectLine("* The room lobby contains: slow");
             // From here on slow reads nothing. The talker hears nobody but slow's leaving.
             String line = "m".repeat(1000);
             String slowConsumer = closed(slow, "slow consumer");

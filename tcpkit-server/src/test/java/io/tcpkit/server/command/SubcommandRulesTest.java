@@ -29,4 +29,25 @@ class SubcommandRulesTest {
             assertThat(peer.call("PING")).isEqualTo("+PONG\r\n");
         }
     }
+
+    /** The subcommands rules may name are the ones the commands answer to, so passwd's check cannot drift. */
+    @Test
+    void theSubcommandsRulesMayNameAreTheOnesTheCommandsDispatch() throws Exception {
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
+            for (Command c : CommandService.commands()) {
+                for (String sub : c.subcommands()) {
+                    assertThat(peer.call(c.name(), sub)).as(c.name() + " " + sub).doesNotStartWith("-ERR unknown subcommand");
+                    assertThat(CommandService.isCommandName(c.lowerName() + "|" + sub)).isTrue();
+                }
+                if (c.hasSubcommands()) {
+                    assertThat(peer.call(c.name(), "NOSUCHSUB")).startsWith("-ERR unknown subcommand");
+                    assertThat(CommandService.isCommandName(c.lowerName() + "|nosuchsub")).isFalse();
+                }
+                assertThat(CommandService.isCommandName(c.lowerName())).isTrue();
+            }
+            assertThat(CommandService.isCommandName("pnig")).isFalse();
+            assertThat(CommandService.isCommandName("ping|x")).isFalse();
+            assertThat(CommandService.isCommandName("CLIENT|Kill")).isTrue();
+        }
+    }
 }

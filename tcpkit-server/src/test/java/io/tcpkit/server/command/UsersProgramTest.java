@@ -86,13 +86,63 @@ class UsersProgramTest {
         assertThat(Files.readString(file)).as("unchanged").isEqualTo(before);
         ChildProcess again = passwd(file, "second\n", "erin");
         assertThat(again.exitValue()).isZero();
-        assertThat(again.stderr()).isEqualTo("updated erin in " + file + "\n");
+        assertThat(again.stderr()).isEqualTo("updated the password of erin in " + file + " (commands unchanged)\n");
         Users users = Users.load(file);
         assertThat(users.all()).hasSize(1);
         String hash = users.find("erin").orElseThrow().passwordHash();
         assertThat(PasswordHasher.verify("second".toCharArray(), hash)).isTrue();
         assertThat(PasswordHasher.verify("first".toCharArray(), hash)).isFalse();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void pipedPasswordsThatDifferAreRefused() throws Exception {
+        Path file = dir.resolve("users.txt");
+        ChildProcess differ = passwd(file, "first\nsecond\n", "frank");
+        assertThat(differ.exitValue()).isEqualTo(1);
+        assertThat(differ.stderr()).isEqualTo("tcpkit passwd: the passwords differ\n");
+        assertThat(file).doesNotExist();
+
+        ChildProcess same = passwd(file, "first\nfirst\n", "frank");
+        assertThat(same.exitValue()).as(same.stderr()).isZero();
+        assertThat(PasswordHasher.verify("first".toCharArray(),
+                Users.load(file).find("frank").orElseThrow().passwordHash())).isTrue();
+    }
+
+    @Test
+    void unknownCommandNamesAreRefused() throws Exception {
+        Path file = dir.resolve("users.txt");
+        ChildProcess typo = passwd(file, "pw\n", "--commands", "ping pnig -client|kil publish", "grace");
+        assertThat(typo.exitValue()).isEqualTo(2);
+        assertThat(typo.stderr()).isEqualTo("tcpkit passwd: --commands: no command named 'pnig', '-client|kil' "
+                + "(names are those of HELP on the command port; subcommands as client|kill)\n"
+                + "Try 'tcpkit passwd --help' for more information.\n");
+        assertThat(file).doesNotExist();
+
+        ChildProcess good = passwd(file, "pw\n", "--commands", "ALL -client|kill +Publish", "grace");
+        assertThat(good.exitValue()).as(good.stderr()).isZero();
+        assertThat(Users.load(file).find("grace").orElseThrow().rules()).isEqualTo("all publish -client|kill");
+    }
+
+    @Test
+    void commandsAndPasswordChangeSeparately() throws Exception {
+        Path file = dir.resolve("users.txt");
+        assertThat(passwd(file, "heidi-pw\n", "--commands", "ping echo", "heidi").exitValue()).isZero();
+        String hash = Users.load(file).find("heidi").orElseThrow().passwordHash();
+
+        // Only the commands: no password is read (stdin is empty), and the hash stays.
+        ChildProcess commands = passwd(file, "", "--commands", "ping publish", "heidi");
+        assertThat(commands.exitValue()).as(commands.stderr()).isZero();
+        assertThat(commands.stderr()).isEqualTo("updated the commands of heidi in " + file + " (password unchanged)\n");
+        assertThat(Users.load(file).find("heidi").orElseThrow().passwordHash()).isEqualTo(hash);
+        assertThat(Users.load(file).find("heidi").orElseThrow().rules()).isEqualTo("ping publish");
+
+        // Only the password: the commands stay.
+        ChildProcess password = passwd(file, "new-pw\n", "heidi");
+        assertThat(password.exitValue()).as(password.stderr()).isZero();
+        assertThat(Users.load(file).find("heidi").orElseThrow().rules()).isEqualTo("ping publish");
+        assertThat(PasswordHasher.verify("new-pw".toCharArray(),
+                Users.load(file).find("heidi").orElseThrow().passwordHash())).isTrue();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.testing.Services;
 import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
 import io.tcpkit.testing.RespClient;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class CertificateLoginTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String NOAUTH = "-NOAUTH Authentication required.\r\n";
+    private static final String PROMPT = "Welcome to tcpkit chat! What shall I call you?";
 
     @TempDir
     static Path dir;
@@ -148,5 +150,27 @@ class CertificateLoginTest {
     private void awaitFailedHandshakes(long n) {
         Await.until(n + " failed handshake(s)", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == n);
+    }
+
+    /** The chat takes the certificate's login too: its user's name needs no password there. */
+    @Test
+    void aCertificateThatNamesAUserNeedsNoPasswordForThatNameInTheChat() throws Exception {
+        services = new Services(Users.load(usersFile));
+        TcpServer chat = services.startChat(Limits.DEFAULT, b -> b.tls(new TlsServerConfig(serverCert.cert(),
+                serverCert.key(), pki.ca(), ClientAuth.OPTIONAL, TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT)));
+        try (LineClient anonymous = LineClient.over(TlsClient.connect(TlsClient.context(pki.ca(), null), chat.port()),
+                "no certificate")) {
+            anonymous.expectLine(PROMPT).sendLine("alice").expectLine("* alice is a registered name: password?");
+        }
+        try (LineClient withCertificate = LineClient.over(TlsClient.connect(TlsClient.context(pki.ca(), alice),
+                chat.port()), "alice's certificate")) {
+            withCertificate.expectLine(PROMPT).sendLine("Alice").expectLine("* The room lobby contains: ");
+            withCertificate.sendLine("/quit").expectLine("* bye");
+        }
+        // Bob's certificate is the CA's, but bob is no user: no login, and alice's name still needs her password.
+        try (LineClient bobs = LineClient.over(TlsClient.connect(TlsClient.context(pki.ca(), bob), chat.port()),
+                "bob's certificate")) {
+            bobs.expectLine(PROMPT).sendLine("alice").expectLine("* alice is a registered name: password?");
+        }
     }
 }

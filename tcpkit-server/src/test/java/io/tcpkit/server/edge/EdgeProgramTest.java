@@ -85,7 +85,10 @@ class EdgeProgramTest {
 
             ChildProcess verifying = connect("never sent\n", "--tls", target(port));
             assertThat(verifying.process().exitValue()).isEqualTo(1);
-            assertThat(verifying.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
+            assertThat(verifying.stderr()).as("what to do, not a PKIX stack").isEqualTo("tcpkit connect: TLS handshake with "
+                    + target(port) + " failed: the server's certificate is not signed by a CA this machine trusts "
+                    + "(self-signed?); give the CA that signed it with --ca FILE, or skip the check with --insecure "
+                    + "(development only)\n");
             assertThat(verifying.stdout()).isEmpty();
         }
     }
@@ -121,7 +124,24 @@ class EdgeProgramTest {
 
             ChildProcess untrusted = connect("x\n", "--tls", "--ca", pki.otherCa().toString(), target(port));
             assertThat(untrusted.process().exitValue()).isEqualTo(1);
-            assertThat(untrusted.stderr()).startsWith("tcpkit connect: TLS handshake with " + target(port) + " failed: ");
+            assertThat(untrusted.stderr()).isEqualTo("tcpkit connect: TLS handshake with " + target(port)
+                    + " failed: the server's certificate is not signed by the CA in " + pki.otherCa()
+                    + "; give the CA that signed it with --ca FILE, or skip the check with --insecure (development only)\n");
+
+        }
+    }
+
+    @Test
+    void aCertificateForAnotherNameIsRefusedInWords() throws Exception {
+        // 127.0.0.2 is loopback too, but not among the certificate's names (localhost, 127.0.0.1, ::1).
+        try (ChildProcess echo = tcpkit("echo", "--port", "0", "--host", "127.0.0.2", "--tls-cert",
+                serverCert.cert().toString(), "--tls-key", serverCert.key().toString())) {
+            int port = Tcpkit.awaitPort(echo, "echo");
+            ChildProcess wrongName = connect("x\n", "--tls", "--ca", pki.ca().toString(), "127.0.0.2:" + port);
+            assertThat(wrongName.process().exitValue()).isEqualTo(1);
+            assertThat(wrongName.stderr()).startsWith("tcpkit connect: TLS handshake with 127.0.0.2:" + port
+                    + " failed: the server's certificate was refused (").endsWith("); connect with a name it was issued "
+                    + "for, or skip the check with --insecure (development only)\n");
         }
     }
 
@@ -149,12 +169,13 @@ class EdgeProgramTest {
     void badTlsOptionCombinationsExitTwo() throws Exception {
         try (ChildProcess certOnly = tcpkit("echo", "--port", "0", "--tls-cert", serverCert.cert().toString())) {
             assertThat(certOnly.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(certOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
+            assertThat(certOnly.stderr()).isEqualTo("tcpkit echo: --tls-cert and --tls-key go together\n"
+                    + "Try 'tcpkit echo --help' for more information.\n");
             assertThat(certOnly.stdout()).isEmpty();
         }
         try (ChildProcess keyOnly = tcpkit("echo", "--port", "0", "--tls-key", serverCert.key().toString())) {
             assertThat(keyOnly.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(keyOnly.stderr()).isEqualTo("tcpkit: --tls-cert and --tls-key go together\n");
+            assertThat(keyOnly.stderr()).startsWith("tcpkit echo: --tls-cert and --tls-key go together\n");
         }
     }
 
@@ -181,7 +202,7 @@ class EdgeProgramTest {
         }
         try (ChildProcess bad = tcpkit("echo", "--port", "0", "--deny", "localhost")) {
             assertThat(bad.awaitExit(EXIT)).isEqualTo(2);
-            assertThat(bad.stderr()).contains("not an IP address: 'localhost'");
+            assertThat(bad.stderr()).contains("--deny: not an IP address: 'localhost'");
         }
     }
 

@@ -121,7 +121,7 @@ class ServeEdgeProgramTest {
                 assertThat(TlsClient.servedFingerprint(port)).as("replaced, not yet reloaded").isEqualTo(first.fingerprint());
 
                 echo.signal("HUP");
-                echo.awaitStderr("SIGHUP received: reloading TLS certificates", WAIT);
+                echo.awaitStderr("SIGHUP received: reloaded TLS certificate of echo", WAIT);
                 echo.awaitStderr("TLS certificate reloaded from " + cert + ", SHA-256 " + second.fingerprint(), WAIT);
                 assertThat(TlsClient.servedFingerprint(port)).isEqualTo(second.fingerprint());
                 // A session from before goes on with its certificate.

@@ -64,12 +64,22 @@ public final class Services implements AutoCloseable {
 
     /** Starts the chat service with these limits. */
     public TcpServer startChat(Limits limits) throws IOException {
-        return startChat(limits, ChatLimits.DEFAULT);
+        return startChat(limits, b -> b);
+    }
+
+    /** Starts the chat service with these limits and whatever {@code edge} adds (TLS). */
+    public TcpServer startChat(Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
+        return startChat(limits, ChatLimits.DEFAULT, edge);
     }
 
     /** Starts the chat service with these limits and these limits on what one person may say. */
     public TcpServer startChat(Limits limits, ChatLimits chatLimits) throws IOException {
-        chat = start(new ChatService(sessions, authenticator, hub, chatLimits), limits, b -> b);
+        return startChat(limits, chatLimits, b -> b);
+    }
+
+    private TcpServer startChat(Limits limits, ChatLimits chatLimits, UnaryOperator<TcpServer.Builder> edge)
+            throws IOException {
+        chat = start(new ChatService(sessions, authenticator, hub, chatLimits), limits, edge);
         return chat;
     }
 
