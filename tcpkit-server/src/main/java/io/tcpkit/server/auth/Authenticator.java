@@ -1,7 +1,6 @@
 package io.tcpkit.server.auth;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.tcpkit.server.log.Audit;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -18,10 +17,9 @@ import java.util.concurrent.Semaphore;
  *     waits before being answered, doubling from 250 ms up to 10 s; a success or
  *     {@link #FORGET_AFTER} without failures clears the count.</li>
  * </ul>
- * Passwords are never logged; failures are logged with the user name and address only.
+ * Passwords are never logged; every attempt gets an audit line with the user name and address only.
  */
 public final class Authenticator {
-    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     static final int CONCURRENT_HASHES = 1;
     static final int FREE_FAILURES = 3;
     static final Duration FIRST_DELAY = Duration.ofMillis(250);
@@ -63,10 +61,11 @@ public final class Authenticator {
         }
         if (ok && user.isPresent()) {
             failures.remove(from);
+            Audit.login(name, from, "password", true);
             return user;
         }
         recordFailure(from);
-        LOG.warn("failed login for user '{}' from {}", name, from.getHostAddress());
+        Audit.login(name, from, "password", false);
         return Optional.empty();
     }
 

@@ -14,6 +14,7 @@ import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,11 @@ public final class ChatService implements Service {
     @Override
     public int defaultPort() {
         return DEFAULT_PORT;
+    }
+
+    /** Rooms with people in them and how many are in each, by name (for the admin listener). */
+    public Map<String, Integer> roomSizes() {
+        return rooms.roomSizes();
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.echo.EchoService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,12 +21,19 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edge;
 
+    @Mixin
+    AdminOptions admin;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-p", "--port"}, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServiceRunner.run(Map.of(new EchoService(), port), options, edge, System.out);
+        return new ServiceRunner(options, edge, admin, spec)
+                .run(Map.of(new EchoService(), port), new Monitoring(admin.enabled(), null, null), System.out);
     }
 }

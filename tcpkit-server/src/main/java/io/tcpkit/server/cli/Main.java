@@ -6,6 +6,7 @@ import io.tcpkit.server.BuildInfo;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -25,6 +26,9 @@ public final class Main implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL",
             description = "error, warn, info (default), debug or trace. Logs go to stderr.")
@@ -47,7 +51,17 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main).setCaseInsensitiveEnumValuesAllowed(true);
+        // Log options apply once the whole command line is read, before the command runs.
+        return commandLine.setExecutionStrategy(parsed -> {
+            String problem = main.logOptions.apply();
+            if (problem != null) {
+                parsed.commandSpec().commandLine().getErr().println("tcpkit: " + problem);
+                return 2;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,7 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
@@ -10,7 +11,9 @@ import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +31,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     CommandOptions commandOptions;
+
+    @Mixin
+    AdminOptions admin;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -49,10 +58,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         Sessions sessions = new Sessions();
         Hub hub = new LocalHub();
+        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
+        ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"));
+        monitoring.chatRooms(chat::roomSizes);
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
-        ports.put(new ChatService(sessions, authenticator, hub), chatPort);
-        ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, edge, System.out);
+        ports.put(chat, chatPort);
+        ports.put(commandOptions.commandService(sessions, authenticator, monitoring.hubFor("command"),
+                monitoring.commandMetrics()), commandPort);
+        return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring, System.out);
     }
 }

@@ -1,13 +1,18 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.TcpServer;
+import io.tcpkit.server.BuildInfo;
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.AdminServer;
+import io.tcpkit.server.admin.Monitoring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +20,27 @@ import java.util.Map;
 
 /**
  * Runs services on their listeners until SIGINT or SIGTERM, then drains them all in parallel and
- * returns 0. Prints one line per listener on stdout, saying how to connect.
+ * returns 0. Starts the admin listener first (so {@code /readyz} can say "starting"), prints one
+ * line per listener on stdout saying how to connect, and logs one startup line with the version,
+ * the Java runtime, the listeners and the options in force.
  */
 final class ServiceRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
 
-    private ServiceRunner() {
+    private final ServerOptions options;
+    private final EdgeOptions edge;
+    private final AdminOptions admin;
+    private final CommandSpec spec;
+
+    ServiceRunner(ServerOptions options, EdgeOptions edge, AdminOptions admin, CommandSpec spec) {
+        this.options = options;
+        this.edge = edge;
+        this.admin = admin;
+        this.spec = spec;
     }
 
     /** @param ports the port for each service, in the order to start them */
-    static int run(Map<Service, Integer> ports, ServerOptions options, EdgeOptions edge, PrintStream out)
-            throws InterruptedException {
+    int run(Map<Service, Integer> ports, Monitoring monitoring, PrintStream out) throws InterruptedException {
         String invalid = edge.validate();
         if (invalid != null) {
             System.err.println("tcpkit: " + invalid);
@@ -34,6 +49,19 @@ final class ServiceRunner {
         List<TcpServer> servers = new ArrayList<>();
         ShutdownSignal signal = ShutdownSignal.install(
                 () -> servers.forEach(TcpServer::reloadTls));
+        AdminServer adminServer = null;
+        if (admin.enabled()) {
+            try {
+                adminServer = AdminServer.start(admin.host, admin.port, admin.token, monitoring);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("tcpkit: admin: cannot listen on " + admin.host + ":" + admin.port + ": " + e.getMessage());
+                return 1;
+            }
+            String address = hostPort(adminServer.address());
+            out.printf("%-8s listening on %s  (open http://%s/ in a browser; metrics at /metrics)%n", "admin", address,
+                    address);
+        }
+        List<String> listeners = new ArrayList<>();
         Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
             Service service = entry.getKey();
@@ -47,7 +75,8 @@ final class ServiceRunner {
                         .service(service.name())
                         .limits(options.limits())
                         .drainTimeout(options.drainTimeout)
-                        .rejectionMessage(service::rejectionMessage);
+                        .rejectionMessage(service::rejectionMessage)
+                        .observer(monitoring.observer(service.name()));
                 if (service.requestHandler() != null) {
                     builder.requestHandler(service.requestHandler());
                 } else {
@@ -56,9 +85,11 @@ final class ServiceRunner {
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);
+                monitoring.listening(server);
                 service.started(server);
-                String address = hostPort(server);
+                String address = hostPort(server.localAddress());
                 String tls = server.tlsFingerprint().isPresent() ? " (TLS)" : "";
+                listeners.add(service.name() + " on " + address + tls);
                 String connect = server.tlsFingerprint().isPresent()
                         ? "tcpkit connect --tls" + (edge.tlsSelfSigned ? " --insecure " : " ") + address
                         : "tcpkit connect " + address;
@@ -68,12 +99,26 @@ final class ServiceRunner {
             } catch (IOException | RuntimeException e) {
                 System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
                 closeAll(servers);
+                if (adminServer != null) {
+                    adminServer.close();
+                }
                 return 1;
             }
         }
+        if (adminServer != null) {
+            listeners.add("admin on http://" + hostPort(adminServer.address()) + "/");
+        }
+        Map<String, String> inForce = OptionsInForce.of(spec);
+        monitoring.serving(inForce);
+        LOG.info("tcpkit {} on Java {} (pid {}) serving {}; options: {}", BuildInfo.version(), Runtime.version(),
+                ProcessHandle.current().pid(), String.join(", ", listeners), OptionsInForce.line(inForce));
         signal.await();
+        monitoring.draining();
         closeAll(servers);
         ports.keySet().forEach(Service::stopped);
+        if (adminServer != null) {
+            adminServer.close();
+        }
         LOG.info("stopped");
         return 0;
     }
@@ -88,9 +133,9 @@ final class ServiceRunner {
         }
     }
 
-    static String hostPort(TcpServer server) {
-        InetAddress ip = server.localAddress().getAddress();
+    static String hostPort(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
         String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.port();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

@@ -1,10 +1,13 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,9 +27,16 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     @Mixin
     CommandOptions commandOptions;
 
+    @Mixin
+    AdminOptions admin;
+
+    @Spec
+    CommandSpec spec;
+
     abstract int port();
 
-    abstract Service service(Sessions sessions, Authenticator authenticator, LocalHub hub);
+    /** The service, on these sessions, through the hub as {@code monitoring} gives it to the service. */
+    abstract Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -34,7 +44,9 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         if (authenticator == null) {
             return 1;
         }
-        return ServiceRunner.run(Map.of(service(new Sessions(), authenticator, new LocalHub()), port()),
-                options, edge, System.out);
+        Sessions sessions = new Sessions();
+        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, new LocalHub());
+        return new ServiceRunner(options, edge, admin, spec)
+                .run(Map.of(service(sessions, authenticator, monitoring), port()), monitoring, System.out);
     }
 }

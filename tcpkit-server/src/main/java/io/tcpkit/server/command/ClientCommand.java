@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.log.Audit;
 import io.tcpkit.server.session.Session;
 
 import java.io.IOException;
@@ -162,7 +163,7 @@ final class ClientCommand {
                 ctx.reply.error("ERR No such client");
                 return;
             }
-            victims.forEach(Session::kill);
+            killAll(ctx, victims);
             ctx.reply.raw(RespWriter.OK);
             return;
         }
@@ -205,8 +206,16 @@ final class ClientCommand {
         boolean skip = skipMe;
         List<Session> victims = ctx.service.sessions().list().stream()
                 .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
-        victims.forEach(Session::kill);
+        killAll(ctx, victims);
         ctx.reply.integer(victims.size());
+    }
+
+    private static void killAll(CommandContext ctx, List<Session> victims) {
+        Session me = ctx.session;
+        Audit.clientKill(me.id(), me.user() == null ? null : me.user().name(),
+                me.remoteAddress().getAddress().getHostAddress(),
+                victims.stream().map(s -> "conn-" + s.id() + " (" + s.service() + ")").toList());
+        victims.forEach(Session::kill);
     }
 
     private static Long parseId(String s) {

@@ -45,9 +45,17 @@ public final class CommandService implements Service {
     private final LongAdder commandsProcessed = new LongAdder();
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
+    private final CommandMetrics metrics;
     private volatile TcpServer server;
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
+        this(sessions, authenticator, hub, maxRequestBytes, CommandMetrics.NONE);
+    }
+
+    /** @param metrics told of every command run ({@link CommandMetrics#NONE} for none) */
+    public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes,
+                          CommandMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.hub = hub;
@@ -138,6 +146,18 @@ public final class CommandService implements Service {
     private void execute(CommandContext ctx) throws IOException, InterruptedException {
         commandsProcessed.increment();
         Command command = table.lookup(ctx.request);
+        if (metrics == CommandMetrics.NONE) {
+            dispatch(ctx, command);
+            return;
+        }
+        long started = System.nanoTime();
+        ctx.beginReply();
+        dispatch(ctx, command);
+        metrics.commandRan(command == null ? null : command.lowerName(), System.nanoTime() - started,
+                ctx.replyWasError());
+    }
+
+    private void dispatch(CommandContext ctx, Command command) throws IOException, InterruptedException {
         if (command == null) {
             unknownCommand(ctx);
             return;

@@ -44,9 +44,25 @@ public final class Program implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.tcpkit.server.cli.Main");
-        command.addAll(List.of(args));
+        command.addAll(withoutAdminListener(List.of(args)));
         return new Program(new ProcessBuilder(command).directory(dir.toFile()).start());
     }
+
+    /**
+     * The arguments with {@code --admin-port 0} added to a server command that does not name an
+     * admin port: the admin listener's default port is fixed (7080), and tests run side by side.
+     */
+    public static List<String> withoutAdminListener(List<String> args) {
+        if (args.isEmpty() || !SERVER_COMMANDS.contains(args.get(0))
+                || args.stream().anyMatch(a -> a.startsWith("--admin-port"))) {
+            return args;
+        }
+        List<String> with = new ArrayList<>(args);
+        with.addAll(1, List.of("--admin-port", "0"));
+        return with;
+    }
+
+    private static final java.util.Set<String> SERVER_COMMANDS = java.util.Set.of("serve", "echo", "chat", "command");
 
     public Process process() {
         return process;

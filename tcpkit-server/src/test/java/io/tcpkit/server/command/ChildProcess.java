@@ -49,7 +49,7 @@ final class ChildProcess implements AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
-        command.addAll(List.of(args));
+        command.addAll(io.tcpkit.server.cli.Program.withoutAdminListener(List.of(args)));
         return new ChildProcess(command);
     }
 
