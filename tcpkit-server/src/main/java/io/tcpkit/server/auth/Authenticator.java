@@ -48,7 +48,9 @@ public final class Authenticator {
      */
     public Optional<User> login(String name, char[] password, InetAddress from) throws InterruptedException {
         if (!users.required()) {
-            return name.equals(User.DEFAULT.name()) ? Optional.of(User.DEFAULT) : Optional.empty();
+            boolean isDefault = name.equals(User.DEFAULT.name());
+            Audit.login(name, from, "password", isDefault);
+            return isDefault ? Optional.of(User.DEFAULT) : Optional.empty();
         }
         Thread.sleep(penalty(from));
         Optional<User> user = users.find(name);

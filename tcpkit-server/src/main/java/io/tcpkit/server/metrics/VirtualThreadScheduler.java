@@ -24,6 +24,11 @@ final class VirtualThreadScheduler {
 
     /** Registers the gauges; false (and nothing registered) when the runtime has no such MXBean. */
     static boolean register(PrometheusRegistry registry) {
+        return register(registry, MXBEAN);
+    }
+
+    /** As {@link #register(PrometheusRegistry)}, with the MXBean's interface named (a test names one that is not there). */
+    static boolean register(PrometheusRegistry registry, String mxbean) {
         Object bean;
         Method parallelism;
         Method poolSize;
@@ -31,7 +36,7 @@ final class VirtualThreadScheduler {
         Method queued;
         try {
             Class<? extends PlatformManagedObject> type =
-                    Class.forName(MXBEAN).asSubclass(PlatformManagedObject.class);
+                    Class.forName(mxbean).asSubclass(PlatformManagedObject.class);
             bean = ManagementFactory.getPlatformMXBean(type);
             parallelism = type.getMethod("getParallelism");
             poolSize = type.getMethod("getPoolSize");
