@@ -1,0 +1,66 @@
+package io.tcpkit.server.admin;
+
+import io.tcpkit.server.cli.Program;
+import io.tcpkit.testing.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The admin page in a real browser: headless Chromium loads it from a running {@code tcpkit serve},
+ * lets its script run (fetching /varz and /connz), and dumps the DOM it rendered, which must show
+ * the connections the test opened.
+ */
+class AdminPageBrowserTest {
+
+    @Test
+    void thePageShowsTheOpenConnections(@TempDir Path profile) throws Exception {
+        Path chromium = ExternalTool.require("chromium", "chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
+        int adminPort = ProgramAdmin.freePort();
+        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+                "--command-port", "0");
+             Socket echo1 = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
+             Socket echo2 = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
+             Socket alice = Net.connect(serve.awaitPort("chat", ProgramAdmin.STARTUP))) {
+            Net.readLine(alice);
+            Net.send(alice, "alice\n");
+            assertThat(Net.readLine(alice)).isEqualTo("* The room contains: \n");
+            Net.send(echo1, "12345");
+            assertThat(Net.read(echo1, 5)).isEqualTo("12345");
+
+            String dom = dumpDom(chromium, profile, "http://127.0.0.1:" + adminPort + "/");
+
+            assertThat(dom).contains("<body data-state=\"loaded\">", "<span id=\"ready\" class=\"badge ready\">ready</span>");
+            assertThat(dom).contains("<div class=\"open\" id=\"open-echo\">2</div>",
+                    "<div class=\"open\" id=\"open-chat\">1</div>", "<div class=\"open\" id=\"open-command\">0</div>",
+                    "<span id=\"conn-count\" class=\"muted\">(3 open)</span>",
+                    "chat: 1 members in 1 rooms");
+            assertThat(dom).contains("<td>chat</td><td>127.0.0.1:" + alice.getLocalPort() + "</td><td>default</td><td>alice</td>");
+            assertThat(dom.split("<button class=\"kill\"", -1)).hasSize(4); // one per connection
+            assertThat(dom).contains("<p id=\"error\" class=\"error\" hidden=\"\"></p>");
+        }
+    }
+
+    private static String dumpDom(Path chromium, Path profile, String url) throws Exception {
+        Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile,
+                // Lets the page's timers and fetches run before the DOM is dumped.
+                "--virtual-time-budget=5000", "--dump-dom", url)
+                .redirectError(profile.resolve("chromium.log").toFile())
+                .redirectOutput(profile.resolve("dom.html").toFile()).start();
+        try {
+            assertThat(browser.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        } finally {
+            browser.destroyForcibly();
+        }
+        byte[] dom = java.nio.file.Files.readAllBytes(profile.resolve("dom.html"));
+        return new String(dom, StandardCharsets.UTF_8);
+    }
+}
