@@ -92,6 +92,17 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void everyMetricTheGrafanaDashboardUsesIsExported() throws Exception {
+        try (Socket program = Net.connect(admin.command.port())) {
+            Net.send(program, "PING\r\n");
+            Net.readLine(program); // so that the command histogram has a series
+            String metrics = admin.get("/metrics").body();
+            assertThat(Dashboard.metrics()).hasSizeGreaterThan(20).allSatisfy(name ->
+                    assertThat(metrics).as("the dashboard's " + name).containsPattern("(?m)^" + name + "[{ ]"));
+        }
+    }
+
+    @Test
     void askedForOpenMetricsItAnswersInOpenMetrics() throws Exception {
         HttpResponse<String> response = admin.get("/metrics",
                 "Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8");

@@ -58,6 +58,9 @@ class PrometheusScrapeTest {
                 assertThat(awaitValue(http, prometheusPort,
                         "count(tcpkit_build_info{version=\"" + io.tcpkit.server.BuildInfo.version() + "\"})", "1",
                         server, dir)).isEqualTo("1");
+                for (String dashboardQuery : Dashboard.queries()) {
+                    assertThat(status(http, prometheusPort, dashboardQuery)).as(dashboardQuery).isEqualTo("success");
+                }
             } finally {
                 server.destroy();
                 if (!server.waitFor(20, TimeUnit.SECONDS)) {
@@ -65,6 +68,15 @@ class PrometheusScrapeTest {
                 }
             }
         }
+    }
+
+    /** The status of one query ("success", or "error" for one Prometheus cannot run). */
+    private static String status(HttpClient http, int port, String query) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return (String) JsonTree.object(response.body()).get("status");
     }
 
     /** Queries until the single result is {@code expected}; returns the last value seen (or fails on the deadline). */
