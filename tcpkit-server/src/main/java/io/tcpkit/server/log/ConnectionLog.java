@@ -7,6 +7,7 @@ import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,13 +15,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The program's line per connection opened (at debug) and closed (at debug, naming the service,
- * the user and the chat or client name), and the most recent closes for the admin page. The
+ * The program's line per connection opened (at debug) and closed (naming the service, the user and
+ * the chat or client name; at info for {@link #NOTABLE} reasons, else at debug), and the most
+ * recent closes for the admin page. The
  * engine's own close line knows no users, so the program's logging setup silences it.
  *
  * <p>A service closes its session before its connection ends, so the user and name are kept from
@@ -31,6 +35,12 @@ public final class ConnectionLog implements ConnectionObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLog.class);
     /** Closes kept for the admin page. */
     public static final int RECENT_CLOSES = 100;
+    /**
+     * Closes worth a line at info, where the operator sees them by default: someone was cut off
+     * (too slow, killed, forced out at shutdown) or the service failed. The rest are at debug.
+     */
+    static final Set<CloseReason> NOTABLE = EnumSet.of(CloseReason.SLOW_CONSUMER, CloseReason.KILLED,
+            CloseReason.HANDLER_ERROR, CloseReason.SHUTDOWN_FORCED);
     /** Identities kept between a session's close and its connection's; a bound, normally a handful. */
     static final int MAX_PENDING = 4096;
 
@@ -83,10 +93,11 @@ public final class ConnectionLog implements ConnectionObserver {
         }
         Duration lasted = Duration.between(connection.openedAt(), Instant.now());
         String address = address(connection.remoteAddress());
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} conn-{} {}{} closed: {} after {} ms, {} bytes in, {} bytes out", connection.service(),
-                    connection.id(), address, describe(who), reason.description(), lasted.toMillis(),
-                    connection.bytesIn(), connection.bytesOut());
+        Level level = NOTABLE.contains(reason) ? Level.INFO : Level.DEBUG;
+        if (LOG.isEnabledForLevel(level)) {
+            LOG.atLevel(level).log("{} conn-{} {}{} closed: {} after {} ms, {} bytes in, {} bytes out",
+                    connection.service(), connection.id(), address, describe(who), reason.description(),
+                    lasted.toMillis(), connection.bytesIn(), connection.bytesOut());
         }
         Closed closed = new Closed(Instant.now(), connection.id(), connection.service(), address,
                 who == null ? null : who.user(), who == null ? null : who.name(), reason, lasted,

@@ -110,6 +110,12 @@ class AdminEndpointsTest {
     @Test
     void killClosesTheConnectionAndSaysWhy() throws Exception {
         long id = (Long) list(admin.json("/connz?service=chat").get("connections")).get(0).get("id");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> closes =
+                new ch.qos.logback.core.read.ListAppender<>();
+        closes.start();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.tcpkit.server.log.ConnectionLog.class);
+        log.addAppender(closes);
         HttpResponse<String> killed = admin.post("/kill?id=" + id);
         assertThat(killed.statusCode()).isEqualTo(200);
         assertThat(JsonTree.object(killed.body())).isEqualTo(Map.of("killed", id));
@@ -120,9 +126,28 @@ class AdminEndpointsTest {
                 .containsEntry("reason", "killed").containsEntry("reason_description", "killed");
         assertThat(admin.auditLines()).anySatisfy(line ->
                 assertThat(line).startsWith("admin kill conn-" + id + " (chat, user 'default', name 'alice') from 127.0.0.1:"));
+        log.detachAppender(closes);
+        synchronized (closes) {
+            assertThat(closes.list).anySatisfy(event -> {
+                assertThat(event.getLevel()).as("a kill is worth a line at info").isEqualTo(ch.qos.logback.classic.Level.INFO);
+                assertThat(event.getFormattedMessage()).matches("chat conn-" + id + " 127\\.0\\.0\\.1:" + alice.getLocalPort()
+                        + " user 'default' name 'alice' closed: killed after \\d+ ms, 6 bytes in, 69 bytes out");
+            });
+        }
         assertThat(admin.post("/kill?id=" + id).statusCode()).isEqualTo(404);
         assertThat(admin.post("/kill").statusCode()).isEqualTo(400);
         assertThat(admin.get("/kill?id=" + id).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void clientKillIsAnAuditLine() throws Exception {
+        long aliceId = admin.chat.connections().get(0).id();
+        long me = admin.command.connections().get(0).id();
+        Net.send(program, "CLIENT KILL ID " + aliceId + "\r\n");
+        assertThat(Net.readLine(program)).isEqualTo(":1\r\n");
+        assertThat(Net.closedByPeer(alice)).isTrue();
+        assertThat(admin.auditLines()).contains(
+                "CLIENT KILL by conn-" + me + " user 'default' from 127.0.0.1: closed [conn-" + aliceId + " (chat)]");
     }
 
     @Test
