@@ -47,7 +47,7 @@ class MetricsEndpointTest {
             assertThat(Net.readLine(program)).startsWith("-ERR unknown command 'NOSUCH'");
             assertThat(Net.readLine(program)).startsWith("-ERR wrong number of arguments for 'subscribe'");
             assertThat(Net.readLine(program)).isEqualTo(":1\r\n");
-            assertThat(Net.readLine(alice)).isEqualTo("[client" + admin.sessions.list().get(1).id() + "] hi\n");
+            assertThat(Net.readLine(alice)).isEqualTo("[client" + admin.command.connections().get(0).id() + "] hi\n");
 
             HttpResponse<String> response = admin.get("/metrics");
             assertThat(response.statusCode()).isEqualTo(200);
