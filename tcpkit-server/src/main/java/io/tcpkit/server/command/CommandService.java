@@ -150,10 +150,11 @@ public final class CommandService implements Service {
             dispatch(ctx, command);
             return;
         }
-        long started = System.nanoTime();
+        boolean timed = metrics.timeNext();
+        long started = timed ? System.nanoTime() : 0;
         ctx.beginReply();
         dispatch(ctx, command);
-        metrics.commandRan(command == null ? null : command.lowerName(), System.nanoTime() - started,
+        metrics.commandRan(command == null ? null : command.lowerName(), timed ? System.nanoTime() - started : -1,
                 ctx.replyWasError());
     }
 

@@ -15,7 +15,6 @@ import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -127,21 +126,15 @@ public final class Metrics {
      */
     public Map<String, Long> messages() {
         Map<String, Long> messages = new TreeMap<>();
-        MetricSnapshots snapshots = registry.scrape(name -> name.startsWith(CommandCounters.NAME)
+        MetricSnapshots snapshots = registry.scrape(name -> name.startsWith(CommandCounters.COUNT)
                 || name.startsWith(PubSubCounters.PUBLISHED));
         for (MetricSnapshot snapshot : snapshots) {
-            if (snapshot instanceof HistogramSnapshot histogram) {
-                long commands = 0;
-                for (HistogramSnapshot.HistogramDataPointSnapshot point : histogram.getDataPoints()) {
-                    commands += point.getCount();
-                }
-                messages.put("command", commands);
-            } else if (snapshot instanceof CounterSnapshot counter) {
-                for (CounterSnapshot.CounterDataPointSnapshot point : counter.getDataPoints()) {
-                    String service = point.getLabels().get("service");
-                    if (service != null && !service.equals("command")) {
-                        messages.merge(service, (long) point.getValue(), Long::sum);
-                    }
+            CounterSnapshot counter = (CounterSnapshot) snapshot;
+            boolean commands = counter.getMetadata().getName().startsWith(CommandCounters.COUNT);
+            for (CounterSnapshot.CounterDataPointSnapshot point : counter.getDataPoints()) {
+                String service = commands ? "command" : point.getLabels().get("service");
+                if (commands || (service != null && !service.equals("command"))) {
+                    messages.merge(service, (long) point.getValue(), Long::sum);
                 }
             }
         }

@@ -64,12 +64,12 @@ class MetricsEndpointTest {
                     "tcpkit_received_bytes_total{service=\"echo\"} 5.0",
                     "tcpkit_sent_bytes_total{service=\"echo\"} 5.0",
                     "tcpkit_connection_duration_seconds_count{service=\"echo\"} 1",
-                    "tcpkit_command_duration_seconds_count{command=\"ping\"} 2",
+                    "tcpkit_commands_total{command=\"ping\"} 2.0",
                     "tcpkit_command_errors_total{command=\"ping\"} 0.0",
-                    "tcpkit_command_duration_seconds_count{command=\"other\"} 1",
+                    "tcpkit_commands_total{command=\"other\"} 1.0",
                     "tcpkit_command_errors_total{command=\"other\"} 1.0",
                     "tcpkit_command_errors_total{command=\"subscribe\"} 1.0",
-                    "tcpkit_command_duration_seconds_count{command=\"publish\"} 1",
+                    "tcpkit_commands_total{command=\"publish\"} 1.0",
                     "tcpkit_pubsub_messages_published_total{service=\"command\"} 1.0",
                     "tcpkit_pubsub_messages_delivered_total{service=\"command\"} 1.0",
                     "tcpkit_pubsub_messages_published_total{service=\"chat\"} 1.0", // alice has entered the room
@@ -82,7 +82,8 @@ class MetricsEndpointTest {
                             + io.tcpkit.server.BuildInfo.version() + "\"} 1");
             assertThat(metrics).contains("\njvm_memory_used_bytes{area=\"heap\"} ", "\njvm_threads_current ",
                     "\n# TYPE tcpkit_connections_closed_total counter\n",
-                    "\n# TYPE tcpkit_command_duration_seconds histogram\n");
+                    "\n# TYPE tcpkit_command_duration_seconds histogram\n",
+                    "\ntcpkit_command_duration_seconds_bucket{command=\"ping\",le=\"1.0E-5\"} ");
             if (Runtime.version().feature() >= 24) {
                 assertThat(metrics).contains("\njvm_virtual_thread_scheduler_parallelism ", "\njvm_virtual_threads_mounted ");
             }
