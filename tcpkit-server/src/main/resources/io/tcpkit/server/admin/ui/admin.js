@@ -114,6 +114,9 @@ function card(service) {
     c.append(el("h3"), el("div", null, "open"), el("dl"),
         el("div", "open connections", "chart-label"), el("canvas", null, "chart-open"),
         el("div", "bytes per second, in + out", "chart-label"), el("canvas", null, "chart-bytes"));
+    if (service.messages !== undefined) {
+      c.append(el("div", "messages per second", "chart-label"), el("canvas", null, "chart-messages"));
+    }
     $("services").append(c);
     const option = el("option", service.service);
     option.value = service.service;
@@ -144,6 +147,10 @@ function renderServices(varz) {
     dl.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
     draw(c.querySelector(".chart-open"), samples, "open", "#2a6fdb");
     draw(c.querySelector(".chart-bytes"), samples, "bytesRate", "#1f9d55");
+    const messages = c.querySelector(".chart-messages");
+    if (messages) {
+      draw(messages, samples, "messageRate", "#b7791f");
+    }
   }
   const totals = [];
   if (varz.chat) totals.push("chat: " + varz.chat.members + " members in " + varz.chat.rooms + " rooms");
