@@ -31,6 +31,7 @@ class AdminPageBrowserTest {
             Net.readLine(alice);
             Net.send(alice, "alice\n");
             assertThat(Net.readLine(alice)).isEqualTo("* The room contains: \n");
+            assertThat(echo2.isConnected()).isTrue(); // held open while the page loads
             Net.send(echo1, "12345");
             assertThat(Net.read(echo1, 5)).isEqualTo("12345");
 

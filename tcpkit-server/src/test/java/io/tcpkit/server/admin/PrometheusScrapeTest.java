@@ -44,6 +44,7 @@ class PrometheusScrapeTest {
                 "--command-port", "0");
              Socket one = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
              Socket two = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP))) {
+            assertThat(one.isConnected() && two.isConnected()).isTrue(); // held open while Prometheus scrapes
             Process server = new ProcessBuilder(prometheus.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
