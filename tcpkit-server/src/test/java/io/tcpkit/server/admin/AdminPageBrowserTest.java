@@ -48,6 +48,58 @@ class AdminPageBrowserTest {
         }
     }
 
+    @Test
+    void clickingKillClosesTheConnection(@TempDir Path dir) throws Exception {
+        Path chromium = ExternalTool.require("chromium", "chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
+        Path chromedriver = ExternalTool.require("chromedriver", "chromium-driver", "/usr/bin/chromedriver");
+        int adminPort = ProgramAdmin.freePort();
+        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+                "--command-port", "0");
+             Socket victim = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
+             Socket bystander = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
+             WebDriver browser = new WebDriver(chromedriver, chromium, dir)) {
+            Net.send(victim, "v");
+            assertThat(Net.read(victim, 1)).isEqualTo("v");
+            Net.send(bystander, "b");
+            assertThat(Net.read(bystander, 1)).isEqualTo("b");
+            long id = connectionId(adminPort, victim.getLocalPort());
+            browser.start();
+            browser.open("http://127.0.0.1:" + adminPort + "/");
+            String button = "tr[data-id='" + id + "'] button.kill";
+            // The table is drawn anew every second: find and click until a click lands.
+            long deadline = System.nanoTime() + ProgramAdmin.STARTUP.toNanos();
+            while (!browser.click(button)) {
+                assertThat(System.nanoTime()).as("the kill button of conn-" + id + " appears").isLessThan(deadline);
+                Thread.sleep(100); // a poll interval; the click decides
+            }
+            assertThat(Net.closedByPeer(victim)).as("the clicked connection is closed").isTrue();
+            Net.await("the page to show one connection", ProgramAdmin.STARTUP, () -> "(1 open)".equals(text(browser)));
+            assertThat(browser.script("return document.getElementById('error').hidden")).isEqualTo(true);
+            Net.send(bystander, "still here");
+            assertThat(Net.read(bystander, 10)).isEqualTo("still here");
+            assertThat(serve.stderr()).containsPattern("audit: admin kill conn-" + id + " from 127\\.0\\.0\\.1:\\d+");
+        }
+    }
+
+    private static String text(WebDriver browser) {
+        try {
+            return (String) browser.script("return document.getElementById('conn-count').textContent");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long connectionId(int adminPort, int clientPort) throws Exception {
+        for (java.util.Map<String, Object> c : (java.util.List<java.util.Map<String, Object>>) JsonTree.object(
+                ProgramAdmin.get(adminPort, "/connz?service=echo").body()).get("connections")) {
+            if (c.get("address").equals("127.0.0.1:" + clientPort)) {
+                return (Long) c.get("id");
+            }
+        }
+        throw new AssertionError("no connection from port " + clientPort);
+    }
+
     private static String dumpDom(Path chromium, Path profile, String url) throws Exception {
         Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
