@@ -38,7 +38,8 @@ public final class AdminServer implements AutoCloseable {
 
     @FunctionalInterface
     private interface Endpoint {
-        void handle(HttpExchange exchange, Map<String, String> query) throws Exception;
+        void handle(HttpExchange exchange, Map<String, String> query)
+                throws IOException, Http.BadRequest, InterruptedException;
     }
 
     private final HttpServer http;
@@ -90,10 +91,8 @@ public final class AdminServer implements AutoCloseable {
         route("/connz", Set.of("GET", "HEAD"), false, (ex, q) -> Http.json(ex, 200, connz.query(q)));
         route("/subsz", Set.of("GET", "HEAD"), false, (ex, q) -> Http.json(ex, 200, subsz.query(q)));
         route("/kill", Set.of("POST"), true, this::kill);
-        route("/debug/jfr", Set.of("GET"), true, (ex, q) -> {
-            audit(ex, "JFR recording of " + q.getOrDefault("seconds", "" + Debug.DEFAULT_JFR_SECONDS) + " s");
-            debug.jfr(ex, q);
-        });
+        route("/debug/jfr", Set.of("GET"), true, (ex, q) ->
+                debug.jfr(ex, q, seconds -> audit(ex, "JFR recording of " + seconds + " s")));
         route("/debug/threads", Set.of("GET"), true, (ex, q) -> {
             audit(ex, "thread dump");
             debug.threads(ex);
@@ -142,7 +141,7 @@ public final class AdminServer implements AutoCloseable {
             LOG.debug("admin {}: {}", path, e.toString()); // the client went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.warn("admin {} failed", path, e);
             Http.text(exchange, 500, "internal error\n");
         }

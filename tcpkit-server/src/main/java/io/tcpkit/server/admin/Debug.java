@@ -14,6 +14,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntConsumer;
 
 /**
  * Profiling on demand: {@code /debug/jfr?seconds=N} records N seconds (1 to {@link #MAX_JFR_SECONDS},
@@ -28,8 +29,13 @@ final class Debug {
 
     private final Semaphore recording = new Semaphore(1);
 
-    /** Records; 409 if a recording is already running. Holds this admin thread for the duration. */
-    void jfr(HttpExchange exchange, Map<String, String> query) throws IOException, Http.BadRequest, InterruptedException {
+    /**
+     * Records; 409 if a recording is already running. Holds this admin thread for the duration.
+     *
+     * @param started told the number of seconds once this recording has the right to run
+     */
+    void jfr(HttpExchange exchange, Map<String, String> query, IntConsumer started)
+            throws IOException, Http.BadRequest, InterruptedException {
         int seconds = (int) Http.number(query, "seconds", DEFAULT_JFR_SECONDS, 1, MAX_JFR_SECONDS);
         if (!recording.tryAcquire()) {
             Http.text(exchange, 409, "a recording is already running; try again when it ends\n");
@@ -37,6 +43,7 @@ final class Debug {
         }
         Path file = null;
         try (Recording r = new Recording(Configuration.getConfiguration("profile"))) {
+            started.accept(seconds);
             r.setName("tcpkit-admin");
             r.setToDisk(true);
             r.start();

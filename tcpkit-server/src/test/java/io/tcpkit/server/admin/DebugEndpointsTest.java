@@ -52,6 +52,8 @@ class DebugEndpointsTest {
             assertThat(admin.get("/debug/jfr?seconds=0").statusCode()).isEqualTo(400);
             assertThat(admin.get("/debug/jfr?seconds=" + (Debug.MAX_JFR_SECONDS + 1)).body())
                     .isEqualTo("seconds must be between 1 and " + Debug.MAX_JFR_SECONDS + "\n");
+            assertThat(admin.auditLines().stream().filter(l -> l.startsWith("admin JFR recording")))
+                    .as("only the recording that ran is an audit line").hasSize(1);
         }
     }
 
