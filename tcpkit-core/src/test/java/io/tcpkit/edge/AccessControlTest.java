@@ -5,27 +5,23 @@ import io.tcpkit.Cidr;
 import io.tcpkit.CloseReason;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Allow and deny lists and the per-address connect-rate token bucket, on a plain echo listener:
@@ -59,42 +55,9 @@ class AccessControlTest {
         return new AccessRules(Cidr.parseList(allow), Cidr.parseList(deny), 0, 0);
     }
 
-    /** Connects from {@code from} (a loopback address) to 127.0.0.1:port. */
-    private static Socket connectFrom(String from, int port) throws IOException {
-        Socket s = new Socket();
-        s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-        s.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
-
-    /** What the server says before it closes; fails if it keeps the connection open. */
-    static String readToEnd(Socket s) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[256];
-        try {
-            for (int i = 0; i < 1000; i++) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    return got.toString(StandardCharsets.ISO_8859_1);
-                }
-                got.write(buf, 0, n);
-            }
-            throw new AssertionError("the server kept talking: " + got);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("not closed; got: " + got, e);
-        }
-    }
-
-    static String roundTrip(Socket s, String text) throws IOException {
-        Net.send(s, text);
-        return Net.read(s, text.length());
-    }
-
     private void assertRefusedWith(String message, int port) throws IOException {
         try (Socket s = Net.connect(port)) {
-            assertThat(readToEnd(s)).isEqualTo(message);
+            assertThat(Net.readToEnd(s)).isEqualTo(message);
         }
     }
 
@@ -102,11 +65,11 @@ class AccessControlTest {
     void aDeniedAddressIsToldAndClosed() throws Exception {
         int port = start(rules("", "127.0.0.1/32"));
         assertRefusedWith(DENIED, port);
-        Net.await("the refusal to be counted", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 1);
+        Await.until("the refusal to be counted", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 1);
         assertThat(server.stats().closedTotal()).as("no handler ran").isZero();
         // Another loopback address is not in the list.
-        try (Socket other = connectFrom("127.0.0.2", port)) {
-            assertThat(roundTrip(other, "not me")).isEqualTo("not me");
+        try (Socket other = Net.connectFrom("127.0.0.2", port)) {
+            assertThat(Net.roundTrip(other, "not me")).isEqualTo("not me");
         }
     }
 
@@ -114,14 +77,14 @@ class AccessControlTest {
     void anAllowListServesOnlyItsAddresses() throws Exception {
         int port = start(rules("10.0.0.0/8", ""));
         assertRefusedWith(DENIED, port);
-        Net.await("the refusal to be counted", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 1);
+        Await.until("the refusal to be counted", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 1);
         server.close();
         port = start(rules("10.0.0.0/8,127.0.0.0/30", ""));
         try (Socket s = Net.connect(port)) {
-            assertThat(roundTrip(s, "listed")).isEqualTo("listed");
+            assertThat(Net.roundTrip(s, "listed")).isEqualTo("listed");
         }
-        try (Socket s = connectFrom("127.0.0.5", port)) {
-            assertThat(readToEnd(s)).isEqualTo(DENIED);
+        try (Socket s = Net.connectFrom("127.0.0.5", port)) {
+            assertThat(Net.readToEnd(s)).isEqualTo(DENIED);
         }
     }
 
@@ -129,8 +92,8 @@ class AccessControlTest {
     void denyWinsOverAllow() throws Exception {
         int port = start(rules("127.0.0.0/8", "127.0.0.1"));
         assertRefusedWith(DENIED, port);
-        try (Socket s = connectFrom("127.0.0.3", port)) {
-            assertThat(roundTrip(s, "allowed")).isEqualTo("allowed");
+        try (Socket s = Net.connectFrom("127.0.0.3", port)) {
+            assertThat(Net.roundTrip(s, "allowed")).isEqualTo("allowed");
         }
     }
 
@@ -142,17 +105,17 @@ class AccessControlTest {
 
     @Test
     void anIpv6ClientIsMatchedByIpv6Blocks() throws Exception {
-        assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
+        Require.that(ipv6Loopback(), "an IPv6 loopback address (::1)");
         int port = start("::1", rules("::1", ""));
         try (Socket s = new Socket(InetAddress.getByName("::1"), port)) {
             s.setSoTimeout(10_000);
-            assertThat(roundTrip(s, "six")).isEqualTo("six");
+            assertThat(Net.roundTrip(s, "six")).isEqualTo("six");
         }
         server.close();
         port = start("::1", rules("", "::/0"));
         try (Socket s = new Socket(InetAddress.getByName("::1"), port)) {
             s.setSoTimeout(10_000);
-            assertThat(readToEnd(s)).isEqualTo(DENIED);
+            assertThat(Net.readToEnd(s)).isEqualTo(DENIED);
         }
     }
 
@@ -166,15 +129,15 @@ class AccessControlTest {
                 served.add(Net.connect(port));
             }
             try (Socket sixth = Net.connect(port)) {
-                assertThat(readToEnd(sixth)).isEqualTo(RATE_LIMITED);
+                assertThat(Net.readToEnd(sixth)).isEqualTo(RATE_LIMITED);
             }
             for (int i = 0; i < served.size(); i++) {
-                assertThat(roundTrip(served.get(i), "n" + i)).isEqualTo("n" + i);
+                assertThat(Net.roundTrip(served.get(i), "n" + i)).isEqualTo("n" + i);
             }
             assertThat(server.stats().rejected().get(RejectReason.RATE_LIMITED)).isEqualTo(1);
             // The bucket is per address: another one is not limited.
-            try (Socket other = connectFrom("127.0.0.2", port)) {
-                assertThat(roundTrip(other, "other address")).isEqualTo("other address");
+            try (Socket other = Net.connectFrom("127.0.0.2", port)) {
+                assertThat(Net.roundTrip(other, "other address")).isEqualTo("other address");
             }
             // Refilled after a while: poll, each try 100 ms apart, for at most 6 s.
             boolean servedAgain = false;
@@ -185,7 +148,7 @@ class AccessControlTest {
                     if (first.equals("x")) {
                         servedAgain = true;
                     } else {
-                        assertThat(first + readToEnd(again)).isEqualTo(RATE_LIMITED);
+                        assertThat(first + Net.readToEnd(again)).isEqualTo(RATE_LIMITED);
                         waitQuietly(Duration.ofMillis(100));
                     }
                 }
@@ -228,7 +191,7 @@ class AccessControlTest {
         for (int i = 0; i < 20; i++) {
             assertRefusedWith(DENIED, port);
         }
-        Net.await("20 refusals", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 20);
+        Await.until("20 refusals", WAIT, () -> server.stats().rejected().get(RejectReason.DENIED) == 20);
         assertThat(server.stats().closed().get(CloseReason.PEER_CLOSED)).isZero();
         assertThat(server.stats().open()).isZero();
     }

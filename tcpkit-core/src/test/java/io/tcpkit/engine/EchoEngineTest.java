@@ -5,6 +5,7 @@ import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionInfo;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class EchoEngineTest {
                 out.flush();
                 assertThat(in.read()).isEqualTo(i);
             }
-            Net.await("every byte to be counted", WAIT,
+            Await.until("every byte to be counted", WAIT,
                     () -> server.stats().bytesIn() == 256 && server.stats().bytesOut() == 256);
         }
     }
@@ -101,7 +102,7 @@ class EchoEngineTest {
             assertThat(received).isEqualTo(data.length);
             assertThat(digest.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
         assertThat(server.stats().bytesIn()).isEqualTo(data.length);
         assertThat(server.stats().bytesOut()).isEqualTo(data.length);
     }
@@ -115,7 +116,7 @@ class EchoEngineTest {
             s.shutdownOutput();
             assertThat(s.getInputStream().readAllBytes()).isEqualTo(data);
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
         assertThat(server.stats().closedTotal()).isEqualTo(1);
     }
 
@@ -179,7 +180,7 @@ class EchoEngineTest {
                 assertThat(replies.get(i).get()).isEqualTo("client " + i + "\n");
             }
         }
-        Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("every connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(server.stats().accepted()).isEqualTo(clients);
         assertThat(server.stats().rejectedTotal()).isZero();
         assertThat(server.stats().closed().get(CloseReason.PEER_CLOSED)).isEqualTo(clients);
@@ -201,7 +202,7 @@ class EchoEngineTest {
                 stop.set(true); // let the steady clients finish even if an assertion failed
             }
         }
-        Net.await("the steady clients to leave", WAIT, () -> server.stats().open() == 0);
+        Await.until("the steady clients to leave", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.IO_ERROR) + Net.closed(server, CloseReason.PEER_CLOSED))
                 .isEqualTo(steadyClients + 1);
         assertThat(server.stats().closedTotal()).isEqualTo(steadyClients + 1);
@@ -243,7 +244,7 @@ class EchoEngineTest {
         rude.setSoLinger(true, 0);
         rude.close();
 
-        Net.await("the reset connection to end", WAIT, () -> server.stats().closedTotal() == 1);
+        Await.until("the reset connection to end", WAIT, () -> server.stats().closedTotal() == 1);
         assertThat(Net.closed(server, CloseReason.IO_ERROR) + Net.closed(server, CloseReason.PEER_CLOSED))
                 .as("the reset is a peer close or an I/O error, nothing else").isEqualTo(1);
         assertThat(server.stats().open()).isEqualTo(steadyClients);
@@ -267,7 +268,7 @@ class EchoEngineTest {
             Net.send(s, "still here\n");
             assertThat(Net.readLine(s)).isEqualTo("still here\n");
         }
-        Net.await("the flood to drain", WAIT,
+        Await.until("the flood to drain", WAIT,
                 () -> server.stats().open() == 0 && server.stats().closedTotal() == server.stats().accepted());
         assertThat(server.stats().accepted()).isEqualTo(flood + 1);
         assertThat(server.stats().acceptErrors()).isZero();
@@ -303,7 +304,7 @@ class EchoEngineTest {
             assertThat(victimId).isNotEqualTo(bystanderId);
 
             // The server counts a write after it returns, which may be after we read its bytes.
-            Net.await("the echo to be counted", WAIT, () -> server.connections().stream()
+            Await.until("the echo to be counted", WAIT, () -> server.connections().stream()
                     .anyMatch(c -> c.id() == victimId && c.bytesOut() == 1));
             ConnectionInfo listed = server.connections().stream().filter(c -> c.id() == victimId).findFirst().orElseThrow();
             assertThat(listed.remoteAddress()).isEqualTo(new InetSocketAddress(victim.getLocalAddress(), victim.getLocalPort()));
@@ -314,7 +315,7 @@ class EchoEngineTest {
 
             assertThat(server.kill(victimId)).isTrue();
             assertThat(Net.closedByPeer(victim)).isTrue();
-            Net.await("the killed connection to leave the registry", WAIT,
+            Await.until("the killed connection to leave the registry", WAIT,
                     () -> server.connections().size() == 1);
             assertThat(server.connections().get(0).id()).isEqualTo(bystanderId);
             assertThat(server.kill(victimId)).as("already gone").isFalse();

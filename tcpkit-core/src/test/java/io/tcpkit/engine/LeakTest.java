@@ -3,8 +3,8 @@ package io.tcpkit.engine;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,39 +22,25 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Nothing is left behind: after a busy run every permit, address slot, file descriptor and
- * engine thread is returned, whether connections ended cleanly, by reset, by refusal or by force.
+ * Nothing is left behind: after a busy run every permit, address slot, socket and engine thread
+ * is returned, whether connections ended cleanly, by reset, by refusal or by force. What is
+ * counted is the server's own: the sockets whose local port is its port, the threads named after
+ * its service (each test's server has its own), never the whole JVM's, which other tests share.
  */
 @Timeout(60)
 class LeakTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String REJECTED = "ERR too many connections\r\n";
 
-    /**
-     * The JDK opens some descriptors once per process on first use (the virtual-thread pollers,
-     * for instance): a whole server lifetime first, so the baseline is the steady state.
-     */
-    @BeforeEach
-    void warmUp() throws Exception {
-        try (TcpServer warm = TcpServer.builder().port(0).handler(Net.ECHO).start();
-             Socket s = Net.connect(warm.port())) {
-            Net.send(s, "warm");
-            assertThat(Net.read(s, 4)).isEqualTo("warm");
-        }
-        Net.await("no engine thread left from earlier tests", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
+    /** The listener alone: no connection's socket is open, nor is any refusal's. */
+    private static void assertOnlyTheListenerLeft(TcpServer server) {
+        Net.awaitSocketsOnPort("the server's sockets back to its listener", server.port(), 1);
+        assertThat(Net.socketsOnPort(server.port())).containsOnlyKeys("LISTEN");
     }
 
-    private String baseline;
-
-    /** Open descriptors now, remembering what they are for failure messages. */
-    private long measureBaseline() {
-        baseline = Net.describeOpenFiles();
-        return Net.openFiles();
-    }
-
-    private void assertNothingLeftAfterClose(TcpServer server, long filesBefore) {
-        Net.awaitOpenFilesAtMost("descriptors back to the baseline (" + baseline + ")", WAIT, filesBefore);
-        Net.await("no tcpkit platform thread alive", WAIT, () -> Net.platformThreads("tcpkit-") == 0);
+    private static void assertNothingLeftAfterClose(TcpServer server, int port) {
+        Net.awaitSocketsOnPort("no socket of the server left", port, 0);
+        Await.until("no thread of the server alive", WAIT, () -> Net.threadsOf(server.service()).isEmpty());
         assertThat(server.stats().open()).isZero();
         assertThat(((EngineServer) server).trackedAddresses()).isZero();
         assertThat(server.connections()).isEmpty();
@@ -61,16 +48,18 @@ class LeakTest {
 
     @Test
     void aBusyRunOfCleanRudeAndRefusedClientsLeavesNothingBehind() throws Exception {
-        long filesBefore = measureBaseline();
         int cap = 100;
-        TcpServer server = TcpServer.builder().port(0).handler(Net.ECHO)
+        TcpServer server = TcpServer.builder().port(0).service("leak-busy").handler(Net.ECHO)
                 .limits(Limits.DEFAULT.withMaxConnections(cap).withMaxConnectionsPerAddress(1000))
                 .drainTimeout(Duration.ofSeconds(5))
                 .start();
+        int port = server.port();
         try {
-            assertThat(Net.openFiles()).as("the listening socket").isLessThanOrEqualTo(filesBefore + 1);
+            assertThat(Net.socketsOnPort(port)).isEqualTo(Map.of("LISTEN", 1));
+            assertThat(Net.threadsOf("leak-busy")).containsExactly("tcpkit-accept-leak-busy-" + port,
+                    "tcpkit-sweeper-leak-busy-" + port);
             fillUpThenRefuse(server, cap, 30);
-            Net.await("the held connections to end", WAIT, () -> server.stats().open() == 0);
+            Await.until("the held connections to end", WAIT, () -> server.stats().open() == 0);
             long refusedSoFar = server.stats().rejectedTotal();
             assertThat(refusedSoFar).isEqualTo(30);
 
@@ -106,18 +95,18 @@ class LeakTest {
                 assertThat(echoed + server.stats().rejectedTotal() - refusedSoFar).isEqualTo(clients);
             }
             long total = cap + 30 + clients;
-            Net.await("every connection to end", WAIT, () -> server.stats().open() == 0
+            Await.until("every connection to end", WAIT, () -> server.stats().open() == 0
                     && server.stats().closedTotal() + server.stats().rejectedTotal() == total);
             assertThat(server.stats().accepted()).isEqualTo(total);
             assertThat(((EngineServer) server).trackedAddresses()).isZero();
             assertThat(server.connections()).isEmpty();
-            Net.awaitOpenFilesAtMost("descriptors back to the baseline (" + baseline + ") and the listener",
-                    WAIT, filesBefore + 1);
-            assertThat(Net.platformThreads("tcpkit-accept-")).isEqualTo(1);
+            assertOnlyTheListenerLeft(server);
+            assertThat(Net.threadsOf("leak-busy")).containsExactly("tcpkit-accept-leak-busy-" + port,
+                    "tcpkit-sweeper-leak-busy-" + port);
         } finally {
             server.close();
         }
-        assertNothingLeftAfterClose(server, filesBefore);
+        assertNothingLeftAfterClose(server, port);
     }
 
     /** Holds {@code cap} echoing connections, refuses {@code extra} more, then lets the held ones go. */
@@ -154,23 +143,24 @@ class LeakTest {
 
     @Test
     void aForcedShutdownLeavesNothingBehind() throws Exception {
-        long filesBefore = measureBaseline();
         int clients = 20;
         CountDownLatch blocked = new CountDownLatch(clients);
-        TcpServer server = TcpServer.builder().port(0)
+        TcpServer server = TcpServer.builder().port(0).service("leak-forced")
                 .drainTimeout(Duration.ofMillis(200))
                 .limits(Limits.DEFAULT.withWriteTimeout(Duration.ofSeconds(1))) // starts the sweeper thread too
                 .handler(conn -> {
                     blocked.countDown();
                     new CountDownLatch(1).await(); // never returns on its own
                 }).start();
+        int port = server.port();
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
                 sockets.add(Net.connect(server.port()));
             }
             assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(Net.platformThreads("tcpkit-sweeper-")).isEqualTo(1);
+            assertThat(Net.threadsOf("leak-forced")).containsExactlyInAnyOrder(
+                    "tcpkit-accept-leak-forced-" + port, "tcpkit-sweeper-leak-forced-" + port);
             server.close();
             for (Socket s : sockets) {
                 assertThat(Net.closedByPeer(s)).isTrue();
@@ -182,15 +172,15 @@ class LeakTest {
             server.close();
         }
         assertThat(Net.closed(server, CloseReason.SHUTDOWN_FORCED)).isEqualTo(clients);
-        assertNothingLeftAfterClose(server, filesBefore);
+        assertNothingLeftAfterClose(server, port);
     }
 
     @Test
     void timeoutsAndOverlongLinesLeaveNothingBehind() throws Exception {
-        long filesBefore = measureBaseline();
-        TcpServer server = TcpServer.builder().port(0).handler(Net.LINE_ECHO)
+        TcpServer server = TcpServer.builder().port(0).service("leak-timeouts").handler(Net.LINE_ECHO)
                 .limits(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(200)).withMaxLineBytes(16))
                 .start();
+        int port = server.port();
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) {
@@ -201,7 +191,7 @@ class LeakTest {
             for (Socket s : sockets) {
                 assertThat(Net.closedByPeer(s)).isTrue();
             }
-            Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+            Await.until("every connection to end", WAIT, () -> server.stats().open() == 0);
             assertThat(Net.closed(server, CloseReason.IDLE_TIMEOUT)).isEqualTo(5);
             assertThat(Net.closed(server, CloseReason.FRAME_TOO_LONG)).isEqualTo(5);
         } finally {
@@ -210,6 +200,6 @@ class LeakTest {
             }
             server.close();
         }
-        assertNothingLeftAfterClose(server, filesBefore);
+        assertNothingLeftAfterClose(server, port);
     }
 }

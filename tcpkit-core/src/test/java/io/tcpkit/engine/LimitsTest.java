@@ -6,6 +6,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.FrameTooLongException;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class LimitsTest {
             assertThat(Net.closedByPeer(s)).as("closed by the server within the socket timeout").isTrue();
             assertThat(since(started)).isGreaterThanOrEqualTo(Duration.ofMillis(290)).isLessThan(Duration.ofSeconds(5));
         }
-        Net.await("the idle close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the idle close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
         assertThat(server.stats().closedTotal()).isEqualTo(1);
     }
 
@@ -80,7 +81,7 @@ class LimitsTest {
             assertThat(server.stats().closedTotal()).as("still open while it talks").isZero();
             assertThat(Net.closedByPeer(s)).isTrue();
         }
-        Net.await("the idle close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the idle close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
     }
 
     @Test
@@ -118,8 +119,8 @@ class LimitsTest {
             Net.send(normal, "after\n");
             assertThat(Net.readLine(normal)).isEqualTo("after\n");
         }
-        Net.await("the read timeout to be counted", WAIT, () -> Net.closed(server, CloseReason.READ_TIMEOUT) == 1);
-        Net.await("the normal client's close", WAIT, () -> server.stats().open() == 0);
+        Await.until("the read timeout to be counted", WAIT, () -> Net.closed(server, CloseReason.READ_TIMEOUT) == 1);
+        Await.until("the normal client's close", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.IDLE_TIMEOUT)).isZero();
     }
 
@@ -144,7 +145,7 @@ class LimitsTest {
             Net.send(s, "gins\n");
             assertThat(Net.readLine(s)).isEqualTo("line " + i + " begins\n");
         }
-        Net.await("the close to be counted", WAIT, () -> server.stats().closedTotal() == 1);
+        Await.until("the close to be counted", WAIT, () -> server.stats().closedTotal() == 1);
         assertThat(Net.closed(server, CloseReason.READ_TIMEOUT)).isZero();
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
@@ -159,7 +160,7 @@ class LimitsTest {
             Net.send(s, "tial\n");
             assertThat(Net.readLine(s)).isEqualTo("partial\n");
         }
-        Net.await("the close to be counted", WAIT, () -> server.stats().closedTotal() == 1);
+        Await.until("the close to be counted", WAIT, () -> server.stats().closedTotal() == 1);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
 
@@ -181,7 +182,7 @@ class LimitsTest {
             s.setReceiveBufferSize(4096);
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             assertThat(handlerEnded.await(10, TimeUnit.SECONDS)).as("the blocked handler was released").isTrue();
-            Net.await("the handler's connection to end", WAIT, () -> server.stats().open() == 0);
+            Await.until("the handler's connection to end", WAIT, () -> server.stats().open() == 0);
             assertThat(Net.closed(server, CloseReason.WRITE_TIMEOUT)).isEqualTo(1);
             assertThat(server.stats().closedTotal()).isEqualTo(1);
         }
@@ -205,7 +206,7 @@ class LimitsTest {
             Net.send(a, "still");
             assertThat(Net.read(a, 5)).isEqualTo("still");
         }
-        Net.await("permits to return", WAIT, () -> server.stats().open() == 0);
+        Await.until("permits to return", WAIT, () -> server.stats().open() == 0);
         try (Socket again = Net.connect(port); Socket again2 = Net.connect(port)) {
             Net.send(again, "z");
             Net.send(again2, "w");
@@ -231,7 +232,7 @@ class LimitsTest {
             }
         }
         assertThat(server.stats().rejectedTotal()).isEqualTo(1);
-        Net.await("the address slots to be returned", WAIT,
+        Await.until("the address slots to be returned", WAIT,
                 () -> server.stats().open() == 0 && ((EngineServer) server).trackedAddresses() == 0);
         try (Socket again = Net.connect(port)) {
             Net.send(again, "z");
@@ -280,7 +281,7 @@ class LimitsTest {
             Net.send(s, "0123456789A\n");
             assertThat(Net.closedByPeer(s)).isTrue();
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.FRAME_TOO_LONG) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.FRAME_TOO_LONG) == 1);
         assertThat(server.stats().closedTotal()).isEqualTo(1);
     }
 
@@ -307,7 +308,7 @@ class LimitsTest {
             assertThat(Net.readToEnd(s)).isEqualTo("ok short\r\nERR line longer than 10 bytes\r\nok next\r\n"
                     + "ERR line longer than 10 bytes\r\nok last\r\n");
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
     }
 
     // ---- validation ----

@@ -5,6 +5,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class RequestHandlerTest {
 
     /** Waits until the connection's last serving thread has ended: it waits in the selector. */
     private Thread awaitReleased(long id) {
-        Net.await("the connection's thread to end", WAIT, () -> {
+        Await.until("the connection's thread to end", WAIT, () -> {
             List<Thread> t = turns.get(id);
             return t != null && !t.isEmpty() && !t.getLast().isAlive();
         });
@@ -89,7 +90,7 @@ class RequestHandlerTest {
     }
 
     private long onlyConnectionId() {
-        Net.await("one connection", WAIT, () -> server.connections().size() == 1);
+        Await.until("one connection", WAIT, () -> server.connections().size() == 1);
         return server.connections().getFirst().id();
     }
 
@@ -123,7 +124,7 @@ class RequestHandlerTest {
             assertThat(turns.get(id).getLast()).isNotSameAs(released);
             assertThat(server.connections()).hasSize(1);
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
 
@@ -150,7 +151,7 @@ class RequestHandlerTest {
             s.shutdownOutput();
             assertThat(Net.readToEnd(s)).isEqualTo("last words");
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(1);
     }
 
@@ -161,7 +162,7 @@ class RequestHandlerTest {
         useThenAwaitRelease(s);
         s.setSoLinger(true, 0); // reset, not FIN
         s.close();
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(server.connections()).isEmpty();
         assertThat(((EngineServer) server).trackedAddresses()).isZero();
     }
@@ -177,7 +178,7 @@ class RequestHandlerTest {
             assertThat(s.getInputStream().read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
     }
 
     @Test
@@ -188,7 +189,7 @@ class RequestHandlerTest {
             s.setSoTimeout((int) WAIT.toMillis());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
         assertThat(turns).isEmpty(); // the handler never ran
     }
 
@@ -201,7 +202,7 @@ class RequestHandlerTest {
             s.setSoTimeout((int) WAIT.toMillis());
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
-        Net.await("the connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("the connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.KILLED)).isEqualTo(1);
     }
 
@@ -219,7 +220,7 @@ class RequestHandlerTest {
             for (Socket s : clients) {
                 quietEcho(s, "q");
             }
-            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == 20
+            Await.until("every connection to wait without a thread", WAIT, () -> turns.size() == 20
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
             long started = System.nanoTime();
             server.close(); // drain timeout 10 s: waiting connections must not use it
@@ -229,7 +230,7 @@ class RequestHandlerTest {
                 assertThat(s.getInputStream().read()).isEqualTo(-1);
             }
             assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(20);
-            assertThat(Net.platformThreads("tcpkit-idler")).isZero();
+            assertThat(Net.threadsOf(server.service())).as("the idler and every other thread of the server").isEmpty();
         } finally {
             for (Socket s : clients) {
                 s.close();
@@ -258,7 +259,7 @@ class RequestHandlerTest {
             for (int i = 0; i < n; i++) {
                 assertThat(Net.readLine(clients.get(i))).isEqualTo("quiet " + i + "\n");
             }
-            Net.await("every connection to wait without a thread", WAIT, () -> turns.size() == n
+            Await.until("every connection to wait without a thread", WAIT, () -> turns.size() == n
                     && turns.values().stream().allMatch(t -> !t.getLast().isAlive()));
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < n; i++) {
@@ -273,7 +274,7 @@ class RequestHandlerTest {
                 s.close();
             }
         }
-        Net.await("every connection to end", WAIT, () -> server.stats().open() == 0);
+        Await.until("every connection to end", WAIT, () -> server.stats().open() == 0);
         assertThat(Net.closed(server, CloseReason.PEER_CLOSED)).isEqualTo(n);
     }
 
@@ -347,7 +348,7 @@ class RequestHandlerTest {
         int port = start(Limits.DEFAULT, fours);
         try (Socket s = Net.connect(port)) {
             Net.send(s, "ab");
-            Net.await("the half frame to be read", WAIT, () -> server.stats().bytesIn() == 2);
+            Await.until("the half frame to be read", WAIT, () -> server.stats().bytesIn() == 2);
             Thread.sleep(200); // time in which a spinning turn loop would call the handler endlessly
             Net.send(s, "cd");
             assertThat(Net.read(s, 4)).isEqualTo("abcd");

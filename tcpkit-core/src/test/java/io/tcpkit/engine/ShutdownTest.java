@@ -4,6 +4,7 @@ import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,9 +121,9 @@ class ShutdownTest {
         start(Net.LINE_ECHO, Duration.ofSeconds(10));
         try (Socket s = Net.connect(server.port()); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Net.send(s, "hel");
-            Net.await("the partial line to be read", WAIT, () -> server.stats().bytesIn() == 3);
+            Await.until("the partial line to be read", WAIT, () -> server.stats().bytesIn() == 3);
             Future<Duration> closing = pool.submit(() -> timed(server::close));
-            Net.await("the drain to begin", WAIT, server::isDraining);
+            Await.until("the drain to begin", WAIT, server::isDraining);
             Net.send(s, "lo\n");
             assertThat(Net.readLine(s)).isEqualTo("hello\n");
             assertThat(s.getInputStream().read()).isEqualTo(-1);
@@ -139,7 +140,7 @@ class ShutdownTest {
         start(Net.LINE_ECHO, Duration.ofMillis(300));
         try (Socket s = Net.connect(server.port())) {
             Net.send(s, "never ends");
-            Net.await("the partial line to be read", WAIT, () -> server.stats().bytesIn() == 10);
+            Await.until("the partial line to be read", WAIT, () -> server.stats().bytesIn() == 10);
             Duration took = timed(server::close);
             assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(290)).isLessThan(Duration.ofSeconds(3));
             assertThat(Net.closedByPeer(s)).isTrue();
@@ -271,6 +272,6 @@ class ShutdownTest {
             s.shutdownOutput();
             assertThat(Net.readToEnd(s)).isEqualTo("hi\nbye: you left\n");
         }
-        Net.await("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
+        Await.until("the close to be counted", WAIT, () -> Net.closed(server, CloseReason.PEER_CLOSED) == 1);
     }
 }

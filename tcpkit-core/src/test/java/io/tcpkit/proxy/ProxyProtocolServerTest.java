@@ -7,14 +7,13 @@ import io.tcpkit.ConnectionHandler;
 import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -80,30 +79,9 @@ class ProxyProtocolServerTest {
         return c;
     }
 
-    /** Everything until end of stream (or reset); fails if the stream stays open past the socket timeout. */
-    private static String readToEnd(Socket s) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        InputStream in = s.getInputStream();
-        byte[] buf = new byte[512];
-        try {
-            for (int i = 0; i < 1000; i++) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                got.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("still open after " + s.getSoTimeout() + " ms; got: " + got, e);
-        } catch (IOException e) {
-            // reset: what came before counts
-        }
-        return got.toString(StandardCharsets.ISO_8859_1);
-    }
-
     private void awaitRejected(RejectReason reason, long n) {
-        Net.await(n + " x " + reason, WAIT, () -> server.stats().rejected().get(reason) == n);
-        Net.await("nothing left open", WAIT, () -> server.stats().open() == 0);
+        Await.until(n + " x " + reason, WAIT, () -> server.stats().rejected().get(reason) == n);
+        Await.until("nothing left open", WAIT, () -> server.stats().open() == 0);
     }
 
     static byte[] v2Tcp4(String src, int sport, String dst, int dport) throws IOException {
@@ -174,7 +152,7 @@ class ProxyProtocolServerTest {
         int port = start();
         try (Socket s = Net.connect(port)) {
             write(s, ascii("hello, no header\r\n"));
-            assertThat(readToEnd(s)).isEmpty();
+            assertThat(Net.readUntilClosed(s)).isEmpty();
         }
         awaitRejected(RejectReason.BAD_PROXY_HEADER, 1);
         assertThat(server.stats().closed().get(CloseReason.REJECTED)).isEqualTo(1);
@@ -188,7 +166,7 @@ class ProxyProtocolServerTest {
         garbage[0] = 'P'; // looks like v1 for one byte
         try (Socket s = Net.connect(port)) {
             write(s, garbage);
-            assertThat(readToEnd(s)).isEmpty();
+            assertThat(Net.readUntilClosed(s)).isEmpty();
         }
         awaitRejected(RejectReason.BAD_PROXY_HEADER, 1);
     }
@@ -199,7 +177,7 @@ class ProxyProtocolServerTest {
         try (Socket s = Net.connect(port)) {
             s.setSoTimeout(3000); // well under the header timeout: the length alone decides
             write(s, ascii("PROXY TCP4 " + "1".repeat(100)));
-            assertThat(readToEnd(s)).isEmpty();
+            assertThat(Net.readUntilClosed(s)).isEmpty();
         }
         awaitRejected(RejectReason.BAD_PROXY_HEADER, 1);
     }
@@ -229,7 +207,7 @@ class ProxyProtocolServerTest {
             }
             assertThat(closed).as("the dribbling proxy was cut off before finishing its header").isTrue();
             silent.setSoTimeout(3000);
-            assertThat(readToEnd(silent)).isEmpty();
+            assertThat(Net.readUntilClosed(silent)).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(HEADER_TIMEOUT.minusMillis(50));
         }
         awaitRejected(RejectReason.BAD_PROXY_HEADER, 2);
@@ -241,7 +219,7 @@ class ProxyProtocolServerTest {
                 Limits.DEFAULT, AccessRules.OPEN);
         try (Socket s = Net.connect(port)) {
             write(s, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 40000 7000\r\nhello"));
-            assertThat(readToEnd(s)).isEmpty();
+            assertThat(Net.readUntilClosed(s)).isEmpty();
         }
         awaitRejected(RejectReason.BAD_PROXY_HEADER, 1);
         assertThat(server.stats().closed().get(CloseReason.PEER_CLOSED)).as("the service never ran").isZero();
@@ -259,13 +237,13 @@ class ProxyProtocolServerTest {
 
             try (Socket second = Net.connect(port)) {
                 write(second, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 40002 7000\r\n"));
-                assertThat(readToEnd(second)).isEqualTo("ERR too many connections from your address\r\n");
+                assertThat(Net.readToEnd(second)).isEqualTo("ERR too many connections from your address\r\n");
             }
             awaitRejectedOnly(RejectReason.MAX_CONNECTIONS_PER_ADDRESS, 1);
-            assertThat(roundTrip(first, "still here")).isEqualTo("still here");
+            assertThat(Net.roundTrip(first, "still here")).isEqualTo("still here");
         }
         // Both gone: the address's slot is free again.
-        Net.await("all closed", WAIT, () -> server.stats().open() == 0);
+        Await.until("all closed", WAIT, () -> server.stats().open() == 0);
         try (Socket again = Net.connect(port)) {
             write(again, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 40003 7000\r\n"));
             assertThat(Net.readLine(again)).isEqualTo("203.0.113.7 40003\n");
@@ -273,7 +251,7 @@ class ProxyProtocolServerTest {
     }
 
     private void awaitRejectedOnly(RejectReason reason, long n) {
-        Net.await(n + " x " + reason, WAIT, () -> server.stats().rejected().get(reason) == n);
+        Await.until(n + " x " + reason, WAIT, () -> server.stats().rejected().get(reason) == n);
     }
 
     @Test
@@ -282,17 +260,12 @@ class ProxyProtocolServerTest {
                 new AccessRules(List.of(), List.of(Cidr.parse("203.0.113.0/24")), 0, 0));
         try (Socket denied = Net.connect(port)) {
             write(denied, ascii("PROXY TCP4 203.0.113.7 127.0.0.1 40000 7000\r\n"));
-            assertThat(readToEnd(denied)).isEqualTo("ERR access denied\r\n");
+            assertThat(Net.readToEnd(denied)).isEqualTo("ERR access denied\r\n");
         }
         try (Socket allowed = Net.connect(port)) {
             write(allowed, ascii("PROXY TCP4 198.51.100.1 127.0.0.1 40000 7000\r\n"));
             assertThat(Net.readLine(allowed)).isEqualTo("198.51.100.1 40000\n");
         }
         assertThat(server.stats().rejected().get(RejectReason.DENIED)).isEqualTo(1);
-    }
-
-    private static String roundTrip(Socket s, String text) throws IOException {
-        write(s, ascii(text));
-        return Net.read(s, text.length());
     }
 }

@@ -4,9 +4,10 @@ import io.tcpkit.Cidr;
 import io.tcpkit.CloseReason;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import io.tcpkit.tls.TestPki;
-import io.tcpkit.tls.TlsClient;
+import io.tcpkit.testing.TestPki;
+import io.tcpkit.testing.TlsClient;
 import io.tcpkit.tls.TlsServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The PROXY header comes before the TLS ClientHello (as HAProxy sends it in TCP mode): a client
@@ -48,10 +48,9 @@ class ProxyThenTlsTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        TestPki pki = TestPki.create(dir);
-        serverCert = pki.server("server", TestPki.KeyType.EC);
-        client = TlsClient.context(pki.ca().cert(), null);
+        TestPki pki = TestPki.copyTo(dir);
+        serverCert = pki.serverEc();
+        client = TlsClient.context(pki.ca(), null);
     }
 
     @BeforeEach
@@ -69,30 +68,24 @@ class ProxyThenTlsTest {
         }
     }
 
-    private static Socket plain(int port) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-        return s;
-    }
-
     @Test
     void v1HeaderThenTlsOnTheSameSocket() throws Exception {
-        try (Socket raw = plain(server.port())) {
+        try (Socket raw = Net.connect(server.port())) {
             raw.getOutputStream().write("PROXY TCP4 203.0.113.7 127.0.0.1 40000 443\r\n".getBytes(StandardCharsets.US_ASCII));
             try (SSLSocket tls = TlsClient.overSocket(client, raw, server.port())) {
                 assertThat(Net.readLine(tls)).isEqualTo("203.0.113.7 40000\n");
-                assertThat(TlsClient.roundTrip(tls, "secret and proxied")).isEqualTo("secret and proxied");
+                assertThat(Net.roundTrip(tls, "secret and proxied")).isEqualTo("secret and proxied");
             }
         }
     }
 
     @Test
     void v2HeaderThenTlsOnTheSameSocket() throws Exception {
-        try (Socket raw = plain(server.port())) {
+        try (Socket raw = Net.connect(server.port())) {
             raw.getOutputStream().write(ProxyProtocolServerTest.v2Tcp4("198.51.100.20", 61000, "127.0.0.1", 443));
             try (SSLSocket tls = TlsClient.overSocket(client, raw, server.port())) {
                 assertThat(Net.readLine(tls)).isEqualTo("198.51.100.20 61000\n");
-                assertThat(TlsClient.roundTrip(tls, "v2")).isEqualTo("v2");
+                assertThat(Net.roundTrip(tls, "v2")).isEqualTo("v2");
             }
         }
     }
@@ -106,7 +99,7 @@ class ProxyThenTlsTest {
             raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5000);
             try (SSLSocket tls = TlsClient.overSocket(client, raw, server.port())) {
                 assertThat(Net.readLine(tls)).isEqualTo("203.0.113.9 40009\n");
-                assertThat(TlsClient.roundTrip(tls, "coalesced")).isEqualTo("coalesced");
+                assertThat(Net.roundTrip(tls, "coalesced")).isEqualTo("coalesced");
             }
         }
     }
@@ -119,7 +112,7 @@ class ProxyThenTlsTest {
             }
         });
         assertThat(failure).isInstanceOf(IOException.class);
-        Net.await("the missing header to be counted", WAIT,
+        Await.until("the missing header to be counted", WAIT,
                 () -> server.stats().rejected().get(RejectReason.BAD_PROXY_HEADER) == 1);
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }

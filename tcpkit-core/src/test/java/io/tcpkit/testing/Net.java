@@ -10,13 +10,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Small helpers for tests that talk to real sockets on loopback. */
+/**
+ * One-liners for engine tests on raw loopback sockets (unbuffered, byte-exact, so they mix with
+ * any other read of the same socket), the handlers they serve, and what a run leaves behind
+ * (descriptors, threads). A conversation is easier with a {@link LineClient}.
+ */
 public final class Net {
     /** Echo, as the echo service does it. */
     public static final ConnectionHandler ECHO = conn -> {
@@ -34,6 +42,13 @@ public final class Net {
             conn.write(line + "\n");
         }
     };
+
+    /** The state codes of /proc/net/tcp, by name. */
+    private static final Map<String, String> TCP_STATES = Map.ofEntries(Map.entry("01", "ESTABLISHED"),
+            Map.entry("02", "SYN_SENT"), Map.entry("03", "SYN_RECV"), Map.entry("04", "FIN_WAIT1"),
+            Map.entry("05", "FIN_WAIT2"), Map.entry("06", "TIME_WAIT"), Map.entry("07", "CLOSE"),
+            Map.entry("08", "CLOSE_WAIT"), Map.entry("09", "LAST_ACK"), Map.entry("0A", "LISTEN"),
+            Map.entry("0B", "CLOSING"));
 
     private Net() {
     }
@@ -70,14 +85,56 @@ public final class Net {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads until end of stream as ISO-8859-1 text (fails on a reset or the socket timeout). */
+    /**
+     * Everything until a clean end of stream, as ISO-8859-1 text; fails (with what came) if the
+     * server keeps the connection open past the socket timeout. A reset is an IOException.
+     */
     public static String readToEnd(Socket s) throws IOException {
-        return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            s.getInputStream().transferTo(got);
+            return got.toString(StandardCharsets.ISO_8859_1);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after " + s.getSoTimeout() + " ms; got: "
+                    + got.toString(StandardCharsets.ISO_8859_1), e);
+        }
+    }
+
+    /**
+     * What the server sent before it closed the connection, cleanly or with a reset (when a
+     * reset may overtake the last bytes and either is an answer); fails if it stays open past the
+     * socket timeout.
+     */
+    public static byte[] readUntilClosed(Socket s) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                got.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("still open after " + s.getSoTimeout() + " ms; got: "
+                    + got.toString(StandardCharsets.ISO_8859_1), e);
+        } catch (IOException e) {
+            // reset: what came before it counts
+        }
+        return got.toByteArray();
+    }
+
+    /** Writes {@code text} (UTF-8) and reads back exactly as many bytes. */
+    public static String roundTrip(Socket s, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(b);
+        s.getOutputStream().flush();
+        byte[] back = s.getInputStream().readNBytes(b.length);
+        return new String(back, StandardCharsets.UTF_8);
     }
 
     /** How many connections of the server have closed for this reason so far. */
     public static long closed(TcpServer server, CloseReason reason) {
-        return server.stats().closed().get(reason);
+        return server.stats().closed().getOrDefault(reason, 0L);
     }
 
     /** Reads one line (up to and including LF) as UTF-8; null at end of stream. */
@@ -109,64 +166,74 @@ public final class Net {
         }
     }
 
-    /** Waits until the condition holds, polling, or fails after the timeout. */
-    public static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    /** Waits until there are at most {@code max} open descriptors; a failure says what is open. */
-    public static void awaitOpenFilesAtMost(String what, Duration timeout, long max) {
-        try {
-            await(what, timeout, () -> openFiles() <= max);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + ": expected at most " + max + " open descriptors, "
-                    + describeOpenFiles());
-        }
-    }
-
-    /** The open descriptors of this process counted by kind ("socket", "pipe", a file name...). */
-    public static String describeOpenFiles() {
-        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
-        try (var files = Files.list(Path.of("/proc/self/fd"))) {
-            files.forEach(fd -> {
-                String target;
+    /**
+     * This process's open TCP sockets whose local port is {@code port}, by state ("LISTEN",
+     * "ESTABLISHED", "CLOSE_WAIT", ...): a server's listener and the connections it accepted, and
+     * nothing else in the JVM (its clients' sockets have that port as their remote one). Counts
+     * descriptors, so a socket closed here is gone even while the kernel keeps its TIME_WAIT.
+     * Linux: from /proc/self/fd and /proc/net/tcp{,6}.
+     */
+    public static Map<String, Integer> socketsOnPort(int port) {
+        Set<String> mine = new HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            fds.forEach(fd -> {
                 try {
-                    target = Files.readSymbolicLink(fd).toString().replaceAll(":\\[\\d+]$", "");
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        mine.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
                 } catch (IOException e) {
-                    target = "(closed while listing)";
+                    // closed while listing: not open
                 }
-                kinds.merge(target, 1, Integer::sum);
             });
         } catch (IOException e) {
-            return "cannot list /proc/self/fd: " + e;
+            throw new AssertionError("cannot list /proc/self/fd", e);
         }
-        return kinds.values().stream().mapToInt(Integer::intValue).sum() + " open: " + kinds;
+        Map<String, Integer> states = new TreeMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException e) {
+                continue; // no IPv6 here
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.trim().split("\\s+");
+                String local = f[1];
+                int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                if (localPort == port && mine.contains(f[9])) {
+                    states.merge(TCP_STATES.getOrDefault(f[3], f[3]), 1, Integer::sum);
+                }
+            }
+        }
+        return states;
     }
 
-    /** Open file descriptors of this process. */
-    public static long openFiles() {
-        try (var files = Files.list(Path.of("/proc/self/fd"))) {
-            return files.count();
-        } catch (IOException e) {
-            throw new AssertionError(e);
+    /** Waits until exactly {@code expected} sockets of this process have local port {@code port}; a failure lists them. */
+    public static void awaitSocketsOnPort(String what, int port, int expected) {
+        try {
+            Await.until(what, () -> count(socketsOnPort(port)) == expected);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": expected " + expected + " sockets on port " + port
+                    + ", open: " + socketsOnPort(port), e);
         }
     }
 
-    /** Live platform threads whose names start with {@code prefix}. */
-    public static long platformThreads(String prefix) {
+    private static int count(Map<String, Integer> states) {
+        return states.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Live platform threads of the listener of {@code service} ("tcpkit-accept-SERVICE-PORT",
+     * "tcpkit-sweeper-SERVICE-PORT", "tcpkit-idler-SERVICE"...), by name; give each server in a
+     * test its own service name so that no other test's threads are counted.
+     */
+    public static List<String> threadsOf(String service) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("tcpkit-") && (n.endsWith("-" + service) || n.contains("-" + service + "-")))
+                .sorted()
+                .toList();
     }
 }

@@ -2,7 +2,10 @@ package io.tcpkit.tls;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.TestPki;
+import io.tcpkit.testing.TlsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Certificate rotation while clients are connected: the files are overwritten with a new
@@ -44,10 +46,9 @@ class CertificateRotationTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        pki = TestPki.create(pkiDir);
-        first = pki.server("first", TestPki.KeyType.EC);
-        second = pki.server("second", TestPki.KeyType.RSA);
+        pki = TestPki.copyTo(pkiDir);
+        first = pki.serverEc();
+        second = pki.serverRsa();
     }
 
     @BeforeEach
@@ -74,25 +75,25 @@ class CertificateRotationTest {
 
     private SSLSocket connect() throws Exception {
         // A fresh client context each time: no session to resume, so the certificate is really sent.
-        return TlsClient.connect(TlsClient.context(pki.ca().cert(), null), server.port());
+        return TlsClient.connect(TlsClient.context(pki.ca(), null), server.port());
     }
 
     @Test
     void reloadOnRequestKeepsExistingSessionsAndGivesNewClientsTheNewCertificate() throws Exception {
         try (SSLSocket a = connect()) {
             assertThat(TlsClient.peerFingerprint(a)).isEqualTo(first.fingerprint());
-            assertThat(TlsClient.roundTrip(a, "a before")).isEqualTo("a before");
+            assertThat(Net.roundTrip(a, "a before")).isEqualTo("a before");
 
             install(second);
             assertThat(server.reloadTls()).isTrue();
             assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(second.fingerprint());
 
-            assertThat(TlsClient.roundTrip(a, "a after")).isEqualTo("a after");
+            assertThat(Net.roundTrip(a, "a after")).isEqualTo("a after");
             try (SSLSocket b = connect()) {
                 assertThat(TlsClient.peerFingerprint(b)).isEqualTo(second.fingerprint());
-                assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
+                assertThat(Net.roundTrip(b, "b")).isEqualTo("b");
             }
-            assertThat(TlsClient.roundTrip(a, "a still")).isEqualTo("a still");
+            assertThat(Net.roundTrip(a, "a still")).isEqualTo("a still");
         }
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }
@@ -100,15 +101,15 @@ class CertificateRotationTest {
     @Test
     void theWatcherPicksUpChangedFilesByItself() throws Exception {
         try (SSLSocket a = connect()) {
-            assertThat(TlsClient.roundTrip(a, "before")).isEqualTo("before");
+            assertThat(Net.roundTrip(a, "before")).isEqualTo("before");
             install(second);
-            Net.await("the watcher to load the new certificate", WATCH,
+            Await.until("the watcher to load the new certificate", WATCH,
                     () -> server.tlsFingerprint().orElseThrow().equals(fingerprintOf(second)));
             try (SSLSocket b = connect()) {
                 assertThat(TlsClient.peerFingerprint(b)).isEqualTo(second.fingerprint());
-                assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
+                assertThat(Net.roundTrip(b, "b")).isEqualTo("b");
             }
-            assertThat(TlsClient.roundTrip(a, "after")).isEqualTo("after");
+            assertThat(Net.roundTrip(a, "after")).isEqualTo("after");
             assertThat(TlsClient.peerFingerprint(a)).as("an existing session keeps its certificate")
                     .isEqualTo(first.fingerprint());
         }
@@ -125,9 +126,9 @@ class CertificateRotationTest {
 
             try (SSLSocket b = connect()) {
                 assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
-                assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
+                assertThat(Net.roundTrip(b, "b")).isEqualTo("b");
             }
-            assertThat(TlsClient.roundTrip(a, "a")).isEqualTo("a");
+            assertThat(Net.roundTrip(a, "a")).isEqualTo("a");
 
             // Once the file is whole again, the reload goes through.
             install(second);
@@ -147,7 +148,7 @@ class CertificateRotationTest {
         assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
         try (SSLSocket b = connect()) {
             assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
-            assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
+            assertThat(Net.roundTrip(b, "b")).isEqualTo("b");
         }
     }
 
@@ -159,7 +160,7 @@ class CertificateRotationTest {
         assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
         try (SSLSocket b = connect()) {
             assertThat(TlsClient.peerFingerprint(b)).isEqualTo(first.fingerprint());
-            assertThat(TlsClient.roundTrip(b, "b")).isEqualTo("b");
+            assertThat(Net.roundTrip(b, "b")).isEqualTo("b");
         }
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }

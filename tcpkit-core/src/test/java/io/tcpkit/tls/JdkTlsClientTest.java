@@ -3,7 +3,10 @@ package io.tcpkit.tls;
 import io.tcpkit.CloseReason;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.TestPki;
+import io.tcpkit.testing.TlsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A TLS listener and JDK {@link SSLSocket} clients: binary data and half-close through the tunnel,
@@ -58,12 +60,11 @@ class JdkTlsClientTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        pki = TestPki.create(dir);
-        serverCert = pki.server("server", TestPki.KeyType.EC);
-        alice = pki.client("alice", "alice");
+        pki = TestPki.copyTo(dir);
+        serverCert = pki.serverEc();
+        alice = pki.alice();
         // The same name, from a CA the server does not trust.
-        mallory = TestPki.create(dir.resolve("other-ca")).client("mallory", "alice");
+        mallory = pki.mallory();
     }
 
     @AfterEach
@@ -76,13 +77,13 @@ class JdkTlsClientTest {
     private int start(ClientAuth auth, ConnectionHandler handler) throws IOException {
         server = TcpServer.builder().port(0).service("tls").handler(handler)
                 .tls(new TlsServerConfig(serverCert.cert(), serverCert.key(),
-                        auth == ClientAuth.NONE ? null : pki.ca().cert(), auth, TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT))
+                        auth == ClientAuth.NONE ? null : pki.ca(), auth, TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT))
                 .start();
         return server.port();
     }
 
     private static SSLContext client(TestPki.Pair certificate) throws Exception {
-        return TlsClient.context(pki.ca().cert(), certificate);
+        return TlsClient.context(pki.ca(), certificate);
     }
 
     @Test
@@ -111,7 +112,7 @@ class JdkTlsClientTest {
             assertThat(MessageDigest.getInstance("SHA-256").digest(back))
                     .isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
         }
-        Net.await("the half-closed session to end as closed by peer", WAIT,
+        Await.until("the half-closed session to end as closed by peer", WAIT,
                 () -> server.stats().closed().get(CloseReason.PEER_CLOSED) == 1);
         assertThat(server.stats().bytesIn()).as("plaintext bytes are counted").isEqualTo(data.length);
     }
@@ -123,7 +124,7 @@ class JdkTlsClientTest {
             s.setSoTimeout(10_000);
             s.setEnabledProtocols(new String[] {"TLSv1.2"});
             assertThat(Net.readLine(s)).isEqualTo("anonymous TLSv1.2\n");
-            assertThat(TlsClient.roundTrip(s, "twelve")).isEqualTo("twelve");
+            assertThat(Net.roundTrip(s, "twelve")).isEqualTo("twelve");
         }
     }
 
@@ -138,7 +139,7 @@ class JdkTlsClientTest {
         });
         // An alert, or a reset when the server's close overtakes the client's last flight.
         assertThat(failure).isInstanceOf(IOException.class);
-        Net.await("the refused handshake to be counted", WAIT,
+        Await.until("the refused handshake to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == 1);
         assertThat(server.stats().closed().get(CloseReason.PEER_CLOSED)).isZero();
     }
@@ -153,7 +154,7 @@ class JdkTlsClientTest {
         });
         // An alert, or a reset when the server's close overtakes the client's last flight.
         assertThat(failure).isInstanceOf(IOException.class);
-        Net.await("the refused handshake to be counted", WAIT,
+        Await.until("the refused handshake to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == 1);
     }
 
@@ -162,7 +163,7 @@ class JdkTlsClientTest {
         int port = start(ClientAuth.REQUIRED, WHO_THEN_ECHO);
         try (SSLSocket s = TlsClient.connect(client(alice), port)) {
             assertThat(Net.readLine(s)).isEqualTo("O=tcpkit tests,CN=alice TLSv1.3\n");
-            assertThat(TlsClient.roundTrip(s, "mutual")).isEqualTo("mutual");
+            assertThat(Net.roundTrip(s, "mutual")).isEqualTo("mutual");
         }
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }
@@ -174,8 +175,8 @@ class JdkTlsClientTest {
              SSLSocket withCert = TlsClient.connect(client(alice), port)) {
             assertThat(Net.readLine(anonymous)).isEqualTo("anonymous TLSv1.3\n");
             assertThat(Net.readLine(withCert)).isEqualTo("O=tcpkit tests,CN=alice TLSv1.3\n");
-            assertThat(TlsClient.roundTrip(anonymous, "a")).isEqualTo("a");
-            assertThat(TlsClient.roundTrip(withCert, "b")).isEqualTo("b");
+            assertThat(Net.roundTrip(anonymous, "a")).isEqualTo("a");
+            assertThat(Net.roundTrip(withCert, "b")).isEqualTo("b");
         }
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }

@@ -2,7 +2,11 @@ package io.tcpkit.tls;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.TcpServer;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A TLS echo listener as the real {@code openssl s_client} sees it: TLS 1.3 and 1.2 with RSA and EC
@@ -41,11 +44,10 @@ class OpensslClientTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        assumeTrue(TestPki.opensslAvailable(), "openssl is not installed");
-        pki = TestPki.create(dir);
-        rsa = pki.server("server-rsa", TestPki.KeyType.RSA);
-        ec = pki.server("server-ec", TestPki.KeyType.EC);
-        alice = pki.client("alice", "alice");
+        pki = TestPki.copyTo(dir);
+        rsa = pki.serverRsa();
+        ec = pki.serverEc();
+        alice = pki.alice();
     }
 
     @AfterEach
@@ -62,8 +64,8 @@ class OpensslClientTest {
     }
 
     private static ChildProcess sClient(int port, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                "-CAfile", pki.ca().cert().toString(), "-verify_return_error", "-verify_ip", "127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(Require.tool("openssl").toString(), "s_client",
+                "-connect", "127.0.0.1:" + port, "-CAfile", pki.ca().toString(), "-verify_return_error", "-verify_ip", "127.0.0.1"));
         command.addAll(List.of(options));
         return ChildProcess.start(dir, command);
     }
@@ -92,14 +94,14 @@ class OpensslClientTest {
                 assertThat(out).as("forward secrecy and AEAD only").containsPattern("Cipher is ECDHE-(RSA|ECDSA)-.*(GCM|CHACHA20)");
             }
         }
-        Net.await("the session closed by the client to be counted", WAIT,
+        Await.until("the session closed by the client to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.PEER_CLOSED) == 1);
         assertThat(server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED)).isZero();
     }
 
     private int startRequiringClientCertificates() throws IOException {
         server = TcpServer.builder().port(0).service("mtls-echo").handler(Net.ECHO)
-                .tls(new TlsServerConfig(rsa.cert(), rsa.key(), pki.ca().cert(), ClientAuth.REQUIRED,
+                .tls(new TlsServerConfig(rsa.cert(), rsa.key(), pki.ca(), ClientAuth.REQUIRED,
                         TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT))
                 .start();
         return server.port();
@@ -130,7 +132,7 @@ class OpensslClientTest {
             client.awaitExit(WAIT);
             assertThat(client.output()).doesNotContain("not served");
         }
-        Net.await("the refused handshake to be counted", WAIT,
+        Await.until("the refused handshake to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == 1);
     }
 
@@ -144,7 +146,7 @@ class OpensslClientTest {
             // The server answered the TLS 1.1 ClientHello with a protocol_version alert (70).
             assertThat(client.output()).contains("alert protocol version", "Cipher is (NONE)");
         }
-        Net.await("the refused handshake to be counted", WAIT,
+        Await.until("the refused handshake to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == 1);
     }
 
@@ -157,13 +159,13 @@ class OpensslClientTest {
             // No common suite: the server answered with a handshake_failure alert (40).
             assertThat(client.output()).contains("alert handshake failure", "Cipher is (NONE)");
         }
-        Net.await("the refused handshake to be counted", WAIT,
+        Await.until("the refused handshake to be counted", WAIT,
                 () -> server.stats().closed().get(CloseReason.TLS_HANDSHAKE_FAILED) == 1);
     }
 
     @Test
     void aPkcs1RsaKeyIsRefusedWithAHintToConvertItToPkcs8() throws Exception {
-        Path pkcs1 = pki.pkcs1(rsa, "server-rsa-pkcs1.key");
+        Path pkcs1 = pki.rsaKeyPkcs1();
         assertThat(java.nio.file.Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThatThrownBy(() -> TcpServer.builder().port(0).handler(Net.ECHO)
                 .tls(TlsServerConfig.of(rsa.cert(), pkcs1)).start())
@@ -175,7 +177,7 @@ class OpensslClientTest {
 
     @Test
     void aSec1EcKeyIsRefusedWithTheSameHint() throws Exception {
-        Path sec1 = pki.pkcs1(ec, "server-ec-sec1.key");
+        Path sec1 = pki.ecKeySec1();
         assertThat(java.nio.file.Files.readString(sec1)).startsWith("-----BEGIN EC PRIVATE KEY-----");
         assertThatThrownBy(() -> TcpServer.builder().port(0).handler(Net.ECHO)
                 .tls(TlsServerConfig.of(ec.cert(), sec1)).start())

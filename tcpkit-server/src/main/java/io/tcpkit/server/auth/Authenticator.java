@@ -30,7 +30,8 @@ public final class Authenticator {
     private record Failures(int count, long lastNanos) {
     }
 
-    private final Users users;
+    /** Swapped whole when the users file is reloaded: a login sees the old users or the new, never a mix. */
+    private volatile Users users;
     private final Semaphore hashing = new Semaphore(CONCURRENT_HASHES, true);
     private final ConcurrentHashMap<InetAddress, Failures> failures = new ConcurrentHashMap<>();
 
@@ -42,11 +43,17 @@ public final class Authenticator {
         return users;
     }
 
+    /** Replaces the users (the users file was reloaded): logins from now on use them; sessions keep their user. */
+    public void users(Users reloaded) {
+        this.users = reloaded;
+    }
+
     /**
      * The user if {@code password} is right, else empty; may wait first if {@code from} has
      * failed repeatedly. Without a users file only "default" exists and needs no password.
      */
     public Optional<User> login(String name, char[] password, InetAddress from) throws InterruptedException {
+        Users users = this.users;
         if (!users.required()) {
             boolean isDefault = name.equals(User.DEFAULT.name());
             Audit.login(name, from, "password", isDefault);

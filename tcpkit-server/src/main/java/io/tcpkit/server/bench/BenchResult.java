@@ -4,8 +4,12 @@ import org.HdrHistogram.Histogram;
 
 import java.util.Locale;
 
-/** The figures of one run, printed for people or as JSON for scripts. */
-record BenchResult(String target, String mode, int connections, int size, int inFlight, double rate,
+/**
+ * The figures of one run, printed for people or as JSON for scripts. In pub/sub runs
+ * {@code connections} are the subscribers and {@code publishers} publish, one message in flight
+ * each; other runs have no publishers.
+ */
+record BenchResult(String target, String mode, int connections, int size, int inFlight, int publishers, double rate,
                    double seconds, long replies, long bytes, long errors, String firstError,
                    Histogram latency, Double serverCpuSeconds, Long serverRssBytes, Long idleRssBytesPerConnection,
                    Long idleHeapBytesPerConnection) {
@@ -29,11 +33,16 @@ record BenchResult(String target, String mode, int connections, int size, int in
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "tcpkit bench %s  mode=%s connections=%d size=%d in-flight=%d%s duration=%.1fs%n",
-                target, mode, connections, size, inFlight, rate > 0 ? String.format(Locale.ROOT, " rate=%.0f/s", rate) : "",
-                seconds));
         if (mode.equals("pubsub")) {
-            sb.append(String.format(Locale.ROOT, "subscribers %,d, publishers %,d (closed loop)%n", connections, inFlight));
+            sb.append(String.format(Locale.ROOT, "tcpkit bench %s  mode=pubsub subscribers=%d publishers=%d size=%d duration=%.1fs%n",
+                    target, connections, publishers, size, seconds));
+        } else {
+            sb.append(String.format(Locale.ROOT, "tcpkit bench %s  mode=%s connections=%d size=%d in-flight=%d%s duration=%.1fs%n",
+                    target, mode, connections, size, inFlight,
+                    rate > 0 ? String.format(Locale.ROOT, " rate=%.0f/s", rate) : "", seconds));
+        }
+        if (mode.equals("pubsub")) {
+            sb.append(String.format(Locale.ROOT, "subscribers %,d, publishers %,d (closed loop)%n", connections, publishers));
             sb.append(String.format(Locale.ROOT, "delivered   %,d messages  (%,.0f/s)%n", replies, repliesPerSecond()));
             sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
                     ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
@@ -63,12 +72,12 @@ record BenchResult(String target, String mode, int connections, int size, int in
     }
 
     String json() {
-        return String.format(Locale.ROOT, "{\"target\":\"%s\",\"mode\":\"%s\",\"connections\":%d,\"size\":%d,\"inFlight\":%d,"
+        return String.format(Locale.ROOT, "{\"target\":\"%s\",\"mode\":\"%s\",\"connections\":%d,\"size\":%d,\"inFlight\":%d,\"publishers\":%d,"
                         + "\"rate\":%.1f,\"seconds\":%.3f,\"replies\":%d,\"repliesPerSecond\":%.1f,\"megabytesPerSecond\":%.3f,"
                         + "\"latencyMs\":{\"p50\":%.4f,\"p90\":%.4f,\"p99\":%.4f,\"p999\":%.4f,\"max\":%.4f},"
                         + "\"errors\":%d,\"serverCpuSeconds\":%s,\"serverMicrosPerReply\":%s,\"serverRssBytes\":%s,"
                         + "\"idleRssBytesPerConnection\":%s,\"idleHeapBytesPerConnection\":%s}",
-                target, mode, connections, size, inFlight, rate, seconds, replies, repliesPerSecond(), megabytesPerSecond(),
+                target, mode, connections, size, inFlight, publishers, rate, seconds, replies, repliesPerSecond(), megabytesPerSecond(),
                 ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6, errors,
                 json(serverCpuSeconds), json(serverMicrosPerReply()), serverRssBytes == null ? "null" : serverRssBytes.toString(),
                 idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString(),

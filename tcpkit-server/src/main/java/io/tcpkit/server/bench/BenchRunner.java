@@ -1,5 +1,6 @@
 package io.tcpkit.server.bench;
 
+import io.tcpkit.server.HostPort;
 import io.tcpkit.tls.TlsContexts;
 import org.HdrHistogram.Histogram;
 
@@ -52,6 +53,14 @@ public final class BenchRunner {
         this.progress = progress;
     }
 
+    /**
+     * The id of the process on this machine that listens on {@code target}, for
+     * {@code --server-pid auto}: unlike a process name, it tells two servers apart.
+     */
+    public static java.util.OptionalLong pidListeningOn(InetSocketAddress target) throws IOException {
+        return ServerProcess.listeningOn(target);
+    }
+
     public String run(boolean json) throws IOException, InterruptedException {
         BenchResult result = result();
         return json ? result.json() : result.text();
@@ -81,7 +90,7 @@ public final class BenchRunner {
         }
         closeAll(sockets);
         return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
-                config.inFlight(), config.rate(), window.seconds(), stats.replies(), stats.bytes(),
+                config.inFlight(), 0, config.rate(), window.seconds(), stats.replies(), stats.bytes(),
                 stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null, null);
     }
 
@@ -156,7 +165,7 @@ public final class BenchRunner {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
         closeAll(subscribers);
-        return new BenchResult(target(), "pubsub", config.connections(), config.size(), config.publishers(), 0,
+        return new BenchResult(target(), "pubsub", config.connections(), config.size(), 1, config.publishers(), 0,
                 window.seconds(), stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
                 stats.total(), window.serverCpu(), window.serverRss(), null, null);
     }
@@ -195,7 +204,7 @@ public final class BenchRunner {
         int n = Math.max(1, sockets.size());
         Long perConnection = before == null ? null : (after - before) / n;
         Long heapPerConnection = heapBefore == null ? null : (heapAfter - heapBefore) / n;
-        return new BenchResult(target(), "idle", sockets.size(), config.size(), 0, 0, (System.nanoTime() - start) / 1e9,
+        return new BenchResult(target(), "idle", sockets.size(), config.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
                 stats.replies(), stats.bytes(), stats.errors(), stats.firstError(), new Histogram(3), null, after,
                 perConnection, heapPerConnection);
     }
@@ -334,9 +343,7 @@ public final class BenchRunner {
     }
 
     private String target() {
-        InetSocketAddress t = config.target();
-        String host = t.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.getPort();
+        return HostPort.format(config.target());
     }
 
     private static void sleepUntil(long deadlineNanos) throws InterruptedException {

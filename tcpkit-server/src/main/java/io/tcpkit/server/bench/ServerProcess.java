@@ -1,15 +1,28 @@
 package io.tcpkit.server.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The server process under test, read from /proc on Linux: CPU time (user + system, fields 14 and
- * 15 of /proc/PID/stat, in clock ticks) and resident memory (VmRSS).
+ * 15 of /proc/PID/stat, in clock ticks) and resident memory (VmRSS). It can be found by the
+ * address it listens on, which tells two servers apart where a process name cannot.
  */
 record ServerProcess(long pid) {
+    /** The state of a listening socket in /proc/net/tcp. */
+    private static final String LISTEN = "0A";
     /** Clock ticks per second; 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
     private static final double TICKS_PER_SECOND = 100.0;
     private static final long JCMD_TIMEOUT_SECONDS = 30;
@@ -69,5 +82,68 @@ record ServerProcess(long pid) {
             }
         }
         throw new IOException("no VmRSS for process " + pid);
+    }
+
+    /**
+     * The process that listens on {@code target} (its port, on its address or on every address),
+     * from the listening sockets in /proc/net/tcp and tcp6 and the descriptors in /proc/PID/fd;
+     * empty if none does, or it is another user's and we may not look.
+     */
+    static OptionalLong listeningOn(InetSocketAddress target) throws IOException {
+        Set<String> inodes = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path path = Path.of(table);
+            if (!Files.isReadable(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 10 || !f[3].equals(LISTEN) || !f[1].contains(":")) {
+                    continue;
+                }
+                String[] local = f[1].split(":");
+                InetAddress address = address(local[0]);
+                if (Integer.parseInt(local[1], 16) == target.getPort() && address != null
+                        && (address.isAnyLocalAddress() || address.equals(target.getAddress()))) {
+                    inodes.add("socket:[" + f[9] + "]");
+                }
+            }
+        }
+        if (inodes.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+            for (Path process : processes) {
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+                    for (Path fd : fds) {
+                        if (inodes.contains(Files.readSymbolicLink(fd).toString())) {
+                            return OptionalLong.of(Long.parseLong(process.getFileName().toString()));
+                        }
+                    }
+                } catch (IOException e) {
+                    // Gone meanwhile, or another user's: not ours to measure anyway.
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** An address as /proc/net/tcp writes it: hex, in 32-bit words of the host's byte order. */
+    private static InetAddress address(String hex) {
+        byte[] bytes = HexFormat.of().parseHex(hex);
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            for (int word = 0; word + 3 < bytes.length; word += 4) {
+                for (int i = 0; i < 2; i++) {
+                    byte b = bytes[word + i];
+                    bytes[word + i] = bytes[word + 3 - i];
+                    bytes[word + 3 - i] = b;
+                }
+            }
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            return null; // neither 4 nor 16 bytes: not a line of these tables
+        }
     }
 }

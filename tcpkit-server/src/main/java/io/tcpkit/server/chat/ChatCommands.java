@@ -41,7 +41,7 @@ final class ChatCommands {
             case "/rooms" -> me.tell("* rooms: " + rooms.roomSizes().entrySet().stream()
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
             case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", me.room().names()));
-            case "/join" -> join(me, arg);
+            case "/join" -> join(me, arg, rest);
             case "/msg" -> privateMessage(me, arg, rest);
             case "/me" -> {
                 String text = line.strip().length() > 3 ? line.strip().substring(3).strip() : "";
@@ -61,9 +61,11 @@ final class ChatCommands {
         return true;
     }
 
-    private void join(ChatMember me, String room) {
-        if (!ROOM.matcher(room).matches()) {
-            me.tell("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+    /** Rooms are told apart ignoring case, as names are: "/join Dev" joins dev. */
+    private void join(ChatMember me, String name, String rest) {
+        String room = name.toLowerCase(java.util.Locale.ROOT);
+        if (!ROOM.matcher(room).matches() || !rest.isEmpty()) {
+            me.tell("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
         } else if (room.equals(me.room().name())) {
             me.tell("* you are in " + room + " already");
         } else {
@@ -104,6 +106,12 @@ final class ChatCommands {
         }
         me.session().user(u.get());
         String old = me.name();
+        if (!ChatService.NAME.matcher(user).matches()) {
+            // A user name may have '.', '_', '@' or '-', which no chat name has: keep the chat name.
+            me.tell("* logged in as " + user + "; your chat name stays " + old
+                    + " (chat names are 1 to 32 letters and digits)");
+            return;
+        }
         if (!old.equalsIgnoreCase(user)) {
             if (!rooms.claim(user, me)) {
                 me.tell("* logged in as " + user + ", but that name is in use: you stay " + old);

@@ -50,8 +50,7 @@ final class ChatRooms {
         while (true) {
             ChatRoom room = rooms.computeIfAbsent(roomName, ChatRoom::new);
             boolean joined = room.join(member, others -> {
-                String where = roomName.equals(LOBBY) ? "The room" : "The room " + roomName;
-                member.tell("* " + where + " contains: " + String.join(", ", others));
+                member.tell("* The room " + roomName + " contains: " + String.join(", ", others));
                 // Subscribed after the presence line is queued (nothing overtakes it) and before
                 // anyone is told, so whatever they say once they know reaches the newcomer.
                 hub.subscribe(roomName, member);
@@ -67,13 +66,20 @@ final class ChatRooms {
 
     /** Takes a member out of their room, telling the others. */
     void leave(ChatMember member) {
+        leave(member, true);
+    }
+
+    /** Takes a member out of their room, telling the others if {@code announce}. */
+    void leave(ChatMember member, boolean announce) {
         ChatRoom room = member.room();
         if (room == null) {
             return;
         }
         boolean empty = room.leave(member, () -> {
             hub.unsubscribe(room.name(), member);
-            hub.publish(Message.notice(room.name(), member.name() + " has left the room"), member);
+            if (announce) {
+                hub.publish(Message.notice(room.name(), member.name() + " has left the room"), member);
+            }
         });
         member.room(null);
         if (empty) {

@@ -29,6 +29,8 @@ public final class ChatService implements Service {
     /** Names: 1 to 32 ASCII letters and digits (Budget Chat asks for at least 16). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,32}");
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
+    /** Taken names a newcomer may try before the connection ends. */
+    static final int MAX_NAME_TRIES = 5;
 
     private final Sessions sessions;
     private final Authenticator authenticator;
@@ -68,38 +70,68 @@ public final class ChatService implements Service {
             conn.write(WELCOME);
             conn.flush();
             LineReader lines = conn.lines();
-            String name;
-            try {
-                name = lines.readLine();
-            } catch (FrameTooLongException e) {
-                name = "";
+            ChatMember me = chooseName(conn, lines, session);
+            if (me == null) {
+                return; // left, or refused and told why; nobody hears of it
             }
-            if (name == null) {
-                return; // left before joining: nobody hears of it
-            }
-            name = name.strip();
-            if (!NAME.matcher(name).matches()) {
-                conn.write("* illegal name: use 1 to 32 letters and digits\n");
-                return;
-            }
-            if (!checkRegisteredName(conn, lines, session, name)) {
-                return;
-            }
-            ChatMember me = new ChatMember(conn, session, name);
-            if (!rooms.claim(name, me)) {
-                conn.write("* the name " + name + " is taken: reconnect and choose another\n");
-                return;
-            }
-            session.name(name);
             try {
                 rooms.join(me, ChatRooms.LOBBY);
                 converse(conn, lines, me);
             } finally {
-                rooms.leave(me);
+                // After "the server is shutting down: bye" nobody is told who else leaves.
+                rooms.leave(me, !conn.isDraining());
                 rooms.release(me.name(), me);
             }
         } finally {
             sessions.close(session);
+        }
+    }
+
+    /**
+     * Reads names until one is free, and claims it: a taken name is asked again (up to
+     * {@link #MAX_NAME_TRIES} times); an illegal name (Budget Chat's rule) or a wrong password for
+     * a registered one ends the connection. Null if it ended.
+     */
+    private ChatMember chooseName(Connection conn, LineReader lines, Session session)
+            throws IOException, InterruptedException {
+        ChatMember me = null;
+        for (int tries = 1; ; tries++) {
+            String name = readLine(lines);
+            if (name == null) {
+                return null;
+            }
+            name = name.strip();
+            if (!NAME.matcher(name).matches()) {
+                conn.write("* illegal name: use 1 to 32 letters and digits\n");
+                return null;
+            }
+            if (!checkRegisteredName(conn, lines, session, name)) {
+                return null;
+            }
+            if (me == null) {
+                me = new ChatMember(conn, session, name);
+            } else {
+                me.name(name);
+            }
+            if (rooms.claim(name, me)) {
+                session.name(name);
+                return me;
+            }
+            if (tries == MAX_NAME_TRIES) {
+                conn.write("* the name " + name + " is taken too: bye\n");
+                return null;
+            }
+            conn.write("* the name " + name + " is taken: choose another\n");
+            conn.flush();
+        }
+    }
+
+    /** The next line; "" for one over the limit (never a name or password); null at the end of input. */
+    private static String readLine(LineReader lines) throws IOException {
+        try {
+            return lines.readLine();
+        } catch (FrameTooLongException e) {
+            return "";
         }
     }
 
@@ -118,6 +150,7 @@ public final class ChatService implements Service {
                 }
                 return;
             }
+            me.session().active(); // CLIENT LIST's idle
             if (line.startsWith("/")) {
                 if (!commands.run(me, line)) {
                     return;
@@ -129,8 +162,9 @@ public final class ChatService implements Service {
     }
 
     /**
-     * A registered name needs its password; false (after saying why) if it was wrong. Chat names
-     * are unique ignoring case, so "ALICE" is alice's name too and needs her password.
+     * A registered name needs its password, unless the session is that user already; false (after
+     * saying why) if it was wrong. Chat names are unique ignoring case, so "ALICE" is alice's name
+     * too and needs her password.
      */
     private boolean checkRegisteredName(Connection conn, LineReader lines, Session session, String name)
             throws IOException, InterruptedException {
@@ -139,14 +173,13 @@ public final class ChatService implements Service {
         if (registered.isEmpty()) {
             return true;
         }
+        // Logged in already as that user: by the client certificate's CN, or a password given before.
+        if (session.user() != null && session.user().name().equals(registered.get().name())) {
+            return true;
+        }
         conn.write("* " + name + " is a registered name: password?\n");
         conn.flush();
-        String password;
-        try {
-            password = lines.readLine();
-        } catch (FrameTooLongException e) {
-            password = "";
-        }
+        String password = readLine(lines);
         if (password == null) {
             return false;
         }

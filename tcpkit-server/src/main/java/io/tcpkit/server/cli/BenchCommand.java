@@ -2,46 +2,68 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.server.bench.BenchRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 /** {@code tcpkit bench HOST:PORT}: a load generator for echo, line and Redis-protocol servers. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test an echo, line or Redis-protocol server; every reply is checked byte for byte.")
 final class BenchCommand implements Callable<Integer> {
+    static final List<String> MODES = List.of("echo", "line", "ping", "pubsub", "idle");
+
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "HOST:PORT", description = "The server to load (loopback or your own hosts only).")
     String target;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "50", description = "Connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--connections"}, defaultValue = "50", converter = Bounded.AtLeastOne.class,
+            description = "Connections; with --mode pubsub, subscribers (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = {"-s", "--size"}, defaultValue = "64", description = "Message size in bytes for echo and line (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-s", "--size"}, defaultValue = "64", converter = Bounded.NotNegative.class,
+            description = "Message size in bytes for echo, line and pubsub (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = {"-d", "--in-flight"}, defaultValue = "1",
+    // Not -d: redis-benchmark's -d is the data size and wrk's the duration; -P is redis-benchmark's pipeline.
+    @Option(names = {"-P", "--in-flight"}, defaultValue = "1", converter = Bounded.AtLeastOne.class,
             description = "Requests outstanding per connection, closed loop (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Measured time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "10s", converter = Bounded.PositiveDuration.class,
+            description = "Measured time, e.g. 30s or 2m (default: ${DEFAULT-VALUE}).")
     Duration duration;
+
+    @Option(names = "-d", hidden = true, paramLabel = "?", description = "Ambiguous, so refused with what to use instead.")
+    void ambiguousD(String value) {
+        throw new ParameterException(spec.commandLine(), "-d is ambiguous: use --duration " + value
+                + " for the measured time, or --in-flight (-P) for requests outstanding per connection");
+    }
 
     @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class,
             description = "Load before measuring, for the JIT (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = {"-m", "--mode"}, defaultValue = "echo",
+    @Option(names = {"-m", "--mode"}, defaultValue = "echo", converter = ModeConverter.class,
             description = "echo (binary), line (text lines), ping (Redis PING), pubsub (Redis SUBSCRIBE/PUBLISH fan-out: "
-                    + "--connections subscribers, --publishers), idle (hold connections, for memory) (default: ${DEFAULT-VALUE}).")
+                    + "--connections subscribers of one channel, --publishers), idle (hold connections, for memory) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--rate", defaultValue = "0",
+    @Option(names = "--rate", defaultValue = "0", converter = Bounded.NotNegativeRate.class,
             description = "Requests per second over all connections, open loop; 0 for closed loop (default).")
     double rate;
 
@@ -54,19 +76,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "With --tls: accept any certificate.")
     boolean insecure;
 
-    @Option(names = "--server-pid", paramLabel = "PID",
-            description = "The server's process id (same machine): report its CPU per reply and its memory.")
-    Long serverPid;
+    @Option(names = "--server-pid", paramLabel = "PID|auto",
+            description = "The server's process on this machine, or auto for the one listening on HOST:PORT: "
+                    + "report its CPU per reply and its memory.")
+    String serverPid;
 
-    @Option(names = "--source-addresses", defaultValue = "1",
-            description = "Spread loopback clients over this many source addresses 127.0.1.x (many connections).")
+    @Option(names = "--source-addresses", defaultValue = "1", converter = Bounded.AtLeastOne.class,
+            description = "Spread loopback clients over this many source addresses 127.0.1.x, up to 254 (many connections).")
     int sourceAddresses;
 
-    @Option(names = "--publishers", defaultValue = "1",
-            description = "With --mode pubsub: connections that PUBLISH, each in a closed loop (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publishers", defaultValue = "1", converter = Bounded.AtLeastOne.class,
+            description = "With --mode pubsub: connections that PUBLISH to the channel, each with one message in flight "
+                    + "(default: ${DEFAULT-VALUE}).")
     int publishers;
 
-    @Option(names = "--threads", defaultValue = "1",
+    @Option(names = "--threads", defaultValue = "1", converter = Bounded.AtLeastOne.class,
             description = "Event-loop threads that share the connections of plain-TCP echo, line and ping load "
                     + "(default: ${DEFAULT-VALUE}).")
     int threads;
@@ -80,26 +104,62 @@ final class BenchCommand implements Callable<Integer> {
         try {
             address = ConnectCommand.parse(target);
         } catch (IllegalArgumentException e) {
-            System.err.println("tcpkit bench: " + e.getMessage());
-            return 2;
+            throw new UsageException(e.getMessage());
         }
-        if (connections < 1 || inFlight < 1 || threads < 1 || rate < 0 || duration.isZero() || sourceAddresses < 1
-                || sourceAddresses > 254) {
-            System.err.println("tcpkit bench: --connections, --in-flight, --threads and --duration must be positive, "
-                    + "--rate not negative, --source-addresses 1..254");
-            return 2;
+        if (sourceAddresses > 254) {
+            throw new UsageException("--source-addresses: at most 254 (127.0.1.1 to 127.0.1.254), not " + sourceAddresses);
+        }
+        InputFiles.check("--ca", ca);
+        Long pid;
+        try {
+            pid = serverPid(address);
+        } catch (IOException e) {
+            System.err.println("tcpkit bench: --server-pid auto: " + e.getMessage());
+            return 1;
         }
         boolean live = !json && System.console() != null;
         BenchRunner runner = new BenchRunner(new BenchRunner.Config(address, mode, connections, size, inFlight,
-                duration, warmup, rate, tls, ca, insecure, serverPid, sourceAddresses, publishers, threads),
+                duration, warmup, rate, tls, ca, insecure, pid, sourceAddresses, publishers, threads),
                 live ? System.err : null);
         try {
             String result = runner.run(json);
             System.out.println(result.strip());
             return result.contains(json ? "\"errors\":0," : "errors      0") ? 0 : 1;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            System.err.println("tcpkit bench: " + ConnectCommand.handshakeFailure(e, ca));
+            return 1;
+        } catch (IllegalArgumentException e) {
             System.err.println("tcpkit bench: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private Long serverPid(InetSocketAddress address) throws IOException {
+        if (serverPid == null) {
+            return null;
+        }
+        if (serverPid.equals("auto")) {
+            OptionalLong pid = BenchRunner.pidListeningOn(address);
+            if (pid.isEmpty()) {
+                throw new IOException("no process of yours on this machine listens on " + target);
+            }
+            return pid.getAsLong();
+        }
+        try {
+            return Long.parseLong(serverPid);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--server-pid: a process id or auto, not '" + serverPid + "'");
+        }
+    }
+
+    /** The mode, checked here so that the error lists every mode. */
+    static final class ModeConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!MODES.contains(value)) {
+                throw new TypeConversionException("'" + value + "' is not one of " + String.join(", ", MODES));
+            }
+            return value;
         }
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Run the chat: rooms for people on telnet, nc or 'tcpkit connect'.")
 final class ChatCommand extends SingleServiceCommand {
-    @Option(names = {"-p", "--port"}, defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "command", mixinStandardHelpOptions = true,
         description = "Run the command protocol (Redis protocol: redis-cli, redis-benchmark and client libraries work).")
 final class CommandCommand extends SingleServiceCommand {
-    @Option(names = {"-p", "--port"}, defaultValue = "" + CommandService.DEFAULT_PORT,
+    @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 

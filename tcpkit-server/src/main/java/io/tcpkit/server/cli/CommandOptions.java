@@ -18,7 +18,7 @@ final class CommandOptions {
             description = "Users file (see 'tcpkit passwd'). Without one, everyone is the default user.")
     Path usersFile;
 
-    @Option(names = "--max-request-bytes", defaultValue = "" + RespReader.DEFAULT_MAX_REQUEST_BYTES,
+    @Option(names = "--max-request-bytes", converter = Bounded.AtLeastOne.class, defaultValue = "" + RespReader.DEFAULT_MAX_REQUEST_BYTES,
             description = "Largest command-protocol request, all arguments together (default: ${DEFAULT-VALUE}).")
     int maxRequestBytes;
 

@@ -20,6 +20,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -72,11 +75,14 @@ final class ConnectCommand implements Callable<Integer> {
             return fail("unknown host " + address.getHostString());
         }
         if ((cert == null) != (key == null)) {
-            return fail("--cert and --key go together");
+            throw new UsageException("--cert and --key go together");
         }
         if (!tls && (ca != null || insecure || cert != null)) {
-            return fail("--ca, --insecure, --cert and --key need --tls");
+            throw new UsageException("--ca, --insecure, --cert and --key need --tls");
         }
+        InputFiles.check("--ca", ca);
+        InputFiles.check("--cert", cert);
+        InputFiles.check("--key", key);
         try (Socket plain = new Socket()) {
             try {
                 plain.connect(address, (int) connectTimeout.toMillis());
@@ -91,7 +97,7 @@ final class ConnectCommand implements Callable<Integer> {
                 try {
                     socket = handshake(plain, address);
                 } catch (IOException e) {
-                    return fail("TLS handshake with " + target + " failed: " + e.getMessage());
+                    return fail("TLS handshake with " + target + " failed: " + handshakeFailure(e, ca));
                 }
             }
             socket.setSoTimeout((int) idleTimeout.toMillis());
@@ -126,6 +132,34 @@ final class ConnectCommand implements Callable<Integer> {
         ssl.startHandshake();
         ssl.setSoTimeout(0);
         return ssl;
+    }
+
+    /**
+     * Why a handshake failed, in words: an untrusted certificate (the usual case, a self-signed
+     * development server) says what to do about it instead of printing the PKIX jargon.
+     */
+    static String handshakeFailure(IOException e, Path ca) {
+        String skip = "skip the check with --insecure (development only)";
+        if (cause(e, CertPathBuilderException.class) != null || cause(e, CertPathValidatorException.class) != null) {
+            return (ca == null ? "the server's certificate is not signed by a CA this machine trusts (self-signed?)"
+                    : "the server's certificate is not signed by the CA in " + ca)
+                    + "; give the CA that signed it with --ca FILE, or " + skip;
+        }
+        CertificateException refused = cause(e, CertificateException.class);
+        if (refused != null) {
+            return "the server's certificate was refused (" + refused.getMessage()
+                    + "); connect with a name it was issued for, or " + skip;
+        }
+        return e.getMessage();
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private void copySocketToStdout(InputStream in) throws IOException {

@@ -15,19 +15,28 @@ final class DurationConverter implements ITypeConverter<Duration> {
     public Duration convert(String value) {
         Matcher m = SIMPLE.matcher(value.trim());
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofSeconds(n);
-            };
+            try {
+                long n = Long.parseLong(m.group(1));
+                return switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + value + "' is too long a time");
+            }
         }
+        Duration d;
         try {
-            return Duration.parse(value.trim());
+            d = Duration.parse(value.trim());
         } catch (RuntimeException e) {
             throw new TypeConversionException("'" + value + "' is not a duration (try 500ms, 30s, 5m, 1h)");
         }
+        if (d.isNegative()) {
+            throw new TypeConversionException("'" + value + "' is negative");
+        }
+        return d;
     }
 }

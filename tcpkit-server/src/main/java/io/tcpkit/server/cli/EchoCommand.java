@@ -22,18 +22,21 @@ final class EchoCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Mixin
     AdminOptions admin;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @Override
     public Integer call() throws InterruptedException {
-        return new ServiceRunner(options, edge, admin, spec)
-                .run(Map.of(new EchoService(), port), new Monitoring(admin.enabled(), null, null), System.out);
+        return new ServiceRunner(options, edge, admin, spec).run(Map.of(new EchoService(), port),
+                new Monitoring(admin.enabled(), null, null), new Reloads(spec, null, null), System.out);
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** What faces the network: TLS, the PROXY protocol, access lists and connection-rate limits. */
 final class EdgeOptions {
@@ -35,7 +36,7 @@ final class EdgeOptions {
             description = "With --tls-client-ca: required (default) or optional.")
     ClientAuth tlsClientAuth;
 
-    @Option(names = "--tls-handshake-timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--tls-handshake-timeout", defaultValue = "10s", converter = Bounded.PositiveDuration.class,
             description = "Time a client has to complete the TLS handshake (default: ${DEFAULT-VALUE}).")
     Duration tlsHandshakeTimeout;
 
@@ -57,11 +58,11 @@ final class EdgeOptions {
     @Option(names = "--deny", paramLabel = "CIDR,...", description = "Refuse clients from these addresses.")
     String deny;
 
-    @Option(names = "--max-connect-rate", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-connect-rate", converter = Bounded.NotNegativeRate.class, paramLabel = "N", defaultValue = "0",
             description = "New connections per second allowed from one address (token bucket); 0 for no limit (default).")
     double maxConnectRate;
 
-    @Option(names = "--connect-burst", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--connect-burst", converter = Bounded.NotNegative.class, paramLabel = "N", defaultValue = "0",
             description = "With --max-connect-rate: the burst allowed (default: 2 x the rate, at least 1).")
     int connectBurst;
 
@@ -93,31 +94,51 @@ final class EdgeOptions {
         return new TlsServerConfig(cert, key, tlsClientCa, auth, tlsHandshakeTimeout);
     }
 
-    /** Checks combinations picocli cannot; returns an error message or null. */
-    String validate() {
+    /** Checks what picocli cannot: combinations, and service names against {@code services}, the command's. */
+    void validate(List<String> services) {
         if (tlsCert != null && tlsKey == null || tlsCert == null && tlsKey != null) {
-            return "--tls-cert and --tls-key go together";
+            throw new UsageException("--tls-cert and --tls-key go together");
         }
         if (tlsSelfSigned && tlsCert != null) {
-            return "--tls-self-signed and --tls-cert exclude each other";
+            throw new UsageException("--tls-self-signed and --tls-cert exclude each other");
         }
         if (tlsClientCa != null && !tlsEnabled()) {
-            return "--tls-client-ca needs --tls-cert/--tls-key or --tls-self-signed";
+            throw new UsageException("--tls-client-ca needs --tls-cert/--tls-key or --tls-self-signed");
         }
         if (tlsClientAuth == ClientAuth.NONE) {
-            return "--tls-client-auth is required or optional";
+            throw new UsageException("--tls-client-auth is required or optional");
         }
+        if (tlsServices != null) {
+            validateTlsServices(services);
+        }
+        InputFiles.check("--tls-cert", tlsCert);
+        InputFiles.check("--tls-key", tlsKey);
+        InputFiles.check("--tls-client-ca", tlsClientCa);
+        cidrs("--allow", allow);
+        cidrs("--deny", deny);
+        cidrs("--trusted-proxies", trustedProxies);
+    }
+
+    /** A typo in a name would silently serve that service as plain text: every name must be one here. */
+    private void validateTlsServices(List<String> services) {
+        if (!tlsEnabled()) {
+            throw new UsageException("--tls-services needs --tls-cert/--tls-key or --tls-self-signed");
+        }
+        List<String> unknown = tlsServices.stream().filter(s -> !services.contains(s)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("--tls-services: no service named " + unknown.stream()
+                    .map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + " here (services: "
+                    + String.join(", ", services) + ")");
+        }
+    }
+
+    private static void cidrs(String option, String value) {
         try {
-            if (allow != null) {
-                Cidr.parseList(allow);
+            if (value != null) {
+                Cidr.parseList(value);
             }
-            if (deny != null) {
-                Cidr.parseList(deny);
-            }
-            Cidr.parseList(trustedProxies);
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            throw new UsageException(option + ": " + e.getMessage());
         }
-        return null;
     }
 }

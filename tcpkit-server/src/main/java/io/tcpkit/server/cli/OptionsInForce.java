@@ -8,7 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The options a command runs with, given or default, for the startup line and {@code /varz}; secrets hidden. */
+/**
+ * The options a command runs with, given or default (or from {@code --config}), for the startup
+ * line and {@code /varz}; secrets hidden. ({@code --print-config} shows them unhidden, since its
+ * output must give the same options back.)
+ */
 final class OptionsInForce {
     /** Options whose values are never shown. */
     static final java.util.Set<String> SECRET = java.util.Set.of("--admin-token");
@@ -19,8 +23,8 @@ final class OptionsInForce {
     static Map<String, String> of(CommandSpec spec) {
         Map<String, String> options = new LinkedHashMap<>();
         for (OptionSpec option : spec.options()) {
-            if (option.usageHelp() || option.versionHelp()) {
-                continue;
+            if (option.usageHelp() || option.versionHelp() || option.longestName().equals(ConfigOptions.PRINT_CONFIG)) {
+                continue; // --print-config is never true in a server that runs
             }
             Object value = option.getValue();
             if (value == null) {

@@ -4,6 +4,7 @@ import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.User;
 import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.auth.UsersFile;
+import io.tcpkit.server.command.CommandService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,14 +14,17 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * {@code tcpkit passwd --users FILE NAME}: adds a user or changes its password. The password is
- * asked twice on a terminal (not echoed), or read as the first line of stdin in a script.
+ * {@code tcpkit passwd --users FILE NAME}: adds a user, or changes its password (keeping its
+ * commands) or its commands (keeping its password, without asking for it). The password is asked
+ * twice on a terminal (not echoed), or read from stdin in a script.
  */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
         description = "Add a user to a users file, or change its password or commands.")
@@ -33,7 +37,8 @@ final class PasswdCommand implements Callable<Integer> {
 
     @Option(names = "--commands", paramLabel = "RULES",
             description = "What the user may run, e.g. \"all\", \"ping echo publish\", \"all -client|kill\". "
-                    + "Default: everything but admin commands (client|kill, config|set).")
+                    + "Default: everything but admin commands (client|kill, config|set). For an existing user, "
+                    + "changes only its commands: the password stays and is not asked for.")
     String commands;
 
     @Option(names = "--admin", description = "Same as --commands all.")
@@ -57,22 +62,54 @@ final class PasswdCommand implements Callable<Integer> {
             System.err.println(removed ? "removed " + name : "no user " + name);
             return removed ? 0 : 1;
         }
+        List<String> rules = admin ? List.of("all") : commands == null ? null : rules(commands);
+        Optional<User> existing = Files.exists(file) ? Users.load(file).find(name) : Optional.empty();
+        if (existing.isPresent() && rules != null) {
+            // Only the commands change: the password stays, and nobody is asked for it.
+            UsersFile.put(file, Users.user(name, existing.get().passwordHash(), rules));
+            System.err.println("updated the commands of " + name + " in " + file + " (password unchanged)");
+            return 0;
+        }
         char[] password = readPassword();
         if (password == null) {
             return 1;
         }
         try {
-            List<String> rules = admin ? List.of("all")
-                    : commands == null ? List.of() : Arrays.asList(commands.trim().split("\\s+"));
-            User user = Users.user(name, PasswordHasher.hash(password, iterations), rules);
-            boolean replaced = UsersFile.put(file, user);
-            System.err.println((replaced ? "updated " : "added ") + name + " in " + file);
+            String hash = PasswordHasher.hash(password, iterations);
+            if (existing.isPresent()) {
+                User u = existing.get();
+                UsersFile.put(file, new User(name, hash, u.allCommands(), u.allowed(), u.denied()));
+                System.err.println("updated the password of " + name + " in " + file + " (commands unchanged)");
+            } else {
+                UsersFile.put(file, Users.user(name, hash, rules == null ? List.of() : rules));
+                System.err.println("added " + name + " in " + file);
+            }
             return 0;
         } finally {
             Arrays.fill(password, '\0');
         }
     }
 
+    /** The words of {@code --commands}; a name that is no command (a typo) is refused, as it would allow or deny nothing. */
+    private static List<String> rules(String commands) {
+        List<String> rules = Arrays.asList(commands.trim().split("\\s+"));
+        List<String> unknown = rules.stream()
+                .filter(r -> {
+                    String name = r.startsWith("-") || r.startsWith("+") ? r.substring(1) : r;
+                    return !name.equalsIgnoreCase("all") && !CommandService.isCommandName(name);
+                })
+                .map(r -> "'" + r + "'").toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("--commands: no command named " + String.join(", ", unknown)
+                    + " (names are those of HELP on the command port; subcommands as client|kill)");
+        }
+        return rules;
+    }
+
+    /**
+     * On a terminal: asked twice, not echoed. Piped: the first line, and if a second line follows
+     * (as a script that answers both questions sends), it must be the same.
+     */
     private static char[] readPassword() throws IOException {
         Console console = System.console();
         char[] password;
@@ -85,7 +122,13 @@ final class PasswdCommand implements Callable<Integer> {
             }
             Arrays.fill(again, '\0');
         } else {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            String again = in.readLine();
+            if (again != null && !again.equals(line)) {
+                System.err.println("tcpkit passwd: the passwords differ");
+                return null;
+            }
             password = line == null ? new char[0] : line.toCharArray();
         }
         if (password.length == 0) {

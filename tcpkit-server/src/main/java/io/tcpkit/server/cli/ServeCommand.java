@@ -30,23 +30,26 @@ final class ServeCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
     @Mixin
     AdminOptions admin;
 
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--echo-port", defaultValue = "" + EchoService.DEFAULT_PORT,
+    @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
 
-    @Option(names = "--chat-port", defaultValue = "" + ChatService.DEFAULT_PORT,
+    @Option(names = "--chat-port", converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port of the chat (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int chatPort;
 
-    @Option(names = "--command-port", defaultValue = "" + CommandService.DEFAULT_PORT,
+    @Option(names = "--command-port", converter = Bounded.Port.class, defaultValue = "" + CommandService.DEFAULT_PORT,
             description = "Port of the command protocol (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int commandPort;
 
@@ -66,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
         ports.put(chat, chatPort);
         ports.put(commandOptions.commandService(sessions, authenticator, monitoring.hubFor("command"),
                 monitoring.commandMetrics()), commandPort);
-        return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring, System.out);
+        return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring,
+                new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

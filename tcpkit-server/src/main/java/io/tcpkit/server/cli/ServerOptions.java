@@ -12,11 +12,11 @@ final class ServerOptions {
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 or :: for all).")
     String host;
 
-    @Option(names = "--max-connections", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS,
+    @Option(names = "--max-connections", converter = Bounded.AtLeastOne.class, defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS,
             description = "Connections open at once per listener (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    @Option(names = "--max-connections-per-address", converter = Bounded.AtLeastOne.class, defaultValue = "" + Limits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
             description = "Connections open at once from one client address (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
@@ -32,11 +32,11 @@ final class ServerOptions {
             description = "Close a connection whose peer has not read our output for this long (default: ${DEFAULT-VALUE}).")
     Duration writeTimeout;
 
-    @Option(names = "--max-line-bytes", defaultValue = "" + Limits.DEFAULT_MAX_LINE_BYTES,
+    @Option(names = "--max-line-bytes", converter = Bounded.AtLeastOne.class, defaultValue = "" + Limits.DEFAULT_MAX_LINE_BYTES,
             description = "Longest line accepted (default: ${DEFAULT-VALUE}).")
     int maxLineBytes;
 
-    @Option(names = "--max-outbound-bytes", defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_BYTES,
+    @Option(names = "--max-outbound-bytes", converter = Bounded.AtLeastOne.class, defaultValue = "" + Limits.DEFAULT_MAX_OUTBOUND_BYTES,
             description = "Bytes of chat or pub/sub messages that may wait for one slow reader before it is "
                     + "disconnected as a slow consumer (default: ${DEFAULT-VALUE}).")
     int maxOutboundBytes;

@@ -2,6 +2,7 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.TcpServer;
 import io.tcpkit.server.BuildInfo;
+import io.tcpkit.server.HostPort;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.admin.AdminServer;
 import io.tcpkit.server.admin.Monitoring;
@@ -11,8 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,15 +39,11 @@ final class ServiceRunner {
     }
 
     /** @param ports the port for each service, in the order to start them */
-    int run(Map<Service, Integer> ports, Monitoring monitoring, PrintStream out) throws InterruptedException {
-        String invalid = edge.validate();
-        if (invalid != null) {
-            System.err.println("tcpkit: " + invalid);
-            return 2;
-        }
+    int run(Map<Service, Integer> ports, Monitoring monitoring, Reloads reloads, PrintStream out)
+            throws InterruptedException {
+        edge.validate(ports.keySet().stream().map(Service::name).toList());
         List<TcpServer> servers = new ArrayList<>();
-        ShutdownSignal signal = ShutdownSignal.install(
-                () -> servers.forEach(TcpServer::reloadTls));
+        ShutdownSignal signal = ShutdownSignal.install(reloads::hangUp);
         AdminServer adminServer = null;
         if (admin.enabled()) {
             try {
@@ -57,7 +52,7 @@ final class ServiceRunner {
                 System.err.println("tcpkit: admin: cannot listen on " + admin.host + ":" + admin.port + ": " + e.getMessage());
                 return 1;
             }
-            String address = hostPort(adminServer.address());
+            String address = HostPort.format(adminServer.address());
             out.printf("%-8s listening on %s  (open http://%s/ in a browser; metrics at /metrics)%n", "admin", address,
                     address);
         }
@@ -86,8 +81,9 @@ final class ServiceRunner {
                 TcpServer server = builder.start();
                 servers.add(server);
                 monitoring.listening(server);
+                reloads.add(server);
                 service.started(server);
-                String address = hostPort(server.localAddress());
+                String address = hostPort(server);
                 String tls = server.tlsFingerprint().isPresent() ? " (TLS)" : "";
                 listeners.add(service.name() + " on " + address + tls);
                 String connect = server.tlsFingerprint().isPresent()
@@ -97,7 +93,8 @@ final class ServiceRunner {
                 server.tlsFingerprint().ifPresent(f -> out.println("         TLS certificate SHA-256 " + f));
                 out.flush();
             } catch (IOException | RuntimeException e) {
-                System.err.println("tcpkit: " + service.name() + ": " + e.getMessage());
+                System.err.println("tcpkit: " + service.name() + ": "
+                        + (e instanceof IOException io ? InputFiles.describe(io) : e.getMessage()));
                 closeAll(servers);
                 if (adminServer != null) {
                     adminServer.close();
@@ -106,14 +103,16 @@ final class ServiceRunner {
             }
         }
         if (adminServer != null) {
-            listeners.add("admin on http://" + hostPort(adminServer.address()) + "/");
+            listeners.add("admin on http://" + HostPort.format(adminServer.address()) + "/");
         }
         Map<String, String> inForce = OptionsInForce.of(spec);
         monitoring.serving(inForce);
         LOG.info("tcpkit {} on Java {} (pid {}) serving {}; options: {}", BuildInfo.version(), Runtime.version(),
                 ProcessHandle.current().pid(), String.join(", ", listeners), OptionsInForce.line(inForce));
+        reloads.start();
         signal.await();
         monitoring.draining();
+        reloads.close();
         closeAll(servers);
         ports.keySet().forEach(Service::stopped);
         if (adminServer != null) {
@@ -133,9 +132,7 @@ final class ServiceRunner {
         }
     }
 
-    static String hostPort(InetSocketAddress address) {
-        InetAddress ip = address.getAddress();
-        String host = ip.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    static String hostPort(TcpServer server) {
+        return HostPort.format(server.localAddress());
     }
 }

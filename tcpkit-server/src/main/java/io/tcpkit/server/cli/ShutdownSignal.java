@@ -18,16 +18,13 @@ final class ShutdownSignal {
     private final CountDownLatch requested = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
 
-    /** Installs the INT and TERM handlers, and HUP to run {@code onHangup} (certificate reload). */
+    /** Installs the INT and TERM handlers, and HUP to run {@code onHangup} (reloads, which log what they did). */
     static ShutdownSignal install(Runnable onHangup) {
         ShutdownSignal signal = new ShutdownSignal();
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), s -> signal.onSignal("SIG" + s.getName()));
         }
-        Signal.handle(new Signal("HUP"), s -> {
-            LOG.info("SIGHUP received: reloading TLS certificates");
-            onHangup.run();
-        });
+        Signal.handle(new Signal("HUP"), s -> onHangup.run());
         return signal;
     }
 

@@ -25,13 +25,16 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     EdgeOptions edge;
 
     @Mixin
+    ConfigOptions config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
     CommandOptions commandOptions;
 
     @Mixin
     AdminOptions admin;
-
-    @Spec
-    CommandSpec spec;
 
     abstract int port();
 
@@ -46,7 +49,7 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         }
         Sessions sessions = new Sessions();
         Monitoring monitoring = new Monitoring(admin.enabled(), sessions, new LocalHub());
-        return new ServiceRunner(options, edge, admin, spec)
-                .run(Map.of(service(sessions, authenticator, monitoring), port()), monitoring, System.out);
+        return new ServiceRunner(options, edge, admin, spec).run(Map.of(service(sessions, authenticator, monitoring),
+                port()), monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

@@ -3,6 +3,7 @@ package io.tcpkit.server.command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,8 +17,16 @@ final class Command {
      * still log in as someone else, or say goodbye.
      */
     private static final Set<String> NEVER_REFUSED = Set.of("AUTH", "LOGIN", "HELLO", "QUIT");
-    /** Commands whose first argument is a subcommand, checked as "client|list" (as Redis 7 does). */
-    private static final Set<String> WITH_SUBCOMMANDS = Set.of("CLIENT", "ACL", "CONFIG", "COMMAND", "PUBSUB");
+    /**
+     * Commands whose first argument is a subcommand, checked as "client|list" (as Redis 7 does),
+     * and their subcommands, so that a users-file rule can be checked for typos.
+     */
+    private static final Map<String, Set<String>> SUBCOMMANDS = Map.of(
+            "CLIENT", Set.of("id", "getname", "setname", "setinfo", "info", "list", "kill", "help"),
+            "ACL", Set.of("whoami", "users", "help"),
+            "CONFIG", Set.of("get", "set", "help"),
+            "COMMAND", Set.of("count", "list", "info", "docs", "help"),
+            "PUBSUB", Set.of("channels", "numsub", "numpat", "help"));
 
     private final String name;
     private final String lowerName;
@@ -42,7 +51,7 @@ final class Command {
         this.group = group;
         this.handler = handler;
         this.neverRefused = NEVER_REFUSED.contains(this.name);
-        this.hasSubcommands = WITH_SUBCOMMANDS.contains(this.name);
+        this.hasSubcommands = SUBCOMMANDS.containsKey(this.name);
     }
 
     String name() {
@@ -81,6 +90,11 @@ final class Command {
     /** Whether its first argument is a subcommand, which user rules name as "client|list". */
     boolean hasSubcommands() {
         return hasSubcommands;
+    }
+
+    /** Its subcommands, lower-case ("list" of "client|list"); empty for a command without. */
+    Set<String> subcommands() {
+        return SUBCOMMANDS.getOrDefault(name, Set.of());
     }
 
     /** Runs the command; the context holds the request, the reply writer and the session. */

@@ -60,12 +60,33 @@ public final class CommandService implements Service {
         this.authenticator = authenticator;
         this.hub = hub;
         this.maxRequestBytes = maxRequestBytes;
+        this.table = new CommandTable(commands());
+    }
+
+    static List<Command> commands() {
         List<Command> commands = new ArrayList<>();
         commands.addAll(ConnectionCommands.all());
         commands.add(ClientCommand.command());
         commands.addAll(ServerCommands.all());
         commands.addAll(PubSubCommands.all());
-        this.table = new CommandTable(commands);
+        return commands;
+    }
+
+    /**
+     * Whether a users-file rule names a command, as {@code tcpkit passwd} checks before writing
+     * one: {@code ping}, {@code client}, {@code client|kill} (any case; not "all" and without a
+     * leading '-').
+     */
+    public static boolean isCommandName(String rule) {
+        String r = rule.toLowerCase(java.util.Locale.ROOT);
+        int bar = r.indexOf('|');
+        String parent = bar < 0 ? r : r.substring(0, bar);
+        for (Command c : commands()) {
+            if (c.lowerName().equals(parent)) {
+                return bar < 0 || c.subcommands().contains(r.substring(bar + 1));
+            }
+        }
+        return false;
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class Session {
         return Duration.between(connection.openedAt(), Instant.now());
     }
 
-    /** Time since the last command. */
+    /** Time since the last command (or chat line). */
     public Duration idle() {
         return Duration.ofNanos(Math.max(0, System.nanoTime() - lastCommandNanos));
     }
@@ -81,6 +81,11 @@ public final class Session {
 
     public String lastCommand() {
         return lastCommand;
+    }
+
+    /** Records activity that is no command (a chat line), so that {@link #idle()} counts from it. */
+    public void active() {
+        lastCommandNanos = System.nanoTime();
     }
 
     /** Records a command (its lower-case name, e.g. "client|list") as the last one run. */

@@ -1,5 +1,6 @@
 package io.tcpkit.server.admin;
 
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ class AdminEndpointsTest {
         alice = Net.connect(admin.chat.port());
         assertThat(Net.readLine(alice)).startsWith("Welcome");
         Net.send(alice, "alice\n");
-        assertThat(Net.readLine(alice)).isEqualTo("* The room contains: \n");
+        assertThat(Net.readLine(alice)).isEqualTo("* The room lobby contains: \n");
         program = Net.connect(admin.command.port());
         Net.send(program, "CLIENT SETNAME bot1\r\n");
         assertThat(Net.readLine(program)).isEqualTo("+OK\r\n");
@@ -82,7 +83,7 @@ class AdminEndpointsTest {
     @Test
     void subszShowsRoomsWithTheirSubscribers() throws Exception {
         Net.send(program, "SUBSCRIBE lobby news\r\n");
-        Net.await("two subscriptions", TIMEOUT, () -> admin.monitoring.hub().subscribers("news") == 1);
+        Await.until("two subscriptions", TIMEOUT, () -> admin.monitoring.hub().subscribers("news") == 1);
         Map<String, Object> subsz = admin.json("/subsz");
         assertThat(subsz).containsEntry("total", 2L).containsEntry("patterns", 0L);
         assertThat(list(subsz.get("rooms"))).containsExactly(
@@ -120,7 +121,7 @@ class AdminEndpointsTest {
         assertThat(killed.statusCode()).isEqualTo(200);
         assertThat(JsonTree.object(killed.body())).isEqualTo(Map.of("killed", id));
         assertThat(Net.closedByPeer(alice)).isTrue();
-        Net.await("the close recorded", TIMEOUT, () -> !admin.monitoring.connectionLog().recentCloses().isEmpty());
+        Await.until("the close recorded", TIMEOUT, () -> !admin.monitoring.connectionLog().recentCloses().isEmpty());
         Map<String, Object> closed = list(admin.json("/connz?state=closed").get("connections")).get(0);
         assertThat(closed).containsEntry("id", id).containsEntry("service", "chat").containsEntry("name", "alice")
                 .containsEntry("reason", "killed").containsEntry("reason_description", "killed");
@@ -131,7 +132,7 @@ class AdminEndpointsTest {
             assertThat(closes.list).anySatisfy(event -> {
                 assertThat(event.getLevel()).as("a kill is worth a line at info").isEqualTo(ch.qos.logback.classic.Level.INFO);
                 assertThat(event.getFormattedMessage()).matches("chat conn-" + id + " 127\\.0\\.0\\.1:" + alice.getLocalPort()
-                        + " user 'default' name 'alice' closed: killed after \\d+ ms, 6 bytes in, 69 bytes out");
+                        + " user 'default' name 'alice' closed: killed after \\d+ ms, 6 bytes in, 75 bytes out");
             });
         }
         assertThat(admin.post("/kill?id=" + id).statusCode()).isEqualTo(404);

@@ -3,17 +3,10 @@ package io.tcpkit.server.admin;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.codec.RespReader;
-import io.tcpkit.server.Service;
-import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.chat.ChatService;
-import io.tcpkit.server.command.CommandService;
-import io.tcpkit.server.echo.EchoService;
-import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.log.Audit;
-import io.tcpkit.server.session.Sessions;
+import io.tcpkit.server.testing.Services;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -26,15 +19,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Echo, chat and the command protocol in-process, as {@code tcpkit serve} wires them (one set of
- * sessions, one hub, one {@link Monitoring}), with the admin listener on a free loopback port and
- * the audit lines captured.
+ * Echo, chat and the command protocol in-process, as {@code tcpkit serve} wires them with its
+ * admin listener on ({@link Services#monitored()}: one set of sessions, one hub, one
+ * {@link Monitoring}), with the admin listener on a free loopback port and the audit lines captured.
  */
 final class AdminFixture implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    final Sessions sessions = new Sessions();
-    final Monitoring monitoring = new Monitoring(true, sessions, new LocalHub());
+    final Services services = Services.monitored();
+    final Monitoring monitoring = services.monitoring();
     final TcpServer echo;
     final TcpServer chat;
     final TcpServer command;
@@ -46,30 +39,11 @@ final class AdminFixture implements AutoCloseable {
     AdminFixture(String token) throws IOException {
         audit.start();
         ((Logger) LoggerFactory.getLogger(Audit.LOGGER)).addAppender(audit);
-        Authenticator authenticator = new Authenticator(Users.open());
-        ChatService chatService = new ChatService(sessions, authenticator, monitoring.hubFor("chat"));
-        monitoring.chatRooms(chatService::roomSizes);
-        CommandService commandService = new CommandService(sessions, authenticator, monitoring.hubFor("command"),
-                RespReader.DEFAULT_MAX_REQUEST_BYTES, monitoring.commandMetrics());
-        echo = start(new EchoService());
-        chat = start(chatService);
-        command = start(commandService);
+        echo = services.startEcho(Limits.DEFAULT);
+        chat = services.startChat(Limits.DEFAULT);
+        command = services.startCommand(Limits.DEFAULT);
         monitoring.serving(Map.of("--host", "127.0.0.1"));
         admin = AdminServer.start("127.0.0.1", 0, token, monitoring);
-    }
-
-    private TcpServer start(Service service) throws IOException {
-        TcpServer.Builder builder = TcpServer.builder().port(0).service(service.name())
-                .observer(monitoring.observer(service.name()));
-        if (service.requestHandler() != null) {
-            builder.requestHandler(service.requestHandler());
-        } else {
-            builder.handler(service.handler());
-        }
-        TcpServer server = builder.start();
-        monitoring.listening(server);
-        service.started(server);
-        return server;
     }
 
     URI uri(String path) {
@@ -119,9 +93,7 @@ final class AdminFixture implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
-        echo.close();
-        chat.close();
-        command.close();
+        services.close();
         ((Logger) LoggerFactory.getLogger(Audit.LOGGER)).detachAppender(audit);
         http.close();
     }

@@ -1,7 +1,10 @@
 package io.tcpkit.server.admin;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,16 +24,16 @@ class AdminPageBrowserTest {
 
     @Test
     void thePageShowsTheOpenConnections(@TempDir Path profile) throws Exception {
-        Path chromium = ExternalTool.require("chromium", "chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
+        Path chromium = Require.tool("chromium");
         int adminPort = ProgramAdmin.freePort();
-        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+        try (ChildProcess serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
                 "--command-port", "0");
-             Socket echo1 = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
-             Socket echo2 = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
-             Socket alice = Net.connect(serve.awaitPort("chat", ProgramAdmin.STARTUP))) {
+             Socket echo1 = Net.connect(Tcpkit.awaitPort(serve, "echo"));
+             Socket echo2 = Net.connect(Tcpkit.awaitPort(serve, "echo"));
+             Socket alice = Net.connect(Tcpkit.awaitPort(serve, "chat"))) {
             Net.readLine(alice);
             Net.send(alice, "alice\n");
-            assertThat(Net.readLine(alice)).isEqualTo("* The room contains: \n");
+            assertThat(Net.readLine(alice)).isEqualTo("* The room lobby contains: \n");
             assertThat(echo2.isConnected()).isTrue(); // held open while the page loads
             Net.send(echo1, "12345");
             assertThat(Net.read(echo1, 5)).isEqualTo("12345");
@@ -50,13 +53,13 @@ class AdminPageBrowserTest {
 
     @Test
     void clickingKillClosesTheConnection(@TempDir Path dir) throws Exception {
-        Path chromium = ExternalTool.require("chromium", "chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
-        Path chromedriver = ExternalTool.require("chromedriver", "chromium-driver", "/usr/bin/chromedriver");
+        Path chromium = Require.tool("chromium");
+        Path chromedriver = Require.tool("chromedriver");
         int adminPort = ProgramAdmin.freePort();
-        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+        try (ChildProcess serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
                 "--command-port", "0");
-             Socket victim = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
-             Socket bystander = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
+             Socket victim = Net.connect(Tcpkit.awaitPort(serve, "echo"));
+             Socket bystander = Net.connect(Tcpkit.awaitPort(serve, "echo"));
              WebDriver browser = new WebDriver(chromedriver, chromium, dir)) {
             Net.send(victim, "v");
             assertThat(Net.read(victim, 1)).isEqualTo("v");
@@ -67,13 +70,13 @@ class AdminPageBrowserTest {
             browser.open("http://127.0.0.1:" + adminPort + "/");
             String button = "tr[data-id='" + id + "'] button.kill";
             // The table is drawn anew every second: find and click until a click lands.
-            long deadline = System.nanoTime() + ProgramAdmin.STARTUP.toNanos();
+            long deadline = System.nanoTime() + Tcpkit.STARTUP.toNanos();
             while (!browser.click(button)) {
                 assertThat(System.nanoTime()).as("the kill button of conn-" + id + " appears").isLessThan(deadline);
                 Thread.sleep(100); // a poll interval; the click decides
             }
             assertThat(Net.closedByPeer(victim)).as("the clicked connection is closed").isTrue();
-            Net.await("the page to show one connection", ProgramAdmin.STARTUP, () -> "(1 open)".equals(text(browser)));
+            Await.until("the page to show one connection", Tcpkit.STARTUP, () -> "(1 open)".equals(text(browser)));
             assertThat(browser.script("return document.getElementById('error').hidden")).isEqualTo(true);
             Net.send(bystander, "still here");
             assertThat(Net.read(bystander, 10)).isEqualTo("still here");

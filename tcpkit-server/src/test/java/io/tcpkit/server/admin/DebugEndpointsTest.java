@@ -1,5 +1,6 @@
 package io.tcpkit.server.admin;
 
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class DebugEndpointsTest {
                     throw new IllegalStateException(e);
                 }
             });
-            Net.await("the first recording to start", TIMEOUT,
+            Await.until("the first recording to start", TIMEOUT,
                     () -> admin.auditLines().stream().anyMatch(l -> l.startsWith("admin JFR recording of 2 s")));
             HttpResponse<String> second = admin.get("/debug/jfr?seconds=1");
             assertThat(second.statusCode()).isEqualTo(409);

@@ -1,6 +1,8 @@
 package io.tcpkit.server.admin;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import static io.tcpkit.server.admin.ProgramAdmin.STARTUP;
+import static io.tcpkit.server.testing.Tcpkit.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The program's logs as an operator reads them: startup, connection and audit lines, text and JSON. */
@@ -25,9 +27,9 @@ class LogsProgramTest {
     @Test
     void startupLineConnectionLinesAndDrainingReadiness() throws Exception {
         int adminPort = ProgramAdmin.freePort();
-        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+        try (ChildProcess serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
                 "--command-port", "0", "--log-level", "debug", "--admin-token", "t0ps3cret", "--drain-timeout", "20s")) {
-            int chatPort = serve.awaitPort("chat", STARTUP);
+            int chatPort = Tcpkit.awaitPort(serve, "chat");
             assertThat(serve.stdout()).startsWith("admin    listening on 127.0.0.1:" + adminPort
                     + "  (open http://127.0.0.1:" + adminPort + "/ in a browser; metrics at /metrics)\n");
             serve.awaitStderr("ServiceRunner: tcpkit ", STARTUP);
@@ -37,7 +39,7 @@ class LogsProgramTest {
                             + "chat on 127\\.0\\.0\\.1:" + chatPort + ", command on 127\\.0\\.0\\.1:\\d+, admin on "
                             + "http://127\\.0\\.0\\.1:" + adminPort + "/; options: --host=127\\.0\\.0\\.1 .*")
                     .contains(" --admin-port=" + adminPort + " ", " --admin-token=(hidden) ", " --log-level=debug")
-                    .doesNotContain("t0ps3cret");
+                    .doesNotContain("t0ps3cret", "--print-config");
 
             String connection;
             try (Socket alice = Net.connect(chatPort)) {
@@ -53,7 +55,7 @@ class LogsProgramTest {
                     + " DEBUG \\[" + connection + "] ConnectionLog: chat " + connection + " opened"));
             assertThat(lines).anySatisfy(line -> assertThat(line).matches(STAMP + " DEBUG \\[" + connection
                     + "] ConnectionLog: chat " + connection + " user 'default' name 'alice' closed: closed by peer "
-                    + "after \\d+ ms, 9 bytes in, 69 bytes out"));
+                    + "after \\d+ ms, 9 bytes in, 75 bytes out"));
             assertThat(serve.stderr()).as("the engine's own close line is silenced: ours names the user")
                     .doesNotContain("EngineServer: conn-");
 
@@ -61,8 +63,8 @@ class LogsProgramTest {
             try (Socket halfway = Net.connect(chatPort)) {
                 Net.readLine(halfway);
                 Net.send(halfway, "bob"); // a name without its newline: a frame in progress
-                Net.await("the server has read bob's 3 bytes", STARTUP, () -> chatBytesIn(adminPort) == 3);
-                serve.process().toHandle().destroy(); // SIGTERM
+                Await.until("the server has read bob's 3 bytes", STARTUP, () -> chatBytesIn(adminPort) == 3);
+                serve.terminate(); // SIGTERM
                 serve.awaitStderr("draining 1 connection", STARTUP);
                 var readyz = ProgramAdmin.get(adminPort, "/readyz");
                 assertThat(readyz.statusCode()).isEqualTo(503);
@@ -75,15 +77,15 @@ class LogsProgramTest {
     @Test
     void jsonLogsGoToTheFileOneObjectPerLine(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("tcpkit.log");
-        try (Program echo = Program.start("echo", "--port", "0", "--log-format", "json", "--log-file", log.toString(),
+        try (ChildProcess echo = Tcpkit.start("echo", "--port", "0", "--log-format", "json", "--log-file", log.toString(),
                 "--log-level", "debug")) {
-            int port = echo.awaitPort("echo", STARTUP);
+            int port = Tcpkit.awaitPort(echo, "echo");
             try (Socket client = Net.connect(port)) {
                 Net.send(client, "ping");
                 assertThat(Net.read(client, 4)).isEqualTo("ping");
             }
-            Net.await("the close line", STARTUP, () -> read(log).contains("closed: closed by peer"));
-            echo.process().toHandle().destroy();
+            Await.until("the close line", STARTUP, () -> read(log).contains("closed: closed by peer"));
+            echo.terminate();
             assertThat(echo.awaitExit(EXIT)).isZero();
             assertThat(echo.stderr()).as("everything went to the file").isEmpty();
         }
@@ -105,15 +107,15 @@ class LogsProgramTest {
     @Test
     void whatAClientSendsCannotForgeALogLine() throws Exception {
         String forged = "x' from 10.1.2.3\n2026-01-01T00:00:00.000Z INFO  [main] audit: login succeeded: user 'admin\u001b[31m";
-        try (Program command = Program.start("command", "--port", "0")) {
-            int port = command.awaitPort("command", STARTUP);
+        try (ChildProcess command = Tcpkit.start("command", "--port", "0")) {
+            int port = Tcpkit.awaitPort(command, "command");
             try (Socket client = Net.connect(port)) {
                 byte[] name = forged.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 Net.send(client, "*3\r\n$4\r\nAUTH\r\n$" + name.length + "\r\n" + forged + "\r\n$1\r\ny\r\n");
                 assertThat(Net.readLine(client)).startsWith("-WRONGPASS");
             }
             command.awaitStderr("login failed", STARTUP);
-            command.process().toHandle().destroy();
+            command.terminate();
             assertThat(command.awaitExit(EXIT)).isZero();
             assertThat(command.stderr().lines()).noneMatch(l -> l.startsWith("2026-01-01T00:00:00.000Z"));
             assertThat(command.stderr()).contains("audit: login failed: user 'x' from 10.1.2.3\\n2026-01-01T00:00:00.000Z "

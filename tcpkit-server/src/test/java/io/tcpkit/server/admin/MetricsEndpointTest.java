@@ -1,6 +1,8 @@
 package io.tcpkit.server.admin;
 
+import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class MetricsEndpointTest {
                 Net.send(echo, "hello");
                 assertThat(Net.read(echo, 5)).isEqualTo("hello");
             }
-            Net.await("the echo connection closed", TIMEOUT, () -> admin.echo.stats().closedTotal() == 1);
+            Await.until("the echo connection closed", TIMEOUT, () -> admin.echo.stats().closedTotal() == 1);
             Net.send(program, "PING\r\nPING\r\nNOSUCH alice\r\nSUBSCRIBE\r\nPUBLISH lobby hi\r\n");
             assertThat(Net.readLine(program)).isEqualTo("+PONG\r\n");
             assertThat(Net.readLine(program)).isEqualTo("+PONG\r\n");
@@ -115,7 +117,7 @@ class MetricsEndpointTest {
 
     @Test
     void promtoolFindsNothingToCorrect(@TempDir Path dir) throws Exception {
-        Path promtool = ExternalTool.require("promtool", "prometheus", "/usr/bin/promtool", "/usr/local/bin/promtool");
+        Path promtool = Require.tool("promtool");
         try (Socket program = Net.connect(admin.command.port())) {
             Net.send(program, "PING\r\nNOSUCH\r\n");
             Net.readLine(program);

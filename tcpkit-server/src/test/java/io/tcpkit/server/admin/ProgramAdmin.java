@@ -1,6 +1,7 @@
 package io.tcpkit.server.admin;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,10 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** The real program with its admin listener on a port of its own, and HTTP to it. */
 final class ProgramAdmin {
-    static final Duration STARTUP = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private ProgramAdmin() {
@@ -31,13 +32,18 @@ final class ProgramAdmin {
     }
 
     /** Starts {@code tcpkit ARGS --admin-port PORT} and waits for its admin and last listener lines. */
-    static Program start(int adminPort, String lastService, String... args) throws IOException, InterruptedException {
-        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    static ChildProcess start(int adminPort, String lastService, String... args) throws IOException, InterruptedException {
+        String[] all = Arrays.copyOf(args, args.length + 2);
         all[args.length] = "--admin-port";
         all[args.length + 1] = Integer.toString(adminPort);
-        Program program = Program.start(all);
-        program.awaitPort("admin", STARTUP);
-        program.awaitPort(lastService, STARTUP);
+        ChildProcess program = Tcpkit.start(all);
+        try {
+            Tcpkit.awaitPort(program, "admin");
+            Tcpkit.awaitPort(program, lastService);
+        } catch (AssertionError | InterruptedException e) {
+            program.close();
+            throw e;
+        }
         return program;
     }
 

@@ -1,7 +1,9 @@
 package io.tcpkit.server.admin;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +34,7 @@ class PrometheusScrapeTest {
 
     @Test
     void prometheusScrapesTheOpenConnections(@TempDir Path dir) throws Exception {
-        Path prometheus = ExternalTool.require("prometheus", "prometheus", "/usr/bin/prometheus");
+        Path prometheus = Require.tool("prometheus");
         int adminPort = ProgramAdmin.freePort();
         String config = Files.readString(EXAMPLE)
                 .replace("scrape_interval: 15s", "scrape_interval: 1s")
@@ -40,10 +42,10 @@ class PrometheusScrapeTest {
         assertThat(config).contains("127.0.0.1:" + adminPort).contains("scrape_interval: 1s");
         Files.writeString(dir.resolve("prometheus.yml"), config);
         int prometheusPort = ProgramAdmin.freePort();
-        try (Program serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
+        try (ChildProcess serve = ProgramAdmin.start(adminPort, "command", "serve", "--echo-port", "0", "--chat-port", "0",
                 "--command-port", "0");
-             Socket one = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP));
-             Socket two = Net.connect(serve.awaitPort("echo", ProgramAdmin.STARTUP))) {
+             Socket one = Net.connect(Tcpkit.awaitPort(serve, "echo"));
+             Socket two = Net.connect(Tcpkit.awaitPort(serve, "echo"))) {
             assertThat(one.isConnected() && two.isConnected()).isTrue(); // held open while Prometheus scrapes
             Process server = new ProcessBuilder(prometheus.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),

@@ -1,6 +1,7 @@
 package io.tcpkit.server.admin;
 
-import io.tcpkit.server.cli.Program;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.tcpkit.server.admin.ProgramAdmin.STARTUP;
+import static io.tcpkit.server.testing.Tcpkit.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each single-service command runs the admin listener too, showing what that service has. */
@@ -19,8 +20,8 @@ class SingleServiceAdminProgramTest {
     @SuppressWarnings("unchecked")
     void tcpkitChatHasItsOwnAdminListener() throws Exception {
         int adminPort = ProgramAdmin.freePort();
-        try (Program chat = ProgramAdmin.start(adminPort, "chat", "chat", "--port", "0");
-             Socket alice = Net.connect(chat.awaitPort("chat", STARTUP))) {
+        try (ChildProcess chat = ProgramAdmin.start(adminPort, "chat", "chat", "--port", "0");
+             Socket alice = Net.connect(Tcpkit.awaitPort(chat, "chat"))) {
             Net.readLine(alice);
             Net.send(alice, "alice\n");
             Net.readLine(alice);
@@ -31,7 +32,7 @@ class SingleServiceAdminProgramTest {
             assertThat(ProgramAdmin.get(adminPort, "/metrics").body())
                     .contains("\ntcpkit_chat_members 1.0\n", "\ntcpkit_connections_open{service=\"chat\"} 1.0\n")
                     .doesNotContain("service=\"echo\"", "service=\"command\"");
-            chat.process().toHandle().destroy();
+            chat.terminate();
             assertThat(chat.awaitExit(Duration.ofSeconds(30))).isZero();
         }
     }
@@ -40,8 +41,8 @@ class SingleServiceAdminProgramTest {
     @SuppressWarnings("unchecked")
     void tcpkitEchoHasNoRoomsOrSessions() throws Exception {
         int adminPort = ProgramAdmin.freePort();
-        try (Program echo = ProgramAdmin.start(adminPort, "echo", "echo", "--port", "0");
-             Socket client = Net.connect(echo.awaitPort("echo", STARTUP))) {
+        try (ChildProcess echo = ProgramAdmin.start(adminPort, "echo", "echo", "--port", "0");
+             Socket client = Net.connect(Tcpkit.awaitPort(echo, "echo"))) {
             Net.send(client, "abc");
             assertThat(Net.read(client, 3)).isEqualTo("abc");
             Map<String, Object> varz = JsonTree.object(ProgramAdmin.get(adminPort, "/varz").body());
@@ -52,7 +53,7 @@ class SingleServiceAdminProgramTest {
             assertThat(JsonTree.object(ProgramAdmin.get(adminPort, "/subsz").body())).containsEntry("total", 0L);
             assertThat(ProgramAdmin.get(adminPort, "/metrics").body())
                     .contains("\ntcpkit_connections_open{service=\"echo\"} 1.0\n").doesNotContain("tcpkit_chat_members");
-            echo.process().toHandle().destroy();
+            echo.terminate();
             assertThat(echo.awaitExit(Duration.ofSeconds(30))).isZero();
         }
     }
@@ -60,7 +61,7 @@ class SingleServiceAdminProgramTest {
     @Test
     void aTakenAdminPortIsOneClearLineAndExitStatusOne() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             Program command = Program.start("command", "--port", "0", "--admin-port", "" + taken.getLocalPort())) {
+             ChildProcess command = Tcpkit.start("command", "--port", "0", "--admin-port", "" + taken.getLocalPort())) {
             assertThat(command.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(command.stderr()).startsWith("tcpkit: admin: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
             assertThat(command.stdout()).doesNotContain("listening");

@@ -2,8 +2,9 @@ package io.tcpkit.server.chat;
 
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class BudgetChatTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private HubServers servers;
+    private Services servers;
     private TcpServer chat;
 
     @BeforeEach
     void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         chat = servers.startChat(Limits.DEFAULT);
     }
 
@@ -47,7 +48,7 @@ class BudgetChatTest {
 
     @Test
     void promptsForANameOnConnectBeforeTheClientSaysAnything() throws Exception {
-        try (Peer p = servers.chatPeer("p")) {
+        try (LineClient p = servers.chatClient("p")) {
             p.expectLine(PROMPT);
         }
     }
@@ -55,7 +56,7 @@ class BudgetChatTest {
     @Test
     void legalNamesAreOneToThirtyTwoLettersAndDigits() throws Exception {
         List<String> names = List.of("a", "Z", "7", "abc123", "MiXeD42", repeat('s', 16), repeat('x', 31) + "9");
-        List<Peer> joined = new ArrayList<>();
+        List<LineClient> joined = new ArrayList<>();
         for (String name : names) {
             joined.add(join(servers, name, List.copyOf(joined)));
         }
@@ -64,13 +65,13 @@ class BudgetChatTest {
 
     @Test
     void anIllegalNameGetsAnErrorLineThenEndOfStreamAndNobodyHearsOfIt() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
-        Peer alice = room.get(0);
-        Peer bob = room.get(1);
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        LineClient alice = room.get(0);
+        LineClient bob = room.get(1);
         List<String> illegal = List.of("", " ", "al ice", "bob!", "a-b", "x.y", repeat('x', 33), "\u00fcber",
                 "alice\u001b[2J");
         for (String name : illegal) {
-            try (Peer p = ChatPeers.connect(servers, "illegal")) {
+            try (LineClient p = ChatPeers.connect(servers, "illegal")) {
                 p.sendLine(name);
                 p.expectLine(ILLEGAL_NAME);
                 p.expectEof();
@@ -83,7 +84,7 @@ class BudgetChatTest {
 
     @Test
     void theFirstPersonGetsAPresenceLineForTheEmptyRoom() throws Exception {
-        try (Peer p = ChatPeers.connect(servers, "solo")) {
+        try (LineClient p = ChatPeers.connect(servers, "solo")) {
             p.sendLine("solo");
             String presence = p.readLine();
             assertThat(presence).isEqualTo(LOBBY_PRESENCE).startsWith("*").doesNotContain("solo");
@@ -92,13 +93,13 @@ class BudgetChatTest {
 
     @Test
     void thePresenceLineListsEveryoneElseButNotTheNewcomer() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
-        try (Peer carol = ChatPeers.connect(servers, "carol")) {
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        try (LineClient carol = ChatPeers.connect(servers, "carol")) {
             carol.sendLine("carol");
             String presence = carol.readLine();
             assertThat(presence).startsWith("*").contains("alice").contains("bob").doesNotContain("carol");
             assertThat(presence).isEqualTo(LOBBY_PRESENCE + "alice, bob");
-            for (Peer p : room) {
+            for (LineClient p : room) {
                 p.expectLine("* carol has entered the room");
             }
             // carol was not told about herself: the next thing she reads is what alice says.
@@ -108,10 +109,10 @@ class BudgetChatTest {
 
     @Test
     void chatLinesGoToEveryoneElseWhoJoinedButNeverBackToTheSender() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
-        Peer alice = room.get(0);
-        Peer bob = room.get(1);
-        Peer carol = room.get(2);
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol");
+        LineClient alice = room.get(0);
+        LineClient bob = room.get(1);
+        LineClient carol = room.get(2);
         alice.sendLine("hello there");
         bob.expectLine("[alice] hello there");
         carol.expectLine("[alice] hello there");
@@ -121,11 +122,11 @@ class BudgetChatTest {
 
     @Test
     void nothingReachesAClientThatConnectedButHasNotGivenItsName() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
-        Peer alice = room.get(0);
-        Peer bob = room.get(1);
-        Peer lurker = ChatPeers.connect(servers, "lurker");
-        Peer halfNamed = ChatPeers.connect(servers, "half");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        LineClient alice = room.get(0);
+        LineClient bob = room.get(1);
+        LineClient lurker = ChatPeers.connect(servers, "lurker");
+        LineClient halfNamed = ChatPeers.connect(servers, "half");
         halfNamed.send("hal"); // a name still being typed
         alice.sendLine("secret 1");
         bob.expectLine("[alice] secret 1");
@@ -140,7 +141,7 @@ class BudgetChatTest {
         bob.expectLine("* lurker has entered the room");
         halfNamed.sendLine("f");
         halfNamed.expectLine(LOBBY_PRESENCE + "alice, bob, lurker");
-        for (Peer p : List.of(alice, bob, lurker)) {
+        for (LineClient p : List.of(alice, bob, lurker)) {
             p.expectLine("* half has entered the room");
         }
         assertNothingPending(alice, bob, lurker, halfNamed);
@@ -148,10 +149,10 @@ class BudgetChatTest {
 
     @Test
     void aNewcomerHearsWhateverIsSaidOnceTheOthersAreToldOfIt() throws Exception {
-        Peer alice = join(servers, "alice", List.of());
+        LineClient alice = join(servers, "alice", List.of());
         for (int i = 0; i < 150; i++) {
             String name = "newcomer" + i;
-            try (Peer newcomer = ChatPeers.connect(servers, name)) {
+            try (LineClient newcomer = ChatPeers.connect(servers, name)) {
                 newcomer.sendLine(name);
                 // Whoever has the notice may speak at once, and the newcomer must hear it.
                 alice.expectLine("* " + name + " has entered the room");
@@ -165,7 +166,7 @@ class BudgetChatTest {
 
     @Test
     void messagesOfAThousandCharactersAndMoreArriveIntact() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         StringBuilder text = new StringBuilder();
         for (int i = 0; text.length() < 1000; i++) {
             text.append((char) ('a' + i % 26));
@@ -180,10 +181,10 @@ class BudgetChatTest {
 
     @Test
     void aCarriageReturnBeforeTheLineFeedIsStripped() throws Exception {
-        Peer alice = ChatPeers.connect(servers, "alice");
+        LineClient alice = ChatPeers.connect(servers, "alice");
         alice.send("alice\r\n");
         alice.expectLine(LOBBY_PRESENCE);
-        Peer bob = ChatPeers.connect(servers, "bob");
+        LineClient bob = ChatPeers.connect(servers, "bob");
         bob.send("bob\r\n");
         bob.expectLine(LOBBY_PRESENCE + "alice");
         alice.expectLine("* bob has entered the room");
@@ -193,7 +194,7 @@ class BudgetChatTest {
 
     @Test
     void whenAJoinedUserLeavesTheOthersGetANoticeWithTheName() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol", "dave");
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol", "dave");
         room.get(1).close(); // bob: a clean close
         room.get(0).expectLine("* bob has left the room");
         room.get(2).expectLine("* bob has left the room");
@@ -206,18 +207,18 @@ class BudgetChatTest {
 
     @Test
     void aClientThatLeavesBeforeJoiningIsNeverMentioned() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         long closedBefore = chat.stats().closedTotal();
-        Peer silent = ChatPeers.connect(servers, "silent");
+        LineClient silent = ChatPeers.connect(servers, "silent");
         silent.close();
-        Peer typing = ChatPeers.connect(servers, "typing");
+        LineClient typing = ChatPeers.connect(servers, "typing");
         typing.send("carol"); // no line feed yet
         typing.abort();
-        Peer illegal = ChatPeers.connect(servers, "illegal");
+        LineClient illegal = ChatPeers.connect(servers, "illegal");
         illegal.sendLine("no way");
         illegal.expectLine(ILLEGAL_NAME);
         illegal.close();
-        HubServers.await("three closes", WAIT, () -> chat.stats().closedTotal() == closedBefore + 3);
+        Await.until("three closes", WAIT, () -> chat.stats().closedTotal() == closedBefore + 3);
         assertNothingPending(room.get(0), room.get(1));
         assertNothingPending(room.get(1), room.get(0));
         assertThat(servers.sessions.size()).isEqualTo(2);
@@ -230,12 +231,12 @@ class BudgetChatTest {
         for (int i = 0; i < n; i++) {
             names[i] = "user" + i;
         }
-        List<Peer> room = joinAll(servers, names);
+        List<LineClient> room = joinAll(servers, names);
         int linesEach = 5;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Set<String>>> received = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                Peer me = room.get(i);
+                LineClient me = room.get(i);
                 received.add(pool.submit(() -> {
                     for (int k = 0; k < linesEach; k++) {
                         me.sendLine("line " + k + " from " + me.label());
@@ -248,7 +249,7 @@ class BudgetChatTest {
                         order.add(line);
                     }
                     // Each sender's lines arrive in the order it sent them.
-                    for (Peer other : room) {
+                    for (LineClient other : room) {
                         List<String> fromOther = order.stream().filter(l -> l.startsWith("[" + other.label() + "]")).toList();
                         for (int k = 0; k < fromOther.size(); k++) {
                             assertThat(fromOther.get(k)).endsWith("line " + k + " from " + other.label());

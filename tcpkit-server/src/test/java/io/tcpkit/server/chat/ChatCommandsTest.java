@@ -3,8 +3,9 @@ package io.tcpkit.server.chat;
 import io.tcpkit.Limits;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static io.tcpkit.server.chat.ChatPeers.LOBBY_PRESENCE;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatCommandsTest {
     @TempDir
     Path dir;
-    private HubServers servers;
+    private Services servers;
 
     @AfterEach
     void stop() {
@@ -36,7 +38,7 @@ class ChatCommandsTest {
     }
 
     private void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         servers.startChat(Limits.DEFAULT);
     }
 
@@ -46,14 +48,14 @@ class ChatCommandsTest {
         Files.writeString(file, "# test users\n"
                 + "alice " + PasswordHasher.hash("wonderland".toCharArray(), 1000) + "\n"
                 + "bob " + PasswordHasher.hash("builder".toCharArray(), 1000) + "\n", StandardCharsets.UTF_8);
-        servers = new HubServers(Users.load(file));
+        servers = new Services(Users.load(file));
         servers.startChat(Limits.DEFAULT);
     }
 
     @Test
     void helpListsTheCommandsToTheAskerOnly() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/help");
         for (String line : List.of(
                 "* /help                 this list",
@@ -73,17 +75,17 @@ class ChatCommandsTest {
     @Test
     void joinMovesToAnotherRoomAndMessagesStayInTheirRoom() throws Exception {
         start();
-        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
-        Peer alice = lobby.get(0);
-        Peer bob = lobby.get(1);
-        Peer carol = lobby.get(2);
+        List<LineClient> lobby = joinAll(servers, "alice", "bob", "carol");
+        LineClient alice = lobby.get(0);
+        LineClient bob = lobby.get(1);
+        LineClient carol = lobby.get(2);
 
         carol.sendLine("/join dev");
         carol.expectLine("* The room dev contains: ");
         alice.expectLine("* carol has left the room");
         bob.expectLine("* carol has left the room");
 
-        Peer dave = join(servers, "dave", List.of(alice, bob));
+        LineClient dave = join(servers, "dave", List.of(alice, bob));
         dave.sendLine("/join dev");
         dave.expectLine("* The room dev contains: carol");
         carol.expectLine("* dave has entered the room");
@@ -103,9 +105,9 @@ class ChatCommandsTest {
         carol.sendLine("/join dev");
         carol.expectLine("* you are in dev already");
         carol.sendLine("/join b@d");
-        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+        carol.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
         carol.sendLine("/join");
-        carol.expectLine("* usage: /join ROOM (1 to 32 letters, digits, '.', '_' or '-')");
+        carol.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
 
         carol.sendLine("/join lobby");
         carol.expectLine(LOBBY_PRESENCE + "alice, bob");
@@ -117,7 +119,7 @@ class ChatCommandsTest {
     @Test
     void roomsAndWhoDescribeTheChat() throws Exception {
         start();
-        List<Peer> lobby = joinAll(servers, "alice", "bob", "carol");
+        List<LineClient> lobby = joinAll(servers, "alice", "bob", "carol");
         lobby.get(2).sendLine("/join dev");
         lobby.get(2).expectLine("* The room dev contains: ");
         lobby.get(0).expectLine("* carol has left the room");
@@ -135,10 +137,10 @@ class ChatCommandsTest {
     @Test
     void privateMessagesReachOnlyTheirTargetAndTheSenderGetsAConfirmation() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
-        Peer alice = room.get(0);
-        Peer bob = room.get(1);
-        Peer carol = room.get(2);
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol");
+        LineClient alice = room.get(0);
+        LineClient bob = room.get(1);
+        LineClient carol = room.get(2);
         alice.sendLine("/msg bob meet me at noon");
         bob.expectLine("[alice -> you] meet me at noon");
         alice.expectLine("[you -> bob] meet me at noon");
@@ -167,7 +169,7 @@ class ChatCommandsTest {
     @Test
     void meIsAnActionForTheOthers() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob", "carol");
+        List<LineClient> room = joinAll(servers, "alice", "bob", "carol");
         room.get(0).sendLine("/me waves hello");
         room.get(1).expectLine("* alice waves hello");
         room.get(2).expectLine("* alice waves hello");
@@ -179,7 +181,7 @@ class ChatCommandsTest {
     @Test
     void quitSaysByeThenClosesAndTheOthersAreTold() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/quit");
         room.get(0).expectLine("* bye");
         room.get(0).expectEof();
@@ -189,7 +191,7 @@ class ChatCommandsTest {
     @Test
     void anUnknownCommandIsExplainedAndNotRelayed() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/dance wildly");
         room.get(0).expectLine("* unknown command /dance: try /help");
         room.get(0).sendLine("/");
@@ -199,18 +201,36 @@ class ChatCommandsTest {
     }
 
     @Test
-    void aDuplicateNameIgnoringCaseIsRefusedWithAClearLineAndNobodyHearsOfIt() throws Exception {
+    void aTakenNameIgnoringCaseIsAskedAgainAndNobodyHearsOfIt() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        LineClient dup = ChatPeers.connect(servers, "dup");
         for (String name : List.of("alice", "ALICE", "Bob")) {
-            try (Peer dup = ChatPeers.connect(servers, "dup")) {
-                dup.sendLine(name);
-                dup.expectLine("* the name " + name + " is taken: reconnect and choose another");
-                dup.expectEof();
-            }
+            dup.sendLine(name);
+            dup.expectLine("* the name " + name + " is taken: choose another");
         }
         assertNothingPending(room.get(0), room.get(1));
         assertNothingPending(room.get(1), room.get(0));
+        dup.sendLine("carol");
+        dup.expectLine(LOBBY_PRESENCE + "alice, bob");
+        room.get(0).expectLine("* carol has entered the room");
+        room.get(1).expectLine("* carol has entered the room");
+
+        // Not for ever: the fifth taken name ends the connection.
+        try (LineClient stubborn = ChatPeers.connect(servers, "stubborn")) {
+            for (int i = 1; i < ChatService.MAX_NAME_TRIES; i++) {
+                stubborn.sendLine("alice");
+                stubborn.expectLine("* the name alice is taken: choose another");
+            }
+            stubborn.sendLine("alice");
+            stubborn.expectLine("* the name alice is taken too: bye");
+            stubborn.expectEof();
+        }
+        assertNothingPending(room.get(0), room.get(1), dup);
+        dup.sendLine("/quit");
+        dup.expectLine("* bye");
+        room.get(0).expectLine("* carol has left the room");
+        room.get(1).expectLine("* carol has left the room");
 
         // Once alice leaves, her name is free again.
         room.get(0).sendLine("/quit");
@@ -223,15 +243,15 @@ class ChatCommandsTest {
     @Test
     void aRegisteredNameAsksForItsPasswordAndAWrongOneDisconnects() throws Exception {
         startWithUsers();
-        Peer guest = join(servers, "guest", List.of());
-        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+        LineClient guest = join(servers, "guest", List.of());
+        try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
             impostor.sendLine("alice");
             impostor.expectLine("* alice is a registered name: password?");
             impostor.sendLine("guess");
             impostor.expectLine("* wrong password for alice");
             impostor.expectEof();
         }
-        Peer alice = ChatPeers.connect(servers, "alice");
+        LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");
         alice.expectLine("* alice is a registered name: password?");
         alice.sendLine("wonderland");
@@ -244,8 +264,8 @@ class ChatCommandsTest {
     @Test
     void aRegisteredNameIsReservedWhateverItsCase() throws Exception {
         startWithUsers();
-        Peer guest = join(servers, "guest", List.of());
-        try (Peer impostor = ChatPeers.connect(servers, "impostor")) {
+        LineClient guest = join(servers, "guest", List.of());
+        try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
             impostor.sendLine("ALICE");
             impostor.expectLine("* ALICE is a registered name: password?");
             impostor.sendLine("guess");
@@ -254,7 +274,7 @@ class ChatCommandsTest {
         }
         assertThat(servers.hub.subscribers("lobby")).isEqualTo(1);
         // The owner can still come in under her name.
-        Peer alice = ChatPeers.connect(servers, "alice");
+        LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");
         alice.expectLine("* alice is a registered name: password?");
         alice.sendLine("wonderland");
@@ -265,9 +285,9 @@ class ChatCommandsTest {
     @Test
     void loginRenamesAGuestAndAnnouncesItToEveryone() throws Exception {
         startWithUsers();
-        List<Peer> room = joinAll(servers, "guest1", "carol");
-        Peer guest = room.get(0);
-        Peer carol = room.get(1);
+        List<LineClient> room = joinAll(servers, "guest1", "carol");
+        LineClient guest = room.get(0);
+        LineClient carol = room.get(1);
         guest.sendLine("/login bob wrong");
         guest.expectLine("* wrong user or password");
         guest.sendLine("/login bob");
@@ -283,24 +303,95 @@ class ChatCommandsTest {
         carol.expectLine("* in lobby: bob, carol");
 
         // The old name is free, the new one is taken.
-        Peer another = ChatPeers.connect(servers, "guest1");
+        LineClient another = ChatPeers.connect(servers, "guest1");
         another.sendLine("guest1");
         another.expectLine(LOBBY_PRESENCE + "bob, carol");
         guest.expectLine("* guest1 has entered the room");
         carol.expectLine("* guest1 has entered the room");
-        try (Peer other = ChatPeers.connect(servers, "other")) {
+        try (LineClient other = ChatPeers.connect(servers, "other")) {
             other.sendLine("bob");
             other.expectLine("* bob is a registered name: password?");
             other.sendLine("builder");
-            other.expectLine("* the name bob is taken: reconnect and choose another");
-            other.expectEof();
+            other.expectLine("* the name bob is taken: choose another");
+            // Logged in as bob by the password, so the name bob (if it frees) would need none; another name:
+            other.sendLine("bob2");
+            other.expectLine(LOBBY_PRESENCE + "bob, carol, guest1");
+            for (LineClient p : List.of(guest, carol, another)) {
+                p.expectLine("* bob2 has entered the room");
+            }
         }
+    }
+
+    @Test
+    void aUserNameThatIsNoChatNameLogsInButKeepsTheChatName() throws Exception {
+        Path file = dir.resolve("users");
+        Files.writeString(file, "j.doe " + PasswordHasher.hash("secret".toCharArray(), 1000) + "\n", StandardCharsets.UTF_8);
+        servers = new Services(Users.load(file));
+        servers.startChat(Limits.DEFAULT);
+        List<LineClient> room = joinAll(servers, "guest1", "carol");
+        room.get(0).sendLine("/login j.doe secret");
+        room.get(0).expectLine("* logged in as j.doe; your chat name stays guest1 (chat names are 1 to 32 letters and digits)");
+        room.get(1).sendLine("/who");
+        room.get(1).expectLine("* in lobby: guest1, carol");
+        assertNothingPending(room.get(0), room.get(1));
+        assertThat(servers.sessions.list().stream().filter(s -> s.name().equals("guest1")).findFirst().orElseThrow()
+                .user().name()).isEqualTo("j.doe");
+    }
+
+    @Test
+    void roomsAreToldApartIgnoringCaseAndARoomIsOneWord() throws Exception {
+        start();
+        List<LineClient> lobby = joinAll(servers, "alice", "bob");
+        LineClient alice = lobby.get(0);
+        LineClient bob = lobby.get(1);
+        alice.sendLine("/join Dev");
+        alice.expectLine("* The room dev contains: ");
+        bob.expectLine("* alice has left the room");
+        bob.sendLine("/join DEV");
+        bob.expectLine("* The room dev contains: alice");
+        alice.expectLine("* bob has entered the room");
+        alice.sendLine("/join dEV");
+        alice.expectLine("* you are in dev already");
+
+        alice.sendLine("/join bad room!");
+        alice.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
+        alice.sendLine("/who");
+        alice.expectLine("* in dev: alice, bob");
+        assertNothingPending(alice, bob);
+    }
+
+    /**
+     * CLIENT LIST's idle counts from a chat user's last line or command. Shown without a clock
+     * window: after quiet time, the idle measured once the line has arrived is at most the time
+     * since just before it was sent (it was the whole quiet time before).
+     */
+    @Test
+    void chatLinesAndCommandsResetClientListsIdle() throws Exception {
+        start();
+        List<LineClient> room = joinAll(servers, "alice", "bob");
+        Await.until("alice and bob quiet for 500 ms",
+                () -> idle("alice").toMillis() >= 500 && idle("bob").toMillis() >= 500);
+        long before = System.nanoTime();
+        room.get(0).sendLine("hello");
+        room.get(1).expectLine("[alice] hello");
+        Duration alice = idle("alice");
+        assertThat(alice).isLessThanOrEqualTo(Duration.ofNanos(System.nanoTime() - before));
+
+        before = System.nanoTime();
+        room.get(1).sendLine("/who");
+        room.get(1).expectLine("* in lobby: alice, bob");
+        Duration bob = idle("bob");
+        assertThat(bob).as("a command too").isLessThanOrEqualTo(Duration.ofNanos(System.nanoTime() - before));
+    }
+
+    private Duration idle(String name) {
+        return servers.sessions.list().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().idle();
     }
 
     @Test
     void loginWithoutAUsersFileSaysThereAreNoUsers() throws Exception {
         start();
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         room.get(0).sendLine("/login alice secret");
         room.get(0).expectLine("* there are no registered users here");
         assertNothingPending(room.get(1), room.get(0));

@@ -2,8 +2,9 @@ package io.tcpkit.server.chat;
 
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,16 +26,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatInputSafetyTest {
     private static final int MAX_LINE = 100;
     private static final String TOO_LONG = "* line too long (over " + MAX_LINE + " bytes): dropped";
-    private HubServers servers;
+    private Services servers;
     private TcpServer chat;
-    private Peer alice;
-    private Peer bob;
+    private LineClient alice;
+    private LineClient bob;
 
     @BeforeEach
     void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         chat = servers.startChat(Limits.DEFAULT.withMaxLineBytes(MAX_LINE));
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         alice = room.get(0);
         bob = room.get(1);
     }
@@ -75,7 +76,7 @@ class ChatInputSafetyTest {
             alice.send(piece);
             long expected = before + (long) (i + 1) * piece.length();
             // The server has read this piece before the next one leaves.
-            HubServers.await("piece " + i + " read", Duration.ofSeconds(10), () -> chat.stats().bytesIn() >= expected);
+            Await.until("piece " + i + " read", Duration.ofSeconds(10), () -> chat.stats().bytesIn() >= expected);
         }
         alice.send("tail\n");
         alice.expectLine(TOO_LONG);
@@ -89,7 +90,7 @@ class ChatInputSafetyTest {
 
     @Test
     void anOverlongNameIsAnIllegalName() throws Exception {
-        try (Peer p = ChatPeers.connect(servers, "long")) {
+        try (LineClient p = ChatPeers.connect(servers, "long")) {
             p.sendLine(repeat('n', MAX_LINE * 3));
             p.expectLine(ILLEGAL_NAME);
             p.expectEof();
@@ -139,7 +140,7 @@ class ChatInputSafetyTest {
     }
 
     /** Reads the next line and checks it, and that its bytes hold no C0, DEL or C1 control codes. */
-    private static void assertRelayedSafely(Peer to, String expected) throws Exception {
+    private static void assertRelayedSafely(LineClient to, String expected) throws Exception {
         String line = to.readLine();
         assertThat(line).isEqualTo(expected);
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);

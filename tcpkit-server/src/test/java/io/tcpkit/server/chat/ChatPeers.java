@@ -1,7 +1,7 @@
 package io.tcpkit.server.chat;
 
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.LineClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ChatPeers {
     static final String PROMPT = "Welcome to tcpkit chat! What shall I call you?";
     static final String ILLEGAL_NAME = "* illegal name: use 1 to 32 letters and digits";
-    static final String LOBBY_PRESENCE = "* The room contains: ";
+    static final String LOBBY_PRESENCE = "* The room lobby contains: ";
     private static final AtomicInteger MARKERS = new AtomicInteger();
 
     private ChatPeers() {
     }
 
     /** Connects and reads the prompt. */
-    static Peer connect(HubServers servers, String label) throws IOException {
-        Peer p = servers.chatPeer(label);
+    static LineClient connect(Services servers, String label) throws IOException {
+        LineClient p = servers.chatClient(label);
         p.expectLine(PROMPT);
         return p;
     }
@@ -29,25 +29,25 @@ final class ChatPeers {
      * Connects, gives the name, checks the presence line lists exactly {@code alreadyThere} (in
      * the order they joined), and has each of them read the join notice.
      */
-    static Peer join(HubServers servers, String name, List<Peer> alreadyThere) throws IOException {
-        return join(servers.track(Peer.connect(servers.chat().port(), name)), alreadyThere);
+    static LineClient join(Services servers, String name, List<LineClient> alreadyThere) throws IOException {
+        return join(servers.track(LineClient.connect(servers.chat().port(), name)), alreadyThere);
     }
 
-    /** As {@link #join(HubServers, String, List)}, for a peer connected already; its label is its name. */
-    static Peer join(Peer p, List<Peer> alreadyThere) throws IOException {
+    /** As {@link #join(Services, String, List)}, for a peer connected already; its label is its name. */
+    static LineClient join(LineClient p, List<LineClient> alreadyThere) throws IOException {
         String name = p.label();
         p.expectLine(PROMPT);
         p.sendLine(name);
-        p.expectLine(LOBBY_PRESENCE + String.join(", ", alreadyThere.stream().map(Peer::label).toList()));
-        for (Peer other : alreadyThere) {
+        p.expectLine(LOBBY_PRESENCE + String.join(", ", alreadyThere.stream().map(LineClient::label).toList()));
+        for (LineClient other : alreadyThere) {
             other.expectLine("* " + name + " has entered the room");
         }
         return p;
     }
 
     /** Joins everyone in turn to the lobby, which must be empty first. */
-    static List<Peer> joinAll(HubServers servers, String... names) throws IOException {
-        List<Peer> joined = new ArrayList<>();
+    static List<LineClient> joinAll(Services servers, String... names) throws IOException {
+        List<LineClient> joined = new ArrayList<>();
         for (String name : names) {
             joined.add(join(servers, name, List.copyOf(joined)));
         }
@@ -59,10 +59,10 @@ final class ChatPeers {
      * room) says a fresh marker, and it must be the very next line each listener reads. Anything
      * sent to them earlier would arrive before it.
      */
-    static void assertNothingPending(Peer speaker, Peer... listeners) throws IOException {
+    static void assertNothingPending(LineClient speaker, LineClient... listeners) throws IOException {
         String marker = "marker-" + MARKERS.incrementAndGet();
         speaker.sendLine(marker);
-        for (Peer l : listeners) {
+        for (LineClient l : listeners) {
             l.expectLine("[" + speaker.label() + "] " + marker);
         }
     }

@@ -2,29 +2,24 @@ package io.tcpkit.server.chat;
 
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.LineClient;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static io.tcpkit.server.chat.ChatPeers.assertNothingPending;
 import static io.tcpkit.server.chat.ChatPeers.joinAll;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * People and programs share rooms: the chat's lobby is the pub/sub room "lobby". Programs here
@@ -32,62 +27,41 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(30)
 class ChatPubSubBridgeTest {
-    private static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
-    private HubServers servers;
+    private Services servers;
     private TcpServer command;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<ChildProcess> processes = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         servers.startChat(Limits.DEFAULT);
         command = servers.startCommand(Limits.DEFAULT);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
+        processes.forEach(ChildProcess::close);
         servers.close();
     }
 
-    /** redis-cli as a child process; its stdout, line by line. */
+    /** redis-cli against the command service, as a child process whose stdout is read line by line. */
     private final class RedisCli {
-        final Process process;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final ChildProcess process;
 
         RedisCli(String... args) throws IOException {
-            assumeTrue(Files.isExecutable(REDIS_CLI), "redis-cli is not installed");
-            List<String> command = new ArrayList<>(List.of(REDIS_CLI.toString(), "-h", "127.0.0.1",
+            List<String> command = new ArrayList<>(List.of(Require.tool("redis-cli").toString(), "-h", "127.0.0.1",
                     "-p", String.valueOf(ChatPubSubBridgeTest.this.command.port())));
             command.addAll(List.of(args));
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process = ChildProcess.start(Path.of("."), command);
             processes.add(process);
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process was destroyed
-                }
-            });
         }
 
         void expect(String... expected) throws InterruptedException {
-            for (String e : expected) {
-                String line = lines.poll(Peer.READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                assertThat(line).as("redis-cli output line").isEqualTo(e);
-            }
+            process.expectLines(LineClient.READ_TIMEOUT, expected);
         }
 
         int awaitExit() throws InterruptedException {
-            assertThat(process.waitFor(Peer.READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("redis-cli exited").isTrue();
-            return process.exitValue();
+            return process.awaitExit(LineClient.READ_TIMEOUT);
         }
     }
 
@@ -95,7 +69,7 @@ class ChatPubSubBridgeTest {
     void redisCliSubscribeFollowsTheLobbyLive() throws Exception {
         RedisCli follower = new RedisCli("SUBSCRIBE", "lobby");
         follower.expect("subscribe", "lobby", "1");
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         follower.expect("message", "lobby", "* alice has entered the room");
         follower.expect("message", "lobby", "* bob has entered the room");
         room.get(0).sendLine("hi");
@@ -115,7 +89,7 @@ class ChatPubSubBridgeTest {
 
     @Test
     void redisCliPublishSpeaksInTheLobbyAndPrintsTheReceiverCount() throws Exception {
-        List<Peer> room = joinAll(servers, "alice", "bob");
+        List<LineClient> room = joinAll(servers, "alice", "bob");
         RedisCli publish = new RedisCli("PUBLISH", "lobby", "hello");
         publish.expect("2");
         assertThat(publish.awaitExit()).isZero();
@@ -133,7 +107,7 @@ class ChatPubSubBridgeTest {
 
     @Test
     void programsGetWhatProgramsPublishVerbatimAndPeopleTheChatLine() throws Exception {
-        List<Peer> room = joinAll(servers, "alice");
+        List<LineClient> room = joinAll(servers, "alice");
         RedisCli follower = new RedisCli("SUBSCRIBE", "lobby");
         follower.expect("subscribe", "lobby", "1");
         RedisCli publish = new RedisCli("PUBLISH", "lobby", "from a program");
@@ -144,14 +118,14 @@ class ChatPubSubBridgeTest {
 
     @Test
     void rawRespSubscribersGetChatLinesAsExactFramesInEveryRoom() throws Exception {
-        Peer sub = servers.commandPeer("sub");
-        sub.sendCommand("SUBSCRIBE", "dev");
+        RespClient sub = servers.commandClient("sub");
+        sub.command("SUBSCRIBE", "dev");
         sub.expectBytes("*3\r\n$9\r\nsubscribe\r\n$3\r\ndev\r\n:1\r\n");
-        Peer psub = servers.commandPeer("psub");
-        psub.sendCommand("PSUBSCRIBE", "*");
+        RespClient psub = servers.commandClient("psub");
+        psub.command("PSUBSCRIBE", "*");
         psub.expectBytes("*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:1\r\n");
 
-        List<Peer> room = joinAll(servers, "alice");
+        List<LineClient> room = joinAll(servers, "alice");
         psub.expectBytes("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$5\r\nlobby\r\n$28\r\n* alice has entered the room\r\n");
         room.get(0).sendLine("/join dev");
         room.get(0).expectLine("* The room dev contains: ");
@@ -163,30 +137,30 @@ class ChatPubSubBridgeTest {
         psub.expectBytes("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$3\r\ndev\r\n$18\r\n[alice] hi ?[1mdev\r\n");
 
         // Chat members count as subscribers of their room.
-        Peer admin = servers.commandPeer("admin");
-        admin.sendCommand("PUBSUB", "NUMSUB", "dev", "lobby");
+        RespClient admin = servers.commandClient("admin");
+        admin.command("PUBSUB", "NUMSUB", "dev", "lobby");
         admin.expectBytes("*4\r\n$3\r\ndev\r\n:2\r\n$5\r\nlobby\r\n:0\r\n");
-        admin.sendCommand("PUBLISH", "dev", "to all");
+        admin.command("PUBLISH", "dev", "to all");
         admin.expectBytes(":3\r\n"); // alice, the subscriber and the pattern subscriber
         assertThat(room.get(0).readLine()).matches("\\[client\\d+\\] to all");
     }
 
     @Test
     void aProgramWithAClientNameSpeaksUnderThatName() throws Exception {
-        List<Peer> room = joinAll(servers, "alice");
-        Peer robot = servers.commandPeer("robot");
-        robot.sendCommand("CLIENT", "SETNAME", "robot");
+        List<LineClient> room = joinAll(servers, "alice");
+        RespClient robot = servers.commandClient("robot");
+        robot.command("CLIENT", "SETNAME", "robot");
         robot.expectBytes("+OK\r\n");
-        robot.sendCommand("PUBLISH", "lobby", "beep");
+        robot.command("PUBLISH", "lobby", "beep");
         robot.expectBytes(":1\r\n");
         room.get(0).expectLine("[robot] beep");
 
         // Without a name: "client" and the connection id, as CLIENT ID reports it.
-        Peer anonymous = servers.commandPeer("anonymous");
-        anonymous.sendCommand("CLIENT", "ID");
+        RespClient anonymous = servers.commandClient("anonymous");
+        anonymous.command("CLIENT", "ID");
         String id = anonymous.readLine();
         assertThat(id).matches(":\\d+\r");
-        anonymous.sendCommand("PUBLISH", "lobby", "boop");
+        anonymous.command("PUBLISH", "lobby", "boop");
         anonymous.expectBytes(":1\r\n");
         room.get(0).expectLine("[client" + id.substring(1, id.length() - 1) + "] boop");
     }

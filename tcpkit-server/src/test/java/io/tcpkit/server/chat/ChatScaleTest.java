@@ -3,8 +3,9 @@ package io.tcpkit.server.chat;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class ChatScaleTest {
     private static final int MEMBERS = 1_000;
-    private final HubServers servers = new HubServers();
+    private final Services servers = new Services();
 
     @AfterEach
     void stop() {
@@ -34,13 +35,13 @@ class ChatScaleTest {
     @Test
     void aThousandMembersInOneRoomAllHearOneMessageAndAllLeaveWithoutATrace() throws Exception {
         TcpServer chat = servers.startChat(Limits.DEFAULT.withMaxConnectionsPerAddress(MEMBERS));
-        List<Peer> members = new ArrayList<>();
+        List<LineClient> members = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Peer>> joins = new ArrayList<>();
+            List<Future<LineClient>> joins = new ArrayList<>();
             for (int i = 0; i < MEMBERS; i++) {
                 String name = "m" + i;
                 joins.add(pool.submit(() -> {
-                    Peer p = servers.track(Peer.connect(chat.port(), name));
+                    LineClient p = servers.track(LineClient.connect(chat.port(), name));
                     p.expectLine(PROMPT);
                     p.sendLine(name);
                     String presence = p.readLine();
@@ -49,17 +50,17 @@ class ChatScaleTest {
                     return p;
                 }));
             }
-            for (Future<Peer> f : joins) {
+            for (Future<LineClient> f : joins) {
                 members.add(f.get());
             }
             assertThat(servers.hub.subscribers("lobby")).isEqualTo(MEMBERS);
             assertThat(servers.sessions.size()).isEqualTo(MEMBERS);
 
             // One message reaches the 999 others, after whatever join notices they have not read yet.
-            Peer speaker = members.get(0);
+            LineClient speaker = members.get(0);
             speaker.sendLine("hello, all of you");
             List<Future<?>> heard = new ArrayList<>();
-            for (Peer p : members.subList(1, MEMBERS)) {
+            for (LineClient p : members.subList(1, MEMBERS)) {
                 heard.add(pool.submit(() -> {
                     p.readUntil(line -> {
                         if (!line.equals("[m0] hello, all of you")) {
@@ -77,10 +78,10 @@ class ChatScaleTest {
 
             // Everybody leaves: /quit, then read to the end (leave notices, "* bye") and close.
             List<Future<List<String>>> left = new ArrayList<>();
-            for (Peer p : members) {
+            for (LineClient p : members) {
                 left.add(pool.submit(() -> {
                     p.sendLine("/quit");
-                    List<String> rest = p.readToEnd(4 * MEMBERS);
+                    List<String> rest = p.readLinesToEnd(4 * MEMBERS);
                     p.close();
                     return rest;
                 }));
@@ -91,7 +92,7 @@ class ChatScaleTest {
                 assertThat(rest).as("m%d's goodbye", i).contains("* bye");
             }
         }
-        HubServers.await("every connection to close", Duration.ofSeconds(20), () -> chat.stats().open() == 0);
+        Await.until("every connection to close", Duration.ofSeconds(20), () -> chat.stats().open() == 0);
         assertThat(chat.connections()).isEmpty();
         assertThat(servers.sessions.size()).isZero();
         assertThat(servers.hub.subscribers("lobby")).isZero();

@@ -3,13 +3,15 @@ package io.tcpkit.server.chat;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
-import io.tcpkit.server.hub.HubServers;
-import io.tcpkit.server.hub.Peer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.LineClient;
+import io.tcpkit.testing.Net;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,7 @@ class SlowConsumerTest {
     /** Bounds the test: the slow consumer must be closed well before this many batches. */
     private static final int MAX_BATCHES = 2_000;
     private static final String FILLER = repeat('f', 1000);
-    private final HubServers servers = new HubServers();
+    private final Services servers = new Services();
 
     @AfterEach
     void stop() {
@@ -54,7 +56,7 @@ class SlowConsumerTest {
         while (batches < stopAt) {
             batch.run(batches * BATCH);
             batches++;
-            if (stopAt == MAX_BATCHES && HubServers.closed(server, CloseReason.SLOW_CONSUMER) > 0) {
+            if (stopAt == MAX_BATCHES && Net.closed(server, CloseReason.SLOW_CONSUMER) > 0) {
                 stopAt = batches + 5;
             }
         }
@@ -65,18 +67,18 @@ class SlowConsumerTest {
     @Test
     void aChatMemberThatStopsReadingIsDisconnectedAndTheOthersMissNothing() throws Exception {
         TcpServer chat = servers.startChat(Limits.DEFAULT.withMaxOutboundBytes(MAX_OUTBOUND));
-        Peer slow = join(servers.track(Peer.connect(chat.port(), SLOW_RECEIVE_BUFFER, "slow")), List.of());
-        Peer talker = join(servers, "talker", List.of(slow));
-        Peer listener1 = join(servers, "listener1", List.of(slow, talker));
-        Peer listener2 = join(servers, "listener2", List.of(slow, talker, listener1));
+        LineClient slow = join(servers.track(LineClient.connect(chat.port(), SLOW_RECEIVE_BUFFER, "slow")), List.of());
+        LineClient talker = join(servers, "talker", List.of(slow));
+        LineClient listener1 = join(servers, "listener1", List.of(slow, talker));
+        LineClient listener2 = join(servers, "listener2", List.of(slow, talker, listener1));
         // From here on, slow reads nothing.
-        List<Peer> listeners = List.of(listener1, listener2);
+        List<LineClient> listeners = List.of(listener1, listener2);
         List<String> otherLines = new ArrayList<>();
         keepTalking(chat, first -> {
             for (int i = first; i < first + BATCH; i++) {
                 talker.sendLine("message " + i + " " + FILLER);
             }
-            for (Peer listener : listeners) {
+            for (LineClient listener : listeners) {
                 for (int i = first; i < first + BATCH; i++) {
                     assertThat(nextTalkerLine(listener, otherLines)).isEqualTo("[talker] message " + i + " " + FILLER);
                 }
@@ -87,14 +89,14 @@ class SlowConsumerTest {
             otherLines.add(listeners.get(otherLines.size() % 2 == 0 ? 0 : 1).readLine());
         }
         assertThat(otherLines).containsExactly("* slow has left the room", "* slow has left the room");
-        assertThat(HubServers.closed(chat, CloseReason.SLOW_CONSUMER)).isEqualTo(1);
-        assertThat(HubServers.closed(chat, CloseReason.HANDLER_ERROR)).isZero();
+        assertThat(Net.closed(chat, CloseReason.SLOW_CONSUMER)).isEqualTo(1);
+        assertThat(Net.closed(chat, CloseReason.HANDLER_ERROR)).isZero();
         assertThat(slow.awaitClosedByServer()).isTrue();
         assertThat(servers.hub.subscribers("lobby")).isEqualTo(3);
     }
 
     /** The next line from the talker; any other line read on the way is added to {@code others}. */
-    private static String nextTalkerLine(Peer listener, List<String> others) throws Exception {
+    private static String nextTalkerLine(LineClient listener, List<String> others) throws Exception {
         for (int skipped = 0; skipped < 3; skipped++) {
             String line = listener.readLine();
             assertThat(line).as("%s: a line, not end of stream", listener).isNotNull();
@@ -109,20 +111,20 @@ class SlowConsumerTest {
     @Test
     void aSubscriberThatStopsReadingIsDisconnectedAndPublishersNeverWait() throws Exception {
         TcpServer command = servers.startCommand(Limits.DEFAULT.withMaxOutboundBytes(MAX_OUTBOUND));
-        Peer slow = servers.track(Peer.connect(command.port(), SLOW_RECEIVE_BUFFER, "slow"));
-        Peer fast = servers.commandPeer("fast");
-        Peer publisher = servers.commandPeer("publisher");
-        for (Peer p : List.of(slow, fast)) {
-            p.sendCommand("SUBSCRIBE", "firehose");
+        RespClient slow = servers.track(RespClient.connect(command.port(), SLOW_RECEIVE_BUFFER, "slow"));
+        RespClient fast = servers.commandClient("fast");
+        RespClient publisher = servers.commandClient("publisher");
+        for (RespClient p : List.of(slow, fast)) {
+            p.command("SUBSCRIBE", "firehose");
             p.expectBytes("*3\r\n$9\r\nsubscribe\r\n$8\r\nfirehose\r\n:1\r\n");
         }
         List<Integer> receivers = new ArrayList<>();
         keepTalking(command, first -> {
-            ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+            StringBuilder pipeline = new StringBuilder();
             for (int i = first; i < first + BATCH; i++) {
-                pipeline.writeBytes(Peer.resp("PUBLISH", "firehose", "message " + i + " " + FILLER));
+                pipeline.append(RespClient.encode("PUBLISH", "firehose", "message " + i + " " + FILLER));
             }
-            publisher.sendBytes(pipeline.toByteArray());
+            publisher.send(pipeline.toString());
             for (int i = first; i < first + BATCH; i++) {
                 String reply = publisher.readLine();
                 assertThat(reply).isIn(":2\r", ":1\r");
@@ -137,10 +139,10 @@ class SlowConsumerTest {
         int firstOne = receivers.indexOf(1);
         assertThat(firstOne).isPositive();
         assertThat(receivers.subList(firstOne, receivers.size())).containsOnly(1);
-        assertThat(HubServers.closed(command, CloseReason.SLOW_CONSUMER)).isEqualTo(1);
-        assertThat(HubServers.closed(command, CloseReason.HANDLER_ERROR)).isZero();
+        assertThat(Net.closed(command, CloseReason.SLOW_CONSUMER)).isEqualTo(1);
+        assertThat(Net.closed(command, CloseReason.HANDLER_ERROR)).isZero();
         assertThat(slow.awaitClosedByServer()).isTrue();
-        HubServers.await("the slow subscription to be gone", Duration.ofSeconds(10),
+        Await.until("the slow subscription to be gone", Duration.ofSeconds(10),
                 () -> servers.hub.subscribers("firehose") == 1);
     }
 }

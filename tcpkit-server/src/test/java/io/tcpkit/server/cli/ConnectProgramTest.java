@@ -2,6 +2,8 @@ package io.tcpkit.server.cli;
 
 import io.tcpkit.TcpServer;
 import io.tcpkit.server.echo.EchoService;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +39,7 @@ class ConnectProgramTest {
     void copiesBinaryStdinToTheSocketAndTheSocketToStdout() throws Exception {
         byte[] data = new byte[300_000];
         new Random(42).nextBytes(data);
-        try (Program connect = Program.start("connect", echoServer())) {
+        try (ChildProcess connect = Tcpkit.start("connect", echoServer())) {
             connect.stdin(data);
             assertThat(connect.awaitExit(EXIT)).isZero();
             assertThat(connect.stdoutBytes()).isEqualTo(data);
@@ -56,7 +58,7 @@ class ConnectProgramTest {
             }
             conn.write("got " + total + " bytes\n");
         }).start();
-        try (Program connect = Program.start("connect", "127.0.0.1:" + server.port())) {
+        try (ChildProcess connect = Tcpkit.start("connect", "127.0.0.1:" + server.port())) {
             connect.stdin("abc\ndef\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(connect.awaitExit(EXIT)).isZero();
             assertThat(connect.stdout()).isEqualTo("got 8 bytes\n");
@@ -65,7 +67,7 @@ class ConnectProgramTest {
 
     @Test
     void crlfOptionSendsCarriageReturnLineFeed() throws Exception {
-        try (Program connect = Program.start("connect", "--crlf", echoServer())) {
+        try (ChildProcess connect = Tcpkit.start("connect", "--crlf", echoServer())) {
             connect.stdin("a\nb\r\n\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(connect.awaitExit(EXIT)).isZero();
             assertThat(connect.stdout()).isEqualTo("a\r\nb\r\n\r\n");
@@ -78,7 +80,7 @@ class ConnectProgramTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        try (Program connect = Program.start("connect", "127.0.0.1:" + port)) {
+        try (ChildProcess connect = Tcpkit.start("connect", "127.0.0.1:" + port)) {
             assertThat(connect.awaitExit(EXIT)).isEqualTo(1);
             assertThat(connect.stderr()).isEqualTo("tcpkit connect: connection refused by 127.0.0.1:" + port + "\n");
         }
@@ -87,7 +89,7 @@ class ConnectProgramTest {
     @Test
     void resetByTheServerIsExitOneWithAReason() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Program connect = Program.start("connect", "127.0.0.1:" + listener.getLocalPort())) {
+             ChildProcess connect = Tcpkit.start("connect", "127.0.0.1:" + listener.getLocalPort())) {
             try (Socket accepted = listener.accept()) {
                 accepted.setSoLinger(true, 0); // close() sends RST
             }
@@ -100,7 +102,7 @@ class ConnectProgramTest {
     @Test
     void idleTimeoutIsExitOneWithAReason() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Program connect = Program.start("connect", "--idle-timeout", "300ms", "127.0.0.1:" + silent.getLocalPort())) {
+             ChildProcess connect = Tcpkit.start("connect", "--idle-timeout", "300ms", "127.0.0.1:" + silent.getLocalPort())) {
             assertThat(connect.awaitExit(EXIT)).isEqualTo(1);
             assertThat(connect.stderr()).contains("tcpkit connect: no data from 127.0.0.1:" + silent.getLocalPort()
                     + " for 300 ms");
@@ -109,7 +111,7 @@ class ConnectProgramTest {
 
     @Test
     void badTargetIsExitOneWithAReason() throws Exception {
-        try (Program connect = Program.start("connect", "no-port-here")) {
+        try (ChildProcess connect = Tcpkit.start("connect", "no-port-here")) {
             assertThat(connect.awaitExit(EXIT)).isEqualTo(1);
             assertThat(connect.stderr()).isEqualTo("tcpkit connect: expected HOST:PORT, got 'no-port-here'\n");
         }

@@ -1,6 +1,10 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,11 +25,11 @@ class AuthTest {
 
     @TempDir
     Path dir;
-    private CommandServer server;
+    private Services server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new CommandServer(CommandServer.users(dir,
+        server = Services.withCommand(Services.users(dir,
                 "admin secret1 all",
                 "alice wonder",
                 "bot beep ping echo",
@@ -37,15 +41,15 @@ class AuthTest {
         server.close();
     }
 
-    private RespPeer loggedIn(String user, String password) throws Exception {
-        RespPeer c = server.connect();
+    private RespClient loggedIn(String user, String password) throws Exception {
+        RespClient c = server.commandClient();
         assertThat(c.call("AUTH", user, password)).isEqualTo("+OK\r\n");
         return c;
     }
 
     @Test
     void beforeLoginOnlyAuthLoginHelloQuitAndPingAreAllowed() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             for (List<String> command : List.of(List.of("ECHO", "x"), List.of("CLIENT", "LIST"), List.of("CLIENT", "ID"),
                     List.of("CLIENT", "KILL", "ID", "1"), List.of("COMMAND"), List.of("COMMAND", "DOCS"),
                     List.of("INFO"), List.of("CONFIG", "GET", "save"), List.of("SELECT", "0"), List.of("ACL", "WHOAMI"),
@@ -53,7 +57,7 @@ class AuthTest {
                 assertThat(c.call(command.toArray(String[]::new))).as("%s", command).isEqualTo(NOAUTH);
             }
             c.send("echo inline\r\n");
-            c.expect(NOAUTH);
+            c.expectBytes(NOAUTH);
             assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(c.call("PING", "hi")).isEqualTo("$2\r\nhi\r\n");
             assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
@@ -66,7 +70,7 @@ class AuthTest {
             assertThat(c.call("ECHO", "now")).isEqualTo("$3\r\nnow\r\n");
             assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nalice\r\n");
         }
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("QUIT");
             assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
@@ -74,7 +78,7 @@ class AuthTest {
 
     @Test
     void wrongPasswordsAndUnknownUsersGetTheSameAnswer() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("AUTH", "alice", "wonderland")).isEqualTo(WRONGPASS);
             assertThat(c.call("AUTH", "nobody", "wonder")).isEqualTo(WRONGPASS);
             assertThat(c.call("LOGIN", "alice", "")).isEqualTo(WRONGPASS);
@@ -86,26 +90,26 @@ class AuthTest {
 
     @Test
     void authAndLoginLogInAndAclWhoamiSaysAsWhom() throws Exception {
-        try (RespPeer c = loggedIn("alice", "wonder")) {
+        try (RespClient c = loggedIn("alice", "wonder")) {
             assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nalice\r\n");
         }
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("LOGIN", "admin", "secret1")).isEqualTo("+OK\r\n");
             assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$5\r\nadmin\r\n");
             String list = (String) c.command("CLIENT", "LIST").value();
             assertThat(list).contains(" user=admin ");
         }
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("LOGIN alice wonder\n");
-            c.expect("+OK\r\n");
+            c.expectBytes("+OK\r\n");
             c.send("ACL WHOAMI\n");
-            c.expect("$5\r\nalice\r\n");
+            c.expectBytes("$5\r\nalice\r\n");
         }
     }
 
     @Test
     void authWithOnlyAPasswordLogsInAsTheDefaultUser() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("AUTH", "wonder")).as("alice's password is not default's").isEqualTo(WRONGPASS);
             assertThat(c.call("AUTH", "open")).isEqualTo("+OK\r\n");
             assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$7\r\ndefault\r\n");
@@ -114,8 +118,8 @@ class AuthTest {
 
     @Test
     void authWithOnlyAPasswordFailsWhenTheFileHasNoDefaultUser() throws Exception {
-        try (CommandServer noDefault = new CommandServer(CommandServer.users(dir, "alice wonder"));
-             RespPeer c = noDefault.connect()) {
+        try (Services noDefault = Services.withCommand(Services.users(dir, "alice wonder"));
+             RespClient c = noDefault.commandClient()) {
             assertThat(c.call("AUTH", "wonder")).isEqualTo(WRONGPASS);
             assertThat(c.call("ECHO", "x")).isEqualTo(NOAUTH);
         }
@@ -123,7 +127,7 @@ class AuthTest {
 
     @Test
     void helloCanLogInAndNameTheConnectionAtOnce() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("HELLO", "2", "AUTH", "bot", "wrong")).isEqualTo(WRONGPASS);
             List<?> hello = (List<?>) c.command("HELLO", "2", "AUTH", "bot", "beep", "SETNAME", "robot").value();
             assertThat(hello).hasSize(14);
@@ -139,7 +143,7 @@ class AuthTest {
 
     @Test
     void aFailedLoginKeepsTheUserAndASuccessfulOneSwitchesIt() throws Exception {
-        try (RespPeer c = loggedIn("bot", "beep")) {
+        try (RespClient c = loggedIn("bot", "beep")) {
             assertThat(c.call("AUTH", "admin", "wrong")).isEqualTo(WRONGPASS);
             assertThat(c.call("ECHO", "still bot")).isEqualTo("$9\r\nstill bot\r\n");
             assertThat(c.call("INFO")).startsWith("-NOPERM ");
@@ -151,7 +155,7 @@ class AuthTest {
 
     @Test
     void aUserWithoutACommandListMayRunAllButAdminCommands() throws Exception {
-        try (RespPeer alice = loggedIn("alice", "wonder"); RespPeer victim = loggedIn("bot", "beep")) {
+        try (RespClient alice = loggedIn("alice", "wonder"); RespClient victim = loggedIn("bot", "beep")) {
             long victimId = server.sessions.list().stream().filter(s -> s.user().name().equals("bot"))
                     .findFirst().orElseThrow().id();
             assertThat(alice.call("CLIENT", "KILL", "ID", Long.toString(victimId)))
@@ -168,22 +172,22 @@ class AuthTest {
 
     @Test
     void anAdminMayKillOtherConnections() throws Exception {
-        try (RespPeer admin = loggedIn("admin", "secret1"); RespPeer victim = loggedIn("alice", "wonder");
-             RespPeer bystander = loggedIn("bot", "beep")) {
+        try (RespClient admin = loggedIn("admin", "secret1"); RespClient victim = loggedIn("alice", "wonder");
+             RespClient bystander = loggedIn("bot", "beep")) {
             long victimId = server.sessions.list().stream().filter(s -> s.user().name().equals("alice"))
                     .findFirst().orElseThrow().id();
             assertThat(admin.call("CLIENT", "KILL", "ID", Long.toString(victimId))).isEqualTo(":1\r\n");
-            assertThat(victim.closedByServer()).isTrue();
+            assertThat(victim.awaitClosedByServer()).isTrue();
             assertThat(admin.call("CLIENT", "KILL", "USER", "bot")).isEqualTo(":1\r\n");
-            assertThat(bystander.closedByServer()).isTrue();
+            assertThat(bystander.awaitClosedByServer()).isTrue();
             assertThat(admin.call("PING")).isEqualTo("+PONG\r\n");
-            CommandServer.await("both kills counted", Duration.ofSeconds(5), () -> server.closed(CloseReason.KILLED) == 2);
+            Await.until("both kills counted", Duration.ofSeconds(5), () -> Net.closed(server.command(), CloseReason.KILLED) == 2);
         }
     }
 
     @Test
     void aUserLimitedToSomeCommandsGetsNopermForTheRest() throws Exception {
-        try (RespPeer bot = loggedIn("bot", "beep")) {
+        try (RespClient bot = loggedIn("bot", "beep")) {
             assertThat(bot.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(bot.call("ECHO", "ok")).isEqualTo("$2\r\nok\r\n");
             assertThat(bot.call("CLIENT", "LIST")).startsWith("-NOPERM User bot has no permissions to run the 'client")
@@ -200,7 +204,7 @@ class AuthTest {
 
     @Test
     void repeatedFailedLoginsFromOneAddressAreSlowedDown() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             for (int i = 0; i < 3; i++) {
                 assertThat(c.call("AUTH", "alice", "nope" + i)).isEqualTo(WRONGPASS);
             }
@@ -212,7 +216,7 @@ class AuthTest {
             assertThat(Duration.ofNanos(System.nanoTime() - t1)).as("5th failure, doubled").isGreaterThanOrEqualTo(Duration.ofMillis(500));
         }
         // The penalty belongs to the address, not the connection, and even the right password waits.
-        try (RespPeer again = server.connect()) {
+        try (RespClient again = server.commandClient()) {
             long t2 = System.nanoTime();
             assertThat(again.call("LOGIN", "alice", "wonder")).isEqualTo("+OK\r\n");
             assertThat(Duration.ofNanos(System.nanoTime() - t2)).as("6th attempt").isGreaterThanOrEqualTo(Duration.ofMillis(1000));
@@ -221,7 +225,7 @@ class AuthTest {
 
     @Test
     void withoutAUsersFileEveryoneIsTheDefaultUserAsInRedis() throws Exception {
-        try (CommandServer open = new CommandServer(); RespPeer c = open.connect(); RespPeer other = open.connect()) {
+        try (Services open = Services.withCommand(); RespClient c = open.commandClient(); RespClient other = open.commandClient()) {
             assertThat(c.call("ACL", "WHOAMI")).isEqualTo("$7\r\ndefault\r\n");
             assertThat(c.call("AUTH", "x")).isEqualTo("-ERR AUTH <password> called without any password configured "
                     + "for the default user. Are you sure your configuration is correct?\r\n");
@@ -230,7 +234,7 @@ class AuthTest {
             assertThat(c.call("HELP")).startsWith("*");
             long otherId = (Long) other.command("CLIENT", "ID").value();
             assertThat(c.call("CLIENT", "KILL", "ID", Long.toString(otherId))).isEqualTo(":1\r\n");
-            assertThat(other.closedByServer()).isTrue();
+            assertThat(other.awaitClosedByServer()).isTrue();
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +29,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
     private static final int MAX_REQUEST = io.tcpkit.codec.RespReader.DEFAULT_MAX_REQUEST_BYTES;
-    private CommandServer server;
+    private Services server;
 
     @BeforeAll
     void start() throws Exception {
-        server = new CommandServer();
+        server = Services.withCommand();
     }
 
     @AfterAll
@@ -87,15 +91,15 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void aProtocolErrorLineThenACloseAndOthersUnaffected(String what, String input, String error) throws Exception {
-        try (RespPeer bystander = server.connect()) {
+        try (RespClient bystander = server.commandClient()) {
             assertThat(bystander.call("CLIENT", "SETNAME", "bystander")).isEqualTo("+OK\r\n");
-            long before = server.closed(CloseReason.PROTOCOL_ERROR);
-            try (RespPeer bad = server.connect()) {
+            long before = Net.closed(server.command(), CloseReason.PROTOCOL_ERROR);
+            try (RespClient bad = server.commandClient()) {
                 bad.send(input);
                 assertThat(bad.readToEnd()).isEqualTo("-ERR Protocol error: " + error + "\r\n");
             }
-            CommandServer.await("the close to be counted as a protocol error", Duration.ofSeconds(5),
-                    () -> server.closed(CloseReason.PROTOCOL_ERROR) == before + 1);
+            Await.until("the close to be counted as a protocol error", Duration.ofSeconds(5),
+                    () -> Net.closed(server.command(), CloseReason.PROTOCOL_ERROR) == before + 1);
             assertThat(bystander.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(bystander.call("CLIENT", "GETNAME")).isEqualTo("$9\r\nbystander\r\n");
         }
@@ -103,25 +107,25 @@ class BadInputTest {
 
     @Test
     void goodRequestsBeforeTheBadOneAreAnsweredFirst() throws Exception {
-        long before = server.closed(CloseReason.PROTOCOL_ERROR);
-        try (RespPeer c = server.connect()) {
+        long before = Net.closed(server.command(), CloseReason.PROTOCOL_ERROR);
+        try (RespClient c = server.commandClient()) {
             c.send("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nok\r\nECHO \"unterminated\r\nPING\r\n");
             assertThat(c.readToEnd()).isEqualTo("+PONG\r\n$2\r\nok\r\n-ERR Protocol error: unbalanced quotes in request\r\n");
         }
         // Counted once the server has closed its side, which the other tests' counts rely on.
-        CommandServer.await("the close to be counted", Duration.ofSeconds(5),
-                () -> server.closed(CloseReason.PROTOCOL_ERROR) == before + 1);
+        Await.until("the close to be counted", Duration.ofSeconds(5),
+                () -> Net.closed(server.command(), CloseReason.PROTOCOL_ERROR) == before + 1);
     }
 
     @Test
     void aClaimedButUnsentBulkNeitherClosesNorBlocksOthers() throws Exception {
-        try (RespPeer slow = server.connect(); RespPeer other = server.connect()) {
+        try (RespClient slow = server.commandClient(); RespClient other = server.commandClient()) {
             slow.send("*2\r\n$4\r\nECHO\r\n$1000000\r\nonly this much");
             assertThat(other.call("PING")).isEqualTo("+PONG\r\n");
             // The rest arrives later: the request completes and is answered.
             String rest = "z".repeat(1_000_000 - "only this much".length());
             slow.send(rest + "\r\n");
-            slow.expect("$1000000\r\nonly this much" + rest + "\r\n");
+            slow.expectBytes("$1000000\r\nonly this much" + rest + "\r\n");
             assertThat(slow.call("PING")).isEqualTo("+PONG\r\n");
         }
     }

@@ -1,13 +1,18 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
-import io.tcpkit.server.command.RespPeer.Err;
-import io.tcpkit.server.command.RespPeer.Simple;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
+import io.tcpkit.testing.RespClient.Err;
+import io.tcpkit.testing.RespClient.Simple;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class CommandProtocolTest {
-    private CommandServer server;
+    private Services server;
 
     @BeforeEach
     void start() throws Exception {
-        server = new CommandServer();
+        server = Services.withCommand();
     }
 
     @AfterEach
@@ -37,33 +42,33 @@ class CommandProtocolTest {
 
     @Test
     void pingRepliesPongOrItsMessage() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("*1\r\n$4\r\nPING\r\n");
-            c.expect("+PONG\r\n");
+            c.expectBytes("+PONG\r\n");
             c.command("ping", "hello world");
-            c.expect("$11\r\nhello world\r\n");
+            c.expectBytes("$11\r\nhello world\r\n");
             c.command("PiNg", "");
-            c.expect("$0\r\n\r\n");
+            c.expectBytes("$0\r\n\r\n");
         }
     }
 
     @Test
     void echoIsBinarySafe() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("ECHO", "hello");
-            c.expect("$5\r\nhello\r\n");
+            c.expectBytes("$5\r\nhello\r\n");
             c.command("ECHO", "a\r\nb\0\u00ff");
-            c.expect("$6\r\na\r\nb\0\u00ff\r\n");
+            c.expectBytes("$6\r\na\r\nb\0\u00ff\r\n");
         }
     }
 
     @Test
     void quitRepliesOkThenCloses() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("QUIT");
             assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("quit\r\n");
             assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
@@ -71,7 +76,7 @@ class CommandProtocolTest {
 
     @Test
     void quitAnswersWhatWasPipelinedBeforeItAndNothingAfter() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("PING\r\nECHO x\r\nQUIT\r\nPING\r\n");
             assertThat(c.readToEnd()).isEqualTo("+PONG\r\n$1\r\nx\r\n+OK\r\n");
         }
@@ -79,7 +84,7 @@ class CommandProtocolTest {
 
     @Test
     void selectAcceptsOnlyDatabaseZero() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("SELECT", "0")).isEqualTo("+OK\r\n");
             assertThat(c.call("SELECT", "1")).isEqualTo("-ERR DB index is out of range\r\n");
             assertThat(c.call("SELECT", "x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
@@ -92,33 +97,33 @@ class CommandProtocolTest {
 
     @Test
     void unknownCommandsGetRedis7sErrorAndTheConnectionStaysUsable() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("foo", "a", "b");
-            c.expect("-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
+            c.expectBytes("-ERR unknown command 'foo', with args beginning with: 'a' 'b' \r\n");
             c.command("FOO");
-            c.expect("-ERR unknown command 'FOO', with args beginning with: \r\n");
+            c.expectBytes("-ERR unknown command 'FOO', with args beginning with: \r\n");
             c.send("nosuch  x\r\n");
-            c.expect("-ERR unknown command 'nosuch', with args beginning with: 'x' \r\n");
+            c.expectBytes("-ERR unknown command 'nosuch', with args beginning with: 'x' \r\n");
             c.command("PING");
-            c.expect("+PONG\r\n");
+            c.expectBytes("+PONG\r\n");
         }
     }
 
     @Test
     void wrongArityGetsRedissErrorAndTheConnectionStaysUsable() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("ECHO");
-            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.expectBytes("-ERR wrong number of arguments for 'echo' command\r\n");
             c.command("echo", "a", "b");
-            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.expectBytes("-ERR wrong number of arguments for 'echo' command\r\n");
             c.command("PING", "a", "b");
-            c.expect("-ERR wrong number of arguments for 'ping' command\r\n");
+            c.expectBytes("-ERR wrong number of arguments for 'ping' command\r\n");
             c.command("CLIENT");
-            c.expect("-ERR wrong number of arguments for 'client' command\r\n");
+            c.expectBytes("-ERR wrong number of arguments for 'client' command\r\n");
             c.command("CLIENT", "NOPE");
-            c.expect("-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
+            c.expectBytes("-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
             c.command("ECHO", "still here");
-            c.expect("$10\r\nstill here\r\n");
+            c.expectBytes("$10\r\nstill here\r\n");
         }
     }
 
@@ -131,7 +136,7 @@ class CommandProtocolTest {
 
     @Test
     void helloWithoutArgumentsOrWithTwoRepliesTheServerFactsAsAnArray() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             long id = (Long) value(c, "CLIENT", "ID");
             Object hello = value(c, "HELLO");
             assertThat(hello).asList().hasSize(14);
@@ -144,7 +149,7 @@ class CommandProtocolTest {
 
     @Test
     void helloRefusesProtocolVersionsOtherThanTwoAsRedisDoes() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "1")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "x")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
@@ -157,7 +162,7 @@ class CommandProtocolTest {
 
     @Test
     void helloSetnameNamesTheConnection() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             assertThat(value(c, "HELLO", "2", "SETNAME", "app1")).asList().hasSize(14);
             assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$4\r\napp1\r\n");
             assertThat(c.call("HELLO", "2", "SETNAME", "bad name"))
@@ -168,7 +173,7 @@ class CommandProtocolTest {
 
     @Test
     void helloAuthAsTheDefaultUserWorksWithoutAUsersFile() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             long id = (Long) value(c, "CLIENT", "ID");
             List<?> hello = (List<?>) value(c, "HELLO", "2", "AUTH", "default", "anything", "SETNAME", "n1");
             assertThat(hello).isEqualTo(helloMap(id, hello.get(3)));
@@ -183,7 +188,7 @@ class CommandProtocolTest {
 
     @Test
     void clientIdSetnameAndGetname() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             long id = (Long) value(c, "CLIENT", "ID");
             assertThat(server.sessions.get(id)).as("the id is the session's").isPresent();
             assertThat(server.sessions.get(id).orElseThrow().remoteAddress().getPort()).isEqualTo(c.localPort());
@@ -203,7 +208,7 @@ class CommandProtocolTest {
 
     @Test
     void clientInfoAndListDescribeEverySession() throws Exception {
-        try (RespPeer a = server.connect(); RespPeer b = server.connect()) {
+        try (RespClient a = server.commandClient(); RespClient b = server.commandClient()) {
             long idA = (Long) value(a, "CLIENT", "ID");
             long idB = (Long) value(b, "CLIENT", "ID");
             assertThat(a.call("CLIENT", "SETNAME", "alpha")).isEqualTo("+OK\r\n");
@@ -223,25 +228,25 @@ class CommandProtocolTest {
             assertThat(lines.get(1)).startsWith("id=" + idB + " addr=127.0.0.1:" + b.localPort() + " ")
                     .contains(" name= ", " user=default ", " cmd=client|id ");
             for (String line : lines) {
-                assertThat(line).contains(" laddr=127.0.0.1:" + server.port() + " ", " age=", " idle=");
+                assertThat(line).contains(" laddr=127.0.0.1:" + server.command().port() + " ", " age=", " idle=");
             }
         }
     }
 
     @Test
     void clientKillIdClosesThatConnectionOnly() throws Exception {
-        try (RespPeer a = server.connect(); RespPeer b = server.connect(); RespPeer bystander = server.connect()) {
+        try (RespClient a = server.commandClient(); RespClient b = server.commandClient(); RespClient bystander = server.commandClient()) {
             long idB = (Long) value(b, "CLIENT", "ID");
             assertThat(bystander.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idB))).isEqualTo(":1\r\n");
-            assertThat(b.closedByServer()).isTrue();
-            CommandServer.await("the kill to be counted", Duration.ofSeconds(5),
-                    () -> server.closed(CloseReason.KILLED) == 1);
+            assertThat(b.awaitClosedByServer()).isTrue();
+            Await.until("the kill to be counted", Duration.ofSeconds(5),
+                    () -> Net.closed(server.command(), CloseReason.KILLED) == 1);
             assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idB))).as("already gone").isEqualTo(":0\r\n");
             assertThat(a.call("CLIENT", "KILL", "ID", "987654321")).isEqualTo(":0\r\n");
             assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(bystander.call("PING")).isEqualTo("+PONG\r\n");
-            assertThat(server.closed(CloseReason.KILLED)).isEqualTo(1);
+            assertThat(Net.closed(server.command(), CloseReason.KILLED)).isEqualTo(1);
         }
     }
 
@@ -249,7 +254,7 @@ class CommandProtocolTest {
 
     @Test
     void helpListsOneLinePerCommandAndCommandCountAgrees() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             List<?> help = (List<?>) value(c, "HELP");
             long count = (Long) value(c, "COMMAND", "COUNT");
             assertThat(help).hasSize((int) count).allSatisfy(line -> assertThat(line).isInstanceOf(Simple.class));
@@ -267,7 +272,7 @@ class CommandProtocolTest {
 
     @Test
     void commandDocsDescribesCommandsAsRedis7Does() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             List<?> docs = (List<?>) value(c, "COMMAND", "DOCS", "ping");
             assertThat(docs).hasSize(2);
             assertThat(docs.get(0)).isEqualTo("ping");
@@ -288,12 +293,12 @@ class CommandProtocolTest {
 
     @Test
     void infoIsABulkStringWithRedissFields() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.command("INFO", "server");
             String reply = c.reply();
             assertThat(reply).startsWith("$");
             String body = reply.substring(reply.indexOf("\r\n") + 2);
-            assertThat(body).startsWith("# Server\r\n").contains("\r\nredis_version:", "\r\ntcp_port:" + server.port() + "\r\n")
+            assertThat(body).startsWith("# Server\r\n").contains("\r\nredis_version:", "\r\ntcp_port:" + server.command().port() + "\r\n")
                     .doesNotContain("# Clients");
             Object all = value(c, "INFO");
             assertThat(all).isInstanceOf(String.class).asString().contains("# Server\r\n", "redis_version:", "# Clients\r\n",
@@ -303,10 +308,10 @@ class CommandProtocolTest {
 
     @Test
     void configGetAnswersWhatRedisBenchmarkAsks() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             // redis-benchmark pipelines these two before it starts.
-            c.send(RespPeer.encode("CONFIG", "GET", "save") + RespPeer.encode("CONFIG", "GET", "appendonly"));
-            c.expect("*2\r\n$4\r\nsave\r\n$0\r\n\r\n*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+            c.send(RespClient.encode("CONFIG", "GET", "save") + RespClient.encode("CONFIG", "GET", "appendonly"));
+            c.expectBytes("*2\r\n$4\r\nsave\r\n$0\r\n\r\n*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
             assertThat(c.call("config", "get", "app*")).isEqualTo("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
             assertThat(c.call("CONFIG", "GET", "nothing-like-this")).isEqualTo("*0\r\n");
             List<?> all = (List<?>) value(c, "CONFIG", "GET", "*");
@@ -316,7 +321,7 @@ class CommandProtocolTest {
                 names.add(all.get(i));
             }
             assertThat(names).contains("save", "appendonly", "port");
-            assertThat(all.get(names.indexOf("port") * 2 + 1)).isEqualTo(Integer.toString(server.port()));
+            assertThat(all.get(names.indexOf("port") * 2 + 1)).isEqualTo(Integer.toString(server.command().port()));
             assertThat(c.call("CONFIG", "GET")).isEqualTo("-ERR wrong number of arguments for 'config|get' command\r\n");
         }
     }
@@ -325,13 +330,13 @@ class CommandProtocolTest {
 
     @Test
     void aThousandPipelinedPingsInOneWriteGetAThousandPongs() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("*1\r\n$4\r\nPING\r\n".repeat(1000));
             // Read whatever arrives, in as many reads as it takes, until 7000 bytes.
             byte[] all = c.readExactly(7000);
-            assertThat(RespPeer.latin1(all)).isEqualTo("+PONG\r\n".repeat(1000));
+            assertThat(new String(all, StandardCharsets.ISO_8859_1)).isEqualTo("+PONG\r\n".repeat(1000));
             c.send("PING\r\n".repeat(1000) + "ECHO end\r\n");
-            c.expect("+PONG\r\n".repeat(1000) + "$3\r\nend\r\n");
+            c.expectBytes("+PONG\r\n".repeat(1000) + "$3\r\nend\r\n");
             // Nothing more than one reply per request: the next reply is exactly the next one.
             assertThat(c.call("ECHO", "last")).isEqualTo("$4\r\nlast\r\n");
         }
@@ -339,47 +344,47 @@ class CommandProtocolTest {
 
     @Test
     void aPipelineMixingRespAndInlineIsAnsweredInOrder() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             StringBuilder in = new StringBuilder();
             StringBuilder out = new StringBuilder();
             for (int i = 0; i < 500; i++) {
                 String n = Integer.toString(i);
-                in.append(i % 2 == 0 ? RespPeer.encode("ECHO", n) : "ECHO " + n + "\r\n");
+                in.append(i % 2 == 0 ? RespClient.encode("ECHO", n) : "ECHO " + n + "\r\n");
                 out.append('$').append(n.length()).append("\r\n").append(n).append("\r\n");
             }
             c.send(in.toString());
-            c.expect(out.toString());
+            c.expectBytes(out.toString());
         }
     }
 
     @Test
     void aPersonTypingInlineCommandsWithBareLineFeeds() throws Exception {
-        try (RespPeer c = server.connect()) {
+        try (RespClient c = server.commandClient()) {
             c.send("PING\n");
-            c.expect("+PONG\r\n");
+            c.expectBytes("+PONG\r\n");
             c.send("echo \"hello world\"\n");
-            c.expect("$11\r\nhello world\r\n");
+            c.expectBytes("$11\r\nhello world\r\n");
             c.send("\n");
             c.send("   \n");
             c.send("CLIENT SETNAME bob\n");
-            c.expect("+OK\r\n");
+            c.expectBytes("+OK\r\n");
             c.send("client getname\n");
-            c.expect("$3\r\nbob\r\n");
+            c.expectBytes("$3\r\nbob\r\n");
             c.send("ECHO 'single quoted'\n");
-            c.expect("$13\r\nsingle quoted\r\n");
+            c.expectBytes("$13\r\nsingle quoted\r\n");
             c.send("ECHO \"tab\\there\"\n");
-            c.expect("$8\r\ntab\there\r\n");
+            c.expectBytes("$8\r\ntab\there\r\n");
             // Two words where ECHO takes one, and a typo: a person gets told, and carries on.
             c.send("ECHO two words\n");
-            c.expect("-ERR wrong number of arguments for 'echo' command\r\n");
+            c.expectBytes("-ERR wrong number of arguments for 'echo' command\r\n");
             c.send("nosuch\n");
-            c.expect("-ERR unknown command 'nosuch', with args beginning with: \r\n");
+            c.expectBytes("-ERR unknown command 'nosuch', with args beginning with: \r\n");
             c.send("QUIT\n");
             assertThat(c.readToEnd()).isEqualTo("+OK\r\n");
         }
     }
 
-    private static Object value(RespPeer c, String... args) throws Exception {
+    private static Object value(RespClient c, String... args) throws Exception {
         c.command(args);
         Object v = c.value();
         assertThat(v).as("reply to %s", List.of(args)).isNotInstanceOf(Err.class);

@@ -1,23 +1,25 @@
 package io.tcpkit.server.command;
 
-import io.tcpkit.server.command.RespPeer.Err;
-import org.junit.jupiter.api.BeforeAll;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.RespClient.Err;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real redis-cli and redis-benchmark (Debian redis-tools; CI installs them) against the
- * command service in-process. Skipped, not failed, where they are not installed.
+ * command service in-process. Where they are not on PATH the tests are skipped, or fail under
+ * {@code CI=true} ({@link Require}).
  */
 @Timeout(120)
 class RedisToolsTest {
@@ -26,14 +28,8 @@ class RedisToolsTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void toolsAreInstalled() {
-        assumeTrue(new File("/usr/bin/redis-cli").canExecute(), "redis-cli is not installed");
-        assumeTrue(new File("/usr/bin/redis-benchmark").canExecute(), "redis-benchmark is not installed");
-    }
-
     private static ChildProcess cli(int port, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(Require.tool("redis-cli").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
         return ChildProcess.run(RUN, new byte[0], command.toArray(String[]::new));
     }
@@ -46,8 +42,8 @@ class RedisToolsTest {
 
     @Test
     void redisCliRunsCommands() throws Exception {
-        try (CommandServer server = new CommandServer()) {
-            int port = server.port();
+        try (Services server = Services.withCommand()) {
+            int port = server.command().port();
             assertPrints(port, "PONG\n", "PING");
             assertPrints(port, "hello\n", "ECHO", "hello");
             assertPrints(port, "hello world\n", "ECHO", "hello world");
@@ -63,8 +59,8 @@ class RedisToolsTest {
 
     @Test
     void redisCliLogsInWithAUserAndPassword() throws Exception {
-        try (CommandServer server = new CommandServer(CommandServer.users(dir, "alice wonder", "default open"))) {
-            int port = server.port();
+        try (Services server = Services.withCommand(Services.users(dir, "alice wonder", "default open"))) {
+            int port = server.command().port();
             assertPrints(port, "alice\n", "--user", "alice", "--pass", "wonder", "--no-auth-warning", "ACL", "WHOAMI");
             assertPrints(port, "default\n", "-a", "open", "--no-auth-warning", "ACL", "WHOAMI");
 
@@ -77,10 +73,11 @@ class RedisToolsTest {
 
     @Test
     void redisBenchmarkRunsCleanlyPlainAndPipelined() throws Exception {
-        try (CommandServer server = new CommandServer()) {
-            String port = Integer.toString(server.port());
+        try (Services server = Services.withCommand()) {
+            String port = Integer.toString(server.command().port());
             for (String pipeline : new String[] {"1", "16"}) {
-                ChildProcess bench = ChildProcess.run(RUN, new byte[0], "redis-benchmark", "-h", "127.0.0.1", "-p", port,
+                ChildProcess bench = ChildProcess.run(RUN, new byte[0], Require.tool("redis-benchmark").toString(),
+                        "-h", "127.0.0.1", "-p", port,
                         "-t", "ping", "-n", "20000", "-c", "10", "-P", pipeline, "-q");
                 String out = bench.stdout() + bench.stderr();
                 assertThat(bench.exitValue()).as(out).isZero();
@@ -93,9 +90,9 @@ class RedisToolsTest {
 
     @Test
     void redisBenchmarkLogsInWithAUser() throws Exception {
-        try (CommandServer server = new CommandServer(CommandServer.users(dir, "alice wonder"))) {
-            ChildProcess bench = ChildProcess.run(RUN, new byte[0], "redis-benchmark", "-h", "127.0.0.1",
-                    "-p", Integer.toString(server.port()), "--user", "alice", "-a", "wonder",
+        try (Services server = Services.withCommand(Services.users(dir, "alice wonder"))) {
+            ChildProcess bench = ChildProcess.run(RUN, new byte[0], Require.tool("redis-benchmark").toString(), "-h", "127.0.0.1",
+                    "-p", Integer.toString(server.command().port()), "--user", "alice", "-a", "wonder",
                     "-t", "ping", "-n", "2000", "-c", "4", "-q");
             String out = bench.stdout() + bench.stderr();
             assertThat(bench.exitValue()).as(out).isZero();
@@ -111,12 +108,13 @@ class RedisToolsTest {
 
     @Test
     void redisCliInteractiveModeStartsCleanly() throws Exception {
-        assumeTrue(new File("/usr/bin/script").canExecute(), "util-linux script is not installed");
-        try (CommandServer server = new CommandServer(); RecordingProxy proxy = new RecordingProxy(server.port());
+        Path script = Require.tool("script");
+        Path redisCli = Require.tool("redis-cli");
+        try (Services server = Services.withCommand(); RecordingProxy proxy = new RecordingProxy(server.command().port());
              // script gives redis-cli a terminal, so it runs its interactive mode (COMMAND DOCS first).
              // stty sets the terminal's width, else linenoise asks the terminal where its cursor is.
-             ChildProcess cli = ChildProcess.start("script", "-qec",
-                     "stty cols 200 rows 50; exec redis-cli -p " + proxy.port(), "/dev/null")) {
+             ChildProcess cli = ChildProcess.start(script.toString(), "-qec",
+                     "stty cols 200 rows 50; exec " + redisCli + " -p " + proxy.port(), "/dev/null")) {
             String prompt = "127.0.0.1:" + proxy.port() + "> ";
             Duration wait = Duration.ofSeconds(20);
             cli.awaitStdout("the prompt", wait, out -> out.contains(prompt));
@@ -131,8 +129,8 @@ class RedisToolsTest {
             assertThat(cli.stdout()).doesNotContain("ERR", "rror", "NOAUTH");
 
             // What went over the wire: COMMAND DOCS was asked and answered with an array, no errors.
-            List<Object> requests = RespPeer.values(proxy.fromClients());
-            List<Object> replies = RespPeer.values(proxy.fromServer());
+            List<Object> requests = RespClient.values(proxy.fromClients());
+            List<Object> replies = RespClient.values(proxy.fromServer());
             assertThat(replies).hasSameSizeAs(requests).noneMatch(r -> r instanceof Err);
             int docs = requests.indexOf(List.of("COMMAND", "DOCS"));
             assertThat(docs).as("redis-cli asked COMMAND DOCS: %s", requests).isGreaterThanOrEqualTo(0);

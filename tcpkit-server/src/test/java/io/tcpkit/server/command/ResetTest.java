@@ -1,5 +1,7 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +18,7 @@ class ResetTest {
 
     @Test
     void resetLeavesSubscriptionsAndForgetsTheName() throws Exception {
-        try (CommandServer server = new CommandServer(); RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(); RespClient peer = server.commandClient()) {
             assertThat(peer.call("CLIENT", "SETNAME", "worker")).isEqualTo("+OK\r\n");
             assertThat(peer.call("SUBSCRIBE", "news")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
             assertThat(peer.call("RESET")).isEqualTo("+RESET\r\n");
@@ -28,8 +30,8 @@ class ResetTest {
 
     @Test
     void resetLogsOutWithAUsersFile() throws Exception {
-        try (CommandServer server = new CommandServer(CommandServer.users(dir, "alice wonder"));
-             RespPeer peer = server.connect()) {
+        try (Services server = Services.withCommand(Services.users(dir, "alice wonder"));
+             RespClient peer = server.commandClient()) {
             assertThat(peer.call("AUTH", "alice", "wonder")).isEqualTo("+OK\r\n");
             assertThat(peer.call("RESET")).isEqualTo("+RESET\r\n");
             assertThat(peer.call("ECHO", "x")).isEqualTo("-NOAUTH Authentication required.\r\n");

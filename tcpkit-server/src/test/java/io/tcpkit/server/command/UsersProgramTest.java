@@ -2,6 +2,10 @@ package io.tcpkit.server.command;
 
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +33,9 @@ class UsersProgramTest {
 
     private static ChildProcess passwd(Path file, String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("passwd", "--users", file.toString(), "--iterations",
-                Integer.toString(CommandServer.TEST_ITERATIONS)));
+                Integer.toString(Services.TEST_ITERATIONS)));
         command.addAll(List.of(args));
-        ChildProcess p = ChildProcess.tcpkit(command.toArray(String[]::new));
+        ChildProcess p = Tcpkit.start(command.toArray(String[]::new));
         p.write(stdin).closeStdin();
         p.awaitExit(EXIT);
         return p;
@@ -56,8 +60,8 @@ class UsersProgramTest {
         String carolHash = entries.get(0).split(" ")[1];
         assertThat(PasswordHasher.verify("correct horse battery".toCharArray(), carolHash)).isTrue();
 
-        try (CommandServer server = new CommandServer(Users.load(file));
-             RespPeer c = server.connect(); RespPeer d = server.connect()) {
+        try (Services server = Services.withCommand(Users.load(file));
+             RespClient c = server.commandClient(); RespClient d = server.commandClient()) {
             assertThat(c.call("AUTH", "carol", "correct horse")).startsWith("-WRONGPASS ");
             assertThat(c.call("AUTH", "carol", "correct horse battery")).isEqualTo("+OK\r\n");
             assertThat(d.call("LOGIN", "dave", "staple")).isEqualTo("+OK\r\n");
@@ -82,7 +86,7 @@ class UsersProgramTest {
         assertThat(Files.readString(file)).as("unchanged").isEqualTo(before);
         ChildProcess again = passwd(file, "second\n", "erin");
         assertThat(again.exitValue()).isZero();
-        assertThat(again.stderr()).isEqualTo("updated erin in " + file + "\n");
+        assertThat(again.stderr()).isEqualTo("updated the password of erin in " + file + " (commands unchanged)\n");
         Users users = Users.load(file);
         assertThat(users.all()).hasSize(1);
         String hash = users.find("erin").orElseThrow().passwordHash();
@@ -92,8 +96,58 @@ class UsersProgramTest {
     }
 
     @Test
+    void pipedPasswordsThatDifferAreRefused() throws Exception {
+        Path file = dir.resolve("users.txt");
+        ChildProcess differ = passwd(file, "first\nsecond\n", "frank");
+        assertThat(differ.exitValue()).isEqualTo(1);
+        assertThat(differ.stderr()).isEqualTo("tcpkit passwd: the passwords differ\n");
+        assertThat(file).doesNotExist();
+
+        ChildProcess same = passwd(file, "first\nfirst\n", "frank");
+        assertThat(same.exitValue()).as(same.stderr()).isZero();
+        assertThat(PasswordHasher.verify("first".toCharArray(),
+                Users.load(file).find("frank").orElseThrow().passwordHash())).isTrue();
+    }
+
+    @Test
+    void unknownCommandNamesAreRefused() throws Exception {
+        Path file = dir.resolve("users.txt");
+        ChildProcess typo = passwd(file, "pw\n", "--commands", "ping pnig -client|kil publish", "grace");
+        assertThat(typo.exitValue()).isEqualTo(2);
+        assertThat(typo.stderr()).isEqualTo("tcpkit passwd: --commands: no command named 'pnig', '-client|kil' "
+                + "(names are those of HELP on the command port; subcommands as client|kill)\n"
+                + "Try 'tcpkit passwd --help' for more information.\n");
+        assertThat(file).doesNotExist();
+
+        ChildProcess good = passwd(file, "pw\n", "--commands", "ALL -client|kill +Publish", "grace");
+        assertThat(good.exitValue()).as(good.stderr()).isZero();
+        assertThat(Users.load(file).find("grace").orElseThrow().rules()).isEqualTo("all publish -client|kill");
+    }
+
+    @Test
+    void commandsAndPasswordChangeSeparately() throws Exception {
+        Path file = dir.resolve("users.txt");
+        assertThat(passwd(file, "heidi-pw\n", "--commands", "ping echo", "heidi").exitValue()).isZero();
+        String hash = Users.load(file).find("heidi").orElseThrow().passwordHash();
+
+        // Only the commands: no password is read (stdin is empty), and the hash stays.
+        ChildProcess commands = passwd(file, "", "--commands", "ping publish", "heidi");
+        assertThat(commands.exitValue()).as(commands.stderr()).isZero();
+        assertThat(commands.stderr()).isEqualTo("updated the commands of heidi in " + file + " (password unchanged)\n");
+        assertThat(Users.load(file).find("heidi").orElseThrow().passwordHash()).isEqualTo(hash);
+        assertThat(Users.load(file).find("heidi").orElseThrow().rules()).isEqualTo("ping publish");
+
+        // Only the password: the commands stay.
+        ChildProcess password = passwd(file, "new-pw\n", "heidi");
+        assertThat(password.exitValue()).as(password.stderr()).isZero();
+        assertThat(Users.load(file).find("heidi").orElseThrow().rules()).isEqualTo("ping publish");
+        assertThat(PasswordHasher.verify("new-pw".toCharArray(),
+                Users.load(file).find("heidi").orElseThrow().passwordHash())).isTrue();
+    }
+
+    @Test
     void theServerNeverPrintsPasswordsOrHashes() throws Exception {
-        Path file = CommandServer.usersFile(dir, "alice wonderful-secret", "bob bobs-secret ping");
+        Path file = Services.usersFile(dir, "alice wonderful-secret", "bob bobs-secret ping");
         List<String> secrets = new ArrayList<>(List.of("wonderful-secret", "bobs-secret", "guess-one", "guess-two",
                 "guess-three", "quoted-secret"));
         for (String line : Files.readAllLines(file)) {
@@ -105,16 +159,16 @@ class UsersProgramTest {
                 secrets.add(parts[3]); // derived key
             }
         }
-        try (ChildProcess server = ChildProcess.tcpkit("command", "--port", "0", "--users", file.toString())) {
-            int port = server.awaitPort("command", EXIT);
-            try (RespPeer c = RespPeer.connect(port)) {
+        try (ChildProcess server = Tcpkit.start("command", "--port", "0", "--users", file.toString())) {
+            int port = Tcpkit.awaitPort(server, "command");
+            try (RespClient c = RespClient.connect(port)) {
                 assertThat(c.call("AUTH", "alice", "guess-one")).startsWith("-WRONGPASS ");
                 assertThat(c.call("LOGIN", "nobody", "guess-two")).startsWith("-WRONGPASS ");
                 assertThat(c.call("HELLO", "2", "AUTH", "bob", "guess-three")).startsWith("-WRONGPASS ");
                 assertThat(c.call("AUTH", "alice", "wonderful-secret")).isEqualTo("+OK\r\n");
                 assertThat(c.call("HELLO", "2", "AUTH", "bob", "bobs-secret")).startsWith("*14\r\n");
             }
-            try (RespPeer c = RespPeer.connect(port)) {
+            try (RespClient c = RespClient.connect(port)) {
                 c.send("AUTH alice \"quoted-secret\r\n");
                 assertThat(c.readToEnd()).isEqualTo("-ERR Protocol error: unbalanced quotes in request\r\n");
             }
@@ -134,7 +188,7 @@ class UsersProgramTest {
     @Test
     void aMissingUsersFileStopsTheServerWithAReason() throws Exception {
         Path missing = dir.resolve("no-such-file");
-        try (ChildProcess server = ChildProcess.tcpkit("command", "--port", "0", "--users", missing.toString())) {
+        try (ChildProcess server = Tcpkit.start("command", "--port", "0", "--users", missing.toString())) {
             assertThat(server.awaitExit(EXIT)).isEqualTo(1);
             assertThat(server.stderr()).contains("users file " + missing + " does not exist", "tcpkit passwd");
             assertThat(server.stdout()).doesNotContain("listening");

@@ -1,21 +1,20 @@
 package io.tcpkit.server.edge;
 
-import io.tcpkit.tls.ChildProcess;
-
 import io.tcpkit.Cidr;
 import io.tcpkit.ConnectionHandler;
+import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
-import io.tcpkit.codec.RespReader;
 import io.tcpkit.proxy.ProxyProtocolConfig;
-import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.auth.Users;
-import io.tcpkit.server.command.CommandService;
-import io.tcpkit.server.hub.LocalHub;
-import io.tcpkit.server.session.Sessions;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.LineClient;
+import io.tcpkit.testing.Require;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +24,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real HAProxy (Debian's {@code haproxy}) in TCP mode in front of tcpkit on loopback, with
@@ -42,7 +39,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(60)
 class HaproxyTest {
-    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     private static final Duration STARTUP = Duration.ofSeconds(10);
 
     /** Says who the client is ("ip port"), then echoes. */
@@ -56,13 +52,17 @@ class HaproxyTest {
         }
     };
 
+    private static final ProxyProtocolConfig FROM_LOOPBACK = ProxyProtocolConfig.trusting(List.of(Cidr.parse("127.0.0.0/8")));
+
     @TempDir
     Path dir;
+    private Path haproxy;
     private TcpServer server;
+    private final Services services = new Services();
 
-    @BeforeAll
-    static void haproxyInstalled() {
-        assumeTrue(Files.isExecutable(HAPROXY), "haproxy is not installed");
+    @BeforeEach
+    void haproxyInstalled() {
+        haproxy = Require.tool("haproxy");
     }
 
     @AfterEach
@@ -70,11 +70,11 @@ class HaproxyTest {
         if (server != null) {
             server.close();
         }
+        services.close();
     }
 
     private int start(ConnectionHandler handler) throws IOException {
-        server = TcpServer.builder().port(0).service("behind-haproxy").handler(handler)
-                .proxyProtocol(ProxyProtocolConfig.trusting(List.of(Cidr.parse("127.0.0.0/8"))))
+        server = TcpServer.builder().port(0).service("behind-haproxy").handler(handler).proxyProtocol(FROM_LOOPBACK)
                 .start();
         return server.port();
     }
@@ -113,7 +113,7 @@ class HaproxyTest {
                     "backend tcpkit",
                     "    server s1 127.0.0.1:" + server.port() + " " + sendProxy,
                     ""));
-            ChildProcess process = ChildProcess.start(dir, List.of(HAPROXY.toString(), "-f", cfg.toString(), "-db"));
+            ChildProcess process = ChildProcess.start(dir, List.of(haproxy.toString(), "-f", cfg.toString(), "-db"));
             try {
                 awaitAccepting(process, port);
                 return new Haproxy(process, port);
@@ -141,20 +141,14 @@ class HaproxyTest {
         });
     }
 
-    private static Socket connect(int port) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
 
     private void throughHaproxyTheServiceSeesTheClient(String bind, String sendProxy) throws Exception {
         start(WHO_THEN_ECHO);
-        try (Haproxy haproxy = haproxy(bind, sendProxy); Socket client = connect(haproxy.port())) {
-            String who = Tls.readLine(client.getInputStream());
-            assertThat(who).as(haproxy.process().output()).isEqualTo("127.0.0.1 " + client.getLocalPort() + "\n");
-            client.getOutputStream().write("through haproxy\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(Tls.readLine(client.getInputStream())).isEqualTo("through haproxy\n");
+        try (Haproxy haproxy = haproxy(bind, sendProxy); LineClient client = LineClient.connect(haproxy.port())) {
+            String who = client.readLine();
+            assertThat(who).as(haproxy.process().output()).isEqualTo("127.0.0.1 " + client.localPort());
+            client.sendLine("through haproxy");
+            client.expectLine("through haproxy");
         }
         assertThat(server.stats().rejected().get(RejectReason.BAD_PROXY_HEADER)).isZero();
     }
@@ -178,17 +172,14 @@ class HaproxyTest {
 
     @Test
     void clientListShowsTheAddressFromTheHeader() throws Exception {
-        CommandService service = new CommandService(new Sessions(), new Authenticator(Users.open()),
-                new LocalHub(), RespReader.DEFAULT_MAX_REQUEST_BYTES);
-        start(service.handler());
-        service.started(server);
-        try (Haproxy haproxy = haproxy("127.0.0.1", "send-proxy-v2"); Socket client = connect(haproxy.port())) {
-            String list = Tls.command(client, "CLIENT LIST");
-            String me = "addr=127.0.0.1:" + client.getLocalPort() + " ";
+        server = services.startCommand(Limits.DEFAULT, b -> b.proxyProtocol(FROM_LOOPBACK));
+        try (Haproxy haproxy = haproxy("127.0.0.1", "send-proxy-v2"); RespClient client = RespClient.connect(haproxy.port())) {
+            String list = client.inline("CLIENT LIST");
+            String me = "addr=127.0.0.1:" + client.localPort() + " ";
             assertThat(list).as(haproxy.process().output()).contains(me);
             String myLine = list.lines().filter(l -> l.contains(me)).findFirst().orElseThrow();
             assertThat(myLine).contains("laddr=127.0.0.1:" + server.port(), "cmd=client|list");
-            assertThat(Tls.command(client, "CLIENT INFO")).contains(me);
+            assertThat(client.inline("CLIENT INFO")).contains(me);
         }
     }
 }

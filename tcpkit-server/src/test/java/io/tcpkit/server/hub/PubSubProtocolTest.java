@@ -3,6 +3,10 @@ package io.tcpkit.server.hub;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
+import io.tcpkit.testing.RespClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,17 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PubSubProtocolTest {
     private static final String NOT_IN_SUBSCRIBED_MODE = "-ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
             + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n";
-    private HubServers servers;
+    private Services servers;
     private TcpServer command;
-    private Peer sub;
-    private Peer pub;
+    private RespClient sub;
+    private RespClient pub;
 
     @BeforeEach
     void start() throws Exception {
-        servers = new HubServers();
+        servers = new Services();
         command = servers.startCommand(Limits.DEFAULT);
-        sub = servers.commandPeer("sub");
-        pub = servers.commandPeer("pub");
+        sub = servers.commandClient("sub");
+        pub = servers.commandClient("pub");
     }
 
     @AfterEach
@@ -41,7 +45,7 @@ class PubSubProtocolTest {
     }
 
     static String bulk(String s) {
-        return "$" + s.getBytes(StandardCharsets.UTF_8).length + "\r\n" + s + "\r\n";
+        return RespClient.bulk(s);
     }
 
     static String confirm(String kind, String name, int count) {
@@ -58,10 +62,10 @@ class PubSubProtocolTest {
 
     @Test
     void subscribeConfirmsEachRoomWithTheNumberOfSubscriptions() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "a", "b");
+        sub.command("SUBSCRIBE", "a", "b");
         sub.expectBytes("*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n");
         sub.expectBytes("*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n");
-        sub.sendCommand("SUBSCRIBE", "a", "c"); // again: no new subscription, the count stays
+        sub.command("SUBSCRIBE", "a", "c"); // again: no new subscription, the count stays
         sub.expectBytes(confirm("subscribe", "a", 2) + confirm("subscribe", "c", 3));
     }
 
@@ -73,30 +77,30 @@ class PubSubProtocolTest {
 
     @Test
     void publishRepliesWithTheReceiverCountAndSubscribersGetMessageFrames() throws Exception {
-        Peer sub2 = servers.commandPeer("sub2");
-        sub.sendCommand("SUBSCRIBE", "news");
+        RespClient sub2 = servers.commandClient("sub2");
+        sub.command("SUBSCRIBE", "news");
         sub.expectBytes(confirm("subscribe", "news", 1));
-        pub.sendCommand("PUBLISH", "news", "hello");
+        pub.command("PUBLISH", "news", "hello");
         pub.expectBytes(":1\r\n");
         sub.expectBytes("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n");
 
-        sub2.sendCommand("SUBSCRIBE", "news");
+        sub2.command("SUBSCRIBE", "news");
         sub2.expectBytes(confirm("subscribe", "news", 1));
-        pub.sendCommand("PUBLISH", "news", "two");
+        pub.command("PUBLISH", "news", "two");
         pub.expectBytes(":2\r\n");
         sub.expectBytes(message("news", "two"));
         sub2.expectBytes(message("news", "two"));
 
-        pub.sendCommand("PUBLISH", "nobody-here", "x");
+        pub.command("PUBLISH", "nobody-here", "x");
         pub.expectBytes(":0\r\n");
     }
 
     @Test
     void payloadsReachProgramsVerbatimEvenBinary() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "bin");
+        sub.command("SUBSCRIBE", "bin");
         sub.expectBytes(confirm("subscribe", "bin", 1));
         String payload = "line1\r\nline2\u0000\u001b[2J caf\u00e9";
-        pub.sendCommand("PUBLISH", "bin", payload);
+        pub.command("PUBLISH", "bin", payload);
         pub.expectBytes(":1\r\n");
         sub.expectBytes(message("bin", payload));
         // Invalid UTF-8 too: the bytes are passed through untouched.
@@ -109,138 +113,138 @@ class PubSubProtocolTest {
         byte[] expected = new byte[] {'*', '3', '\r', '\n', '$', '7', '\r', '\n', 'm', 'e', 's', 's', 'a', 'g', 'e',
                 '\r', '\n', '$', '3', '\r', '\n', 'b', 'i', 'n', '\r', '\n', '$', '3', '\r', '\n',
                 (byte) 0x9b, (byte) 0xff, 0x00, '\r', '\n'};
-        byte[] got = sub.socket().getInputStream().readNBytes(expected.length);
+        byte[] got = sub.readExactly(expected.length);
         assertThat(got).isEqualTo(expected);
     }
 
     @Test
     void psubscribeDeliversPmessageFramesForMatchingRooms() throws Exception {
-        sub.sendCommand("PSUBSCRIBE", "news.*");
+        sub.command("PSUBSCRIBE", "news.*");
         sub.expectBytes("*3\r\n$10\r\npsubscribe\r\n$6\r\nnews.*\r\n:1\r\n");
-        pub.sendCommand("PUBLISH", "news.tech", "hi");
+        pub.command("PUBLISH", "news.tech", "hi");
         pub.expectBytes(":1\r\n");
         sub.expectBytes("*4\r\n$8\r\npmessage\r\n$6\r\nnews.*\r\n$9\r\nnews.tech\r\n$2\r\nhi\r\n");
-        pub.sendCommand("PUBLISH", "sports", "no");
+        pub.command("PUBLISH", "sports", "no");
         pub.expectBytes(":0\r\n");
 
         // Subscribed to a room and to a pattern matching it: both frames, two receivers (as Redis).
-        sub.sendCommand("SUBSCRIBE", "news.art");
+        sub.command("SUBSCRIBE", "news.art");
         sub.expectBytes(confirm("subscribe", "news.art", 2));
-        pub.sendCommand("PUBLISH", "news.art", "both");
+        pub.command("PUBLISH", "news.art", "both");
         pub.expectBytes(":2\r\n");
         sub.expectBytes(message("news.art", "both") + pmessage("news.*", "news.art", "both"));
 
-        sub.sendCommand("PSUBSCRIBE", "h?llo", "x[ab]y");
+        sub.command("PSUBSCRIBE", "h?llo", "x[ab]y");
         sub.expectBytes(confirm("psubscribe", "h?llo", 3) + confirm("psubscribe", "x[ab]y", 4));
-        pub.sendCommand("PUBLISH", "hallo", "1");
+        pub.command("PUBLISH", "hallo", "1");
         pub.expectBytes(":1\r\n");
-        pub.sendCommand("PUBLISH", "xcy", "2");
+        pub.command("PUBLISH", "xcy", "2");
         pub.expectBytes(":0\r\n");
-        pub.sendCommand("PUBLISH", "xby", "3");
+        pub.command("PUBLISH", "xby", "3");
         pub.expectBytes(":1\r\n");
         sub.expectBytes(pmessage("h?llo", "hallo", "1") + pmessage("x[ab]y", "xby", "3"));
     }
 
     @Test
     void unsubscribeWithoutArgumentsLeavesEveryRoomAndThenNormalCommandsWork() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "a", "b");
+        sub.command("SUBSCRIBE", "a", "b");
         sub.expectBytes(confirm("subscribe", "a", 1) + confirm("subscribe", "b", 2));
-        sub.sendCommand("PSUBSCRIBE", "p*");
+        sub.command("PSUBSCRIBE", "p*");
         sub.expectBytes(confirm("psubscribe", "p*", 3));
-        sub.sendCommand("UNSUBSCRIBE");
+        sub.command("UNSUBSCRIBE");
         sub.expectBytes("*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:2\r\n*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:1\r\n");
         // Still subscribed to a pattern: still in subscribed mode.
-        sub.sendCommand("ECHO", "x");
+        sub.command("ECHO", "x");
         sub.expectBytes(String.format(NOT_IN_SUBSCRIBED_MODE, "echo"));
-        sub.sendCommand("PUNSUBSCRIBE");
+        sub.command("PUNSUBSCRIBE");
         sub.expectBytes("*3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n");
-        sub.sendCommand("ECHO", "back");
+        sub.command("ECHO", "back");
         sub.expectBytes("$4\r\nback\r\n");
-        sub.sendCommand("PING");
+        sub.command("PING");
         sub.expectBytes("+PONG\r\n");
-        pub.sendCommand("PUBLISH", "a", "gone");
+        pub.command("PUBLISH", "a", "gone");
         pub.expectBytes(":0\r\n");
 
         // With nothing to leave: a null room and a count of zero, as Redis.
-        sub.sendCommand("UNSUBSCRIBE");
+        sub.command("UNSUBSCRIBE");
         sub.expectBytes("*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n");
-        sub.sendCommand("PUNSUBSCRIBE");
+        sub.command("PUNSUBSCRIBE");
         sub.expectBytes("*3\r\n$12\r\npunsubscribe\r\n$-1\r\n:0\r\n");
-        sub.sendCommand("ECHO", "still normal");
+        sub.command("ECHO", "still normal");
         sub.expectBytes(bulk("still normal"));
     }
 
     @Test
     void unsubscribeFromSomeRoomsKeepsTheOthers() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "a", "b", "c");
+        sub.command("SUBSCRIBE", "a", "b", "c");
         sub.expectBytes(confirm("subscribe", "a", 1) + confirm("subscribe", "b", 2) + confirm("subscribe", "c", 3));
-        sub.sendCommand("UNSUBSCRIBE", "b", "zz");
+        sub.command("UNSUBSCRIBE", "b", "zz");
         sub.expectBytes(confirm("unsubscribe", "b", 2) + confirm("unsubscribe", "zz", 2));
-        pub.sendCommand("PUBLISH", "b", "no");
+        pub.command("PUBLISH", "b", "no");
         pub.expectBytes(":0\r\n");
-        pub.sendCommand("PUBLISH", "c", "yes");
+        pub.command("PUBLISH", "c", "yes");
         pub.expectBytes(":1\r\n");
         sub.expectBytes(message("c", "yes"));
     }
 
     @Test
     void whileSubscribedOnlyPubSubPingAndQuitAreAllowed() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "a");
+        sub.command("SUBSCRIBE", "a");
         sub.expectBytes(confirm("subscribe", "a", 1));
-        sub.sendCommand("ECHO", "hi");
+        sub.command("ECHO", "hi");
         sub.expectBytes(String.format(NOT_IN_SUBSCRIBED_MODE, "echo"));
-        sub.sendCommand("PUBLISH", "a", "self");
+        sub.command("PUBLISH", "a", "self");
         sub.expectBytes(String.format(NOT_IN_SUBSCRIBED_MODE, "publish"));
         sub.send("ECHO inline\r\n");
         sub.expectBytes(String.format(NOT_IN_SUBSCRIBED_MODE, "echo"));
-        sub.sendCommand("PING");
+        sub.command("PING");
         sub.expectBytes("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
-        sub.sendCommand("PING", "are you there");
+        sub.command("PING", "are you there");
         sub.expectBytes("*2\r\n$4\r\npong\r\n$13\r\nare you there\r\n");
         // Replies and messages share one ordered stream.
-        pub.sendCommand("PUBLISH", "a", "m1");
+        pub.command("PUBLISH", "a", "m1");
         pub.expectBytes(":1\r\n");
         sub.expectBytes(message("a", "m1"));
-        sub.sendCommand("PING");
+        sub.command("PING");
         sub.expectBytes("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
-        sub.sendCommand("QUIT");
+        sub.command("QUIT");
         sub.expectBytes("+OK\r\n");
         sub.expectEof();
-        HubServers.await("the subscription to end with the connection", Duration.ofSeconds(10),
+        Await.until("the subscription to end with the connection", Duration.ofSeconds(10),
                 () -> servers.hub.subscribers("a") == 0);
-        pub.sendCommand("PUBLISH", "a", "m2");
+        pub.command("PUBLISH", "a", "m2");
         pub.expectBytes(":0\r\n");
     }
 
     @Test
     void pubsubDescribesRoomsAndSubscriptions() throws Exception {
-        Peer sub2 = servers.commandPeer("sub2");
-        sub.sendCommand("SUBSCRIBE", "a", "news.tech");
+        RespClient sub2 = servers.commandClient("sub2");
+        sub.command("SUBSCRIBE", "a", "news.tech");
         sub.expectBytes(confirm("subscribe", "a", 1) + confirm("subscribe", "news.tech", 2));
-        sub2.sendCommand("SUBSCRIBE", "a", "b");
+        sub2.command("SUBSCRIBE", "a", "b");
         sub2.expectBytes(confirm("subscribe", "a", 1) + confirm("subscribe", "b", 2));
-        sub2.sendCommand("PSUBSCRIBE", "x*");
+        sub2.command("PSUBSCRIBE", "x*");
         sub2.expectBytes(confirm("psubscribe", "x*", 3));
 
-        pub.sendCommand("PUBSUB", "CHANNELS");
+        pub.command("PUBSUB", "CHANNELS");
         pub.expectBytes("*3\r\n$1\r\na\r\n$1\r\nb\r\n$9\r\nnews.tech\r\n");
-        pub.sendCommand("PUBSUB", "channels", "news.*");
+        pub.command("PUBSUB", "channels", "news.*");
         pub.expectBytes("*1\r\n$9\r\nnews.tech\r\n");
-        pub.sendCommand("PUBSUB", "CHANNELS", "nothing*");
+        pub.command("PUBSUB", "CHANNELS", "nothing*");
         pub.expectBytes("*0\r\n");
-        pub.sendCommand("PUBSUB", "NUMSUB", "a", "b", "zz");
+        pub.command("PUBSUB", "NUMSUB", "a", "b", "zz");
         pub.expectBytes("*6\r\n$1\r\na\r\n:2\r\n$1\r\nb\r\n:1\r\n$2\r\nzz\r\n:0\r\n");
-        pub.sendCommand("PUBSUB", "NUMSUB");
+        pub.command("PUBSUB", "NUMSUB");
         pub.expectBytes("*0\r\n");
-        pub.sendCommand("PUBSUB", "NUMPAT");
+        pub.command("PUBSUB", "NUMPAT");
         pub.expectBytes(":1\r\n");
 
         sub2.close();
-        HubServers.await("sub2's subscriptions to go", Duration.ofSeconds(10), () -> servers.hub.patterns() == 0
+        Await.until("sub2's subscriptions to go", Duration.ofSeconds(10), () -> servers.hub.patterns() == 0
                 && servers.hub.subscribers("b") == 0 && servers.hub.subscribers("a") == 1);
-        pub.sendCommand("PUBSUB", "CHANNELS");
+        pub.command("PUBSUB", "CHANNELS");
         pub.expectBytes("*2\r\n$1\r\na\r\n$9\r\nnews.tech\r\n");
-        pub.sendCommand("PUBSUB", "NUMPAT");
+        pub.command("PUBSUB", "NUMPAT");
         pub.expectBytes(":0\r\n");
     }
 
@@ -249,30 +253,30 @@ class PubSubProtocolTest {
         // Redis order: a client that has read "subscribe" may have the room published to at once.
         for (int i = 0; i < 200; i++) {
             String room = "room" + i;
-            sub.sendCommand("SUBSCRIBE", room);
+            sub.command("SUBSCRIBE", room);
             sub.expectBytes(confirm("subscribe", room, 1));
-            pub.sendCommand("PUBLISH", room, "m" + i);
+            pub.command("PUBLISH", room, "m" + i);
             pub.expectBytes(":1\r\n");
             sub.expectBytes(message(room, "m" + i));
-            sub.sendCommand("UNSUBSCRIBE", room);
+            sub.command("UNSUBSCRIBE", room);
             sub.expectBytes(confirm("unsubscribe", room, 0));
         }
     }
 
     @Test
     void thousandsOfMessagesArriveInOrder() throws Exception {
-        sub.sendCommand("SUBSCRIBE", "firehose");
+        sub.command("SUBSCRIBE", "firehose");
         sub.expectBytes(confirm("subscribe", "firehose", 1));
         int n = 3000;
-        ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+        StringBuilder pipeline = new StringBuilder();
         StringBuilder expectedReplies = new StringBuilder();
         StringBuilder expectedMessages = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            pipeline.writeBytes(Peer.resp("PUBLISH", "firehose", "message number " + i));
+            pipeline.append(RespClient.encode("PUBLISH", "firehose", "message number " + i));
             expectedReplies.append(":1\r\n");
             expectedMessages.append(message("firehose", "message number " + i));
         }
-        pub.sendBytes(pipeline.toByteArray());
+        pub.send(pipeline.toString());
         pub.expectBytes(expectedReplies.toString());
         sub.expectBytes(expectedMessages.toString());
     }
@@ -280,16 +284,16 @@ class PubSubProtocolTest {
     @Test
     void aBadGlobIsNotAHandlerError() throws Exception {
         // Redis: "[]" matches nothing, "[^]" any one character, "[z-a]" is the range a to z.
-        sub.sendCommand("PSUBSCRIBE", "[]", "[^]", "[z-a]");
+        sub.command("PSUBSCRIBE", "[]", "[^]", "[z-a]");
         sub.expectBytes(confirm("psubscribe", "[]", 1) + confirm("psubscribe", "[^]", 2)
                 + confirm("psubscribe", "[z-a]", 3));
-        pub.sendCommand("PUBLISH", "q", "hi");
+        pub.command("PUBLISH", "q", "hi");
         pub.expectBytes(":2\r\n");
         sub.expectBytes(pmessage("[^]", "q", "hi") + pmessage("[z-a]", "q", "hi"));
-        pub.sendCommand("PUBSUB", "CHANNELS", "[]");
+        pub.command("PUBSUB", "CHANNELS", "[]");
         pub.expectBytes("*0\r\n");
-        pub.sendCommand("PUBSUB", "CHANNELS", "[z-a");
+        pub.command("PUBSUB", "CHANNELS", "[z-a");
         pub.expectBytes("*0\r\n");
-        assertThat(HubServers.closed(command, CloseReason.HANDLER_ERROR)).isZero();
+        assertThat(Net.closed(command, CloseReason.HANDLER_ERROR)).isZero();
     }
 }

@@ -1,0 +1,31 @@
+package io.tcpkit.server.cli;
+
+import ch.qos.logback.classic.Level;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads {@code --log-level}. A conversion error is reported by the command being parsed, so
+ * {@code tcpkit serve --log-level verbose} is an error of {@code serve}, with its hint.
+ */
+final class LogLevelConverter implements ITypeConverter<String> {
+    private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+
+    @Override
+    public String convert(String value) {
+        String level = value.trim().toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw new TypeConversionException("'" + value + "' is not one of error, warn, info, debug, trace");
+        }
+        return level;
+    }
+
+    /** Sets the level of every logger that does not have its own. */
+    static void apply(String level) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.toLevel(level));
+    }
+}
