@@ -1,8 +1,6 @@
 package io.tcpkit.server.auth;
 
-import io.tcpkit.LogText;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.tcpkit.server.log.Audit;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,10 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     connections each of them has.</li>
  * </ul>
  * An address is an IPv4 address or an IPv6 /64 (what one subscriber is usually given).
- * Passwords are never logged; failures are logged with the user name (escaped) and address.
+ * Passwords are never logged; every attempt gets an audit line with the user name and address only.
  */
 public final class Authenticator {
-    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     static final int CONCURRENT_HASHES = 1;
     /** Attempts one address may have waiting for its turn; more are refused without hashing. */
     static final int MAX_WAITING_PER_ADDRESS = 4;
@@ -94,10 +91,18 @@ public final class Authenticator {
             throws InterruptedException, TooManyLoginsException {
         Users users = this.users;
         if (!users.required()) {
-            return name.equals(User.DEFAULT.name()) ? Optional.of(User.DEFAULT) : Optional.empty();
+            boolean isDefault = name.equals(User.DEFAULT.name());
+            Audit.login(name, from, "password", isDefault);
+            return isDefault ? Optional.of(User.DEFAULT) : Optional.empty();
         }
         Object address = key(from);
-        Turn turn = enter(address);
+        Turn turn;
+        try {
+            turn = enter(address);
+        } catch (TooManyLoginsException e) {
+            Audit.login(name, from, "password, not checked: too many attempts from there at once", false);
+            throw e;
+        }
         try {
             turn.lock.lockInterruptibly();
             try {
@@ -125,10 +130,11 @@ public final class Authenticator {
         }
         if (ok && user.isPresent()) {
             failures.remove(address);
+            Audit.login(name, from, "password", true);
             return user;
         }
         recordFailure(address);
-        LOG.warn("failed login for user '{}' from {}", LogText.of(name), from.getHostAddress());
+        Audit.login(name, from, "password", false);
         return Optional.empty();
     }
 

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,6 +64,11 @@ public final class ChatService implements Service {
     @Override
     public int defaultPort() {
         return DEFAULT_PORT;
+    }
+
+    /** Rooms with people in them and how many are in each, by name (for the admin listener). */
+    public Map<String, Integer> roomSizes() {
+        return rooms.roomSizes();
     }
 
     @Override

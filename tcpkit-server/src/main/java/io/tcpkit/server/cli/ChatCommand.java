@@ -1,9 +1,9 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
-import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,9 @@ final class ChatCommand extends SingleServiceCommand {
     }
 
     @Override
-    Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
-        return new ChatService(sessions, authenticator, hub, chatOptions.limits());
+    Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
+        ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
+        monitoring.chatRooms(chat::roomSizes);
+        return chat;
     }
 }

@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.log.Audit;
 import io.tcpkit.server.session.Session;
 
 import java.io.IOException;
@@ -216,10 +217,17 @@ final class ClientCommand {
         ctx.reply.integer(victims.size());
     }
 
-    /** Closes the victims' connections; its own is closed after the reply (Redis: close after reply). */
+    /**
+     * Closes the victims' connections, with an audit line; its own is closed after the reply, as
+     * Redis does (close after reply).
+     */
     private static void kill(CommandContext ctx, List<Session> victims) {
+        Session me = ctx.session;
+        Audit.clientKill(me.id(), me.user() == null ? null : me.user().name(),
+                me.remoteAddress().getAddress().getHostAddress(),
+                victims.stream().map(s -> "conn-" + s.id() + " (" + s.service() + ")").toList());
         for (Session victim : victims) {
-            if (victim == ctx.session) {
+            if (victim == me) {
                 ctx.closeAfterReply(io.tcpkit.CloseReason.KILLED);
             } else {
                 victim.kill();

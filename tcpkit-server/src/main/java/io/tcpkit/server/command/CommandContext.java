@@ -38,6 +38,9 @@ final class CommandContext {
     private CloseReason closeAfterReply;
     /** The current request's subcommand (argument 1 of CLIENT, CONFIG...), ASCII upper-case; else null. */
     private String subcommand;
+    // For CommandMetrics: whether the current command's reply began with '-' (an error).
+    private boolean replyBegun;
+    private boolean replyIsError;
 
     CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
         this.service = service;
@@ -48,11 +51,26 @@ final class CommandContext {
     }
 
     private void sink(byte[] b, int off, int len) throws IOException {
+        if (!replyBegun && len > 0) {
+            replyBegun = true;
+            replyIsError = b[off] == '-';
+        }
         if (queueReplies) {
             queuedReply.write(b, off, len);
         } else {
             connection.write(b, off, len);
         }
+    }
+
+    /** Marks the start of a command's reply, for {@link #replyWasError()}. */
+    void beginReply() {
+        replyBegun = false;
+        replyIsError = false;
+    }
+
+    /** Whether the reply written since {@link #beginReply()} is an error reply. */
+    boolean replyWasError() {
+        return replyIsError;
     }
 
     /** Sends the replies written so far now: queued in subscribed mode, else flushed. */

@@ -50,9 +50,17 @@ public final class CommandService implements Service {
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
     private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
+    private final CommandMetrics metrics;
     private volatile TcpServer server;
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
+        this(sessions, authenticator, hub, maxRequestBytes, CommandMetrics.NONE);
+    }
+
+    /** @param metrics told of every command run ({@link CommandMetrics#NONE} for none) */
+    public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes,
+                          CommandMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.hub = hub;
@@ -174,6 +182,19 @@ public final class CommandService implements Service {
     private void execute(CommandContext ctx) throws IOException, InterruptedException {
         commandsProcessed.increment();
         Command command = table.lookup(ctx.request);
+        if (metrics == CommandMetrics.NONE) {
+            dispatch(ctx, command);
+            return;
+        }
+        boolean timed = metrics.timeNext();
+        long started = timed ? System.nanoTime() : 0;
+        ctx.beginReply();
+        dispatch(ctx, command);
+        metrics.commandRan(command == null ? null : command.lowerName(), timed ? System.nanoTime() - started : -1,
+                ctx.replyWasError());
+    }
+
+    private void dispatch(CommandContext ctx, Command command) throws IOException, InterruptedException {
         if (command == null) {
             ctx.session.commandRun(NO_COMMAND);
             if (CrossProtocol.isHttp(ctx.request.array(0), ctx.request.start(0), ctx.request.length(0))) {

@@ -1,4 +1,4 @@
-package io.tcpkit.server.cli;
+package io.tcpkit.server.log;
 
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
@@ -8,8 +8,8 @@ import ch.qos.logback.classic.spi.StackTraceElementProxy;
 import io.tcpkit.LogText;
 
 /**
- * The program's log encoder (logback.xml) writes every message and every exception message
- * through {@link LogText#line}: one line each, whatever a client managed to get into them. Call
+ * The program's text logs (logback.xml, {@link LogSetup}) write every message and every exception
+ * message through {@link LogText#line}: one line each, whatever a client managed to get into them. Call
  * sites escape client text with {@link LogText#of}; this is the net under them, for messages
  * built where nobody knew a client's bytes were inside (a TLS library quoting the server name a
  * client sent, an exception quoting its input).
