@@ -56,16 +56,16 @@ public record Cidr(byte[] network, int prefixLength) {
     public static InetAddress literal(String address) {
         if (address.isEmpty() || !LITERAL.matcher(address).matches()
                 || (address.indexOf(':') < 0 && !address.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
-            throw new IllegalArgumentException("not an IP address: '" + address + "'");
+            throw new IllegalArgumentException("not an IP address: '" + LogText.of(address) + "'");
         }
         // The JDK hands a dotted quad with an octet over 255 to the resolver, as a host name.
         if (address.indexOf(':') < 0 && java.util.Arrays.stream(address.split("\\.")).anyMatch(o -> Integer.parseInt(o) > 255)) {
-            throw new IllegalArgumentException("not an IP address: '" + address + "'");
+            throw new IllegalArgumentException("not an IP address: '" + LogText.of(address) + "'");
         }
         try {
             return InetAddress.getByName(address);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: '" + address + "'", e);
+            throw new IllegalArgumentException("not an IP address: '" + LogText.of(address) + "'", e);
         }
     }
 

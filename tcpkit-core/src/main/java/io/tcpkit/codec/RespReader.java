@@ -23,11 +23,26 @@ import java.util.Arrays;
  *
  * <p>Errors throw {@link RespProtocolException} with Redis's own wording ("invalid bulk length",
  * "unbalanced quotes in request", "too big inline request", ...). Not thread-safe.
+ *
+ * <p>It reads what Redis 7 reads, as a differential fuzz against redis-server checks: counts and
+ * lengths as Redis's {@code string2ll} reads them (no leading zeros, no "-0", no "+"; a count
+ * over 2<sup>31</sup>-1 or that overflows is an invalid multibulk length), a count or length line
+ * may be as long as an inline line before it is "too big", {@code \v} and {@code \f} are blanks
+ * between inline words but not inside one, and a request may have any number of arguments within
+ * its size limit. Deliberately stricter than Redis, which skips them unread: the byte after a
+ * count's or length's CR must be LF, and the two bytes after a bulk string must be CRLF ("expected
+ * CRLF after bulk string"). Different from Redis, which never finds the end of such a line: an
+ * inline line may hold NUL bytes. Before {@link #limitUnauthenticated login}, as in Redis with a
+ * password set, a request may have at most 10 arguments of at most 16 KiB.
  */
 public final class RespReader {
     public static final int DEFAULT_MAX_INLINE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
-    public static final int DEFAULT_MAX_ARGUMENTS = 64 * 1024;
+    /** As Redis: any number that fits an int; memory is bounded by the request size instead. */
+    public static final int DEFAULT_MAX_ARGUMENTS = Integer.MAX_VALUE;
+    /** Redis's limits for a client that has not logged in while a password is required. */
+    private static final int UNAUTHENTICATED_MAX_ARGUMENTS = 10;
+    private static final int UNAUTHENTICATED_MAX_BULK = 16 * 1024;
 
     private final ReadBuffer in;
     private final int maxInlineBytes;
@@ -39,8 +54,6 @@ public final class RespReader {
     private static final int START = 0;
     private static final int INLINE = 1;
     private static final int MULTIBULK = 2;
-    /** Longest "*count" or "$length" line accepted; far above any real one, it bounds rescans. */
-    private static final int MAX_COUNT_LINE = 32;
 
     private int state = START;
     private int consumed;
@@ -54,6 +67,11 @@ public final class RespReader {
     private int[] lengths = new int[8];
     private boolean inline;
     private byte[] scratch = new byte[64];
+    /** Where the search for the end of the current "$length" line goes on (relative offset). */
+    private int headerScanned;
+    private boolean unauthenticated;
+    /** The value of the last number {@link #parseLong} read. */
+    private long number;
 
     public RespReader(ReadBuffer in) {
         this(in, DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ARGUMENTS);
@@ -98,6 +116,15 @@ public final class RespReader {
                 return false;
             }
         }
+    }
+
+    /**
+     * Whether the next requests come from a client that has not logged in while a login is
+     * required: as in Redis, it may then send at most 10 arguments of at most 16 KiB each
+     * ("unauthenticated multibulk length", "unauthenticated bulk length").
+     */
+    public void limitUnauthenticated(boolean limit) {
+        unauthenticated = limit;
     }
 
     /** Number of arguments of the current request, the command name included. */
@@ -205,14 +232,20 @@ public final class RespReader {
             int crlf = findCrlf(a, base + parsed, base + avail);
             if (crlf < 0) {
                 parsed = Math.max(0, avail - 1);
-                if (avail > MAX_COUNT_LINE) {
-                    throw new RespProtocolException("invalid multibulk length");
+                if (avail > maxInlineBytes) {
+                    throw new RespProtocolException("too big mbulk count string");
                 }
                 return false;
             }
-            long n = parseLong(a, base + 1, crlf);
-            if (n == Long.MIN_VALUE || n > maxArguments) {
+            if (!parseLong(a, base + 1, crlf) || number > Integer.MAX_VALUE) {
                 throw new RespProtocolException("invalid multibulk length");
+            }
+            long n = number;
+            if (n > maxArguments) {
+                throw new RespProtocolException("invalid multibulk length");
+            }
+            if (n > UNAUTHENTICATED_MAX_ARGUMENTS && unauthenticated) {
+                throw new RespProtocolException("unauthenticated multibulk length");
             }
             parsed = crlf + 2 - base;
             if (n <= 0) {
@@ -223,24 +256,28 @@ public final class RespReader {
             }
             expected = (int) n;
             argc = 0;
+            headerScanned = parsed;
         }
         while (argc < expected) {
             if (bulkLength < 0) {
-                int crlf = findCrlf(a, base + parsed, base + avail);
+                int crlf = findCrlf(a, base + Math.max(parsed, headerScanned), base + avail);
                 if (crlf < 0) {
-                    if (avail - parsed > MAX_COUNT_LINE) {
-                        throw new RespProtocolException("invalid bulk length");
+                    headerScanned = Math.max(parsed, avail - 1);
+                    if (avail - parsed > maxInlineBytes) {
+                        throw new RespProtocolException("too big bulk count string");
                     }
                     return false;
                 }
                 if (a[base + parsed] != '$') {
-                    throw new RespProtocolException("expected '$', got '" + printable(a[base + parsed]) + "'");
+                    throw new RespProtocolException("expected '$', got '" + (char) (a[base + parsed] & 0xff) + "'");
                 }
-                long len = parseLong(a, base + parsed + 1, crlf);
-                if (len < 0 || len > maxRequestBytes) {
+                if (!parseLong(a, base + parsed + 1, crlf) || number < 0 || number > maxRequestBytes) {
                     throw new RespProtocolException("invalid bulk length");
                 }
-                bulkLength = (int) len;
+                if (number > UNAUTHENTICATED_MAX_BULK && unauthenticated) {
+                    throw new RespProtocolException("unauthenticated bulk length");
+                }
+                bulkLength = (int) number;
                 parsed = crlf + 2 - base;
                 if (parsed + bulkLength + 2L > maxRequestBytes + 64L) {
                     throw new RespProtocolException("request larger than " + maxRequestBytes + " bytes");
@@ -254,6 +291,7 @@ public final class RespReader {
             }
             addArg(parsed, bulkLength);
             parsed += bulkLength + 2;
+            headerScanned = parsed;
             bulkLength = -1;
         }
         consumed = parsed;
@@ -281,7 +319,7 @@ public final class RespReader {
         int out = 0;
         int i = from;
         while (true) {
-            while (i < to && isSpace(a[i])) {
+            while (i < to && isBlank(a[i])) {
                 i++;
             }
             if (i >= to) {
@@ -311,7 +349,7 @@ public final class RespReader {
                             default -> a[i];
                         };
                     } else if (c == '"') {
-                        if (i + 1 < to && !isSpace(a[i + 1])) {
+                        if (i + 1 < to && !isBlank(a[i + 1])) {
                             throw new RespProtocolException("unbalanced quotes in request");
                         }
                         done = true;
@@ -327,14 +365,14 @@ public final class RespReader {
                         i++;
                         scratch[out++] = '\'';
                     } else if (c == '\'') {
-                        if (i + 1 < to && !isSpace(a[i + 1])) {
+                        if (i + 1 < to && !isBlank(a[i + 1])) {
                             throw new RespProtocolException("unbalanced quotes in request");
                         }
                         done = true;
                     } else {
                         scratch[out++] = c;
                     }
-                } else if (i >= to || isSpace(a[i])) {
+                } else if (i >= to || endsWord(a[i])) {
                     done = true;
                 } else if (a[i] == '"') {
                     inDouble = true;
@@ -351,8 +389,14 @@ public final class RespReader {
         }
     }
 
-    private static boolean isSpace(byte c) {
+    /** C's isspace: what sdssplitargs skips between words and wants after a closing quote. */
+    private static boolean isBlank(byte c) {
         return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x0b || c == '\f';
+    }
+
+    /** What ends an unquoted word in sdssplitargs: not \v and \f, which stay in the word. */
+    private static boolean endsWord(byte c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     private static boolean isHex(byte c) {
@@ -372,28 +416,52 @@ public final class RespReader {
         return -1;
     }
 
-    /** Parses a signed decimal in [from, to); Long.MIN_VALUE if it is not one. */
-    private static long parseLong(byte[] a, int from, int to) {
-        if (from >= to || to - from > 19) {
-            return Long.MIN_VALUE;
+    /**
+     * Reads [from, to) as Redis's string2ll does into {@link #number}: "0", or an optional '-' and a
+     * digit 1-9 followed by digits, within a long; false for anything else.
+     */
+    private boolean parseLong(byte[] a, int from, int to) {
+        int n = to - from;
+        if (n <= 0 || n > 20) {
+            return false;
         }
-        boolean negative = a[from] == '-';
-        int i = negative ? from + 1 : from;
-        if (i == to) {
-            return Long.MIN_VALUE;
+        int i = from;
+        boolean negative = a[i] == '-';
+        if (negative && ++i == to) {
+            return false;
         }
-        long v = 0;
+        int first = a[i++] - '0';
+        if (first < 1 || first > 9) {
+            if (first == 0 && n == 1) {
+                number = 0;
+                return true;
+            }
+            return false; // a leading zero, "-0", '+', a space...
+        }
+        long v = first;
+        if (to - i <= 17) { // 18 digits at most: no overflow possible, so none to check for
+            for (; i < to; i++) {
+                int d = a[i] - '0';
+                if (d < 0 || d > 9) {
+                    return false;
+                }
+                v = v * 10 + d;
+            }
+            number = negative ? -v : v;
+            return true;
+        }
+        v = -v; // accumulated as a negative number, so that Long.MIN_VALUE fits
         for (; i < to; i++) {
             int d = a[i] - '0';
-            if (d < 0 || d > 9) {
-                return Long.MIN_VALUE;
+            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+                return false;
             }
-            v = v * 10 + d;
+            v = v * 10 - d;
         }
-        return negative ? -v : v;
-    }
-
-    private static String printable(byte b) {
-        return b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
+        if (!negative && v == Long.MIN_VALUE) {
+            return false;
+        }
+        number = negative ? v : -v;
+        return true;
     }
 }

@@ -44,6 +44,14 @@ public final class RespWriter {
         line('-', text);
     }
 
+    /**
+     * {@code -text\r\n} from bytes, for errors that quote what a client sent byte for byte (as
+     * Redis does); CR and LF become spaces. The array may be modified.
+     */
+    public void error(byte[] text) throws IOException {
+        line('-', text);
+    }
+
     public void integer(long value) throws IOException {
         header(':', value);
     }
@@ -77,7 +85,10 @@ public final class RespWriter {
     }
 
     private void line(char type, String text) throws IOException {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        line(type, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void line(char type, byte[] b) throws IOException {
         for (int i = 0; i < b.length; i++) {
             if (b[i] == '\r' || b[i] == '\n') {
                 b[i] = ' ';

@@ -1,6 +1,7 @@
 package io.tcpkit.proxy;
 
 import io.tcpkit.Cidr;
+import io.tcpkit.LogText;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -96,11 +97,11 @@ public final class ProxyProtocol {
 
     private static int port(String s) {
         if (!s.matches("0|[1-9][0-9]{0,4}")) {
-            throw new IllegalArgumentException("bad port '" + s + "'");
+            throw new IllegalArgumentException("bad port '" + LogText.of(s) + "'");
         }
         int p = Integer.parseInt(s);
         if (p > 65535) {
-            throw new IllegalArgumentException("bad port '" + s + "'");
+            throw new IllegalArgumentException("bad port '" + LogText.of(s) + "'");
         }
         return p;
     }

@@ -3,7 +3,6 @@ package io.tcpkit.tls;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
@@ -53,11 +52,17 @@ public final class ServerTls implements AutoCloseable {
         return current.fingerprint();
     }
 
-    /** Wraps an accepted socket for a server-side handshake; {@code consumed} are bytes already read from it. */
+    /**
+     * Wraps an accepted socket for a server-side handshake; {@code consumed} are bytes already
+     * read from it. The TLS layer reads the network through a {@link RenegotiationGuard}, which
+     * refuses TLS 1.2 client-initiated renegotiation.
+     */
     public SSLSocket wrap(Socket socket, byte[] consumed) throws IOException {
         Loaded l = current;
+        // Handed over as the "consumed" stream, the guard is where the TLS layer reads every record;
+        // once it ends (the peer closed), the socket's own stream has nothing more either.
         SSLSocket ssl = (SSLSocket) l.context().getSocketFactory().createSocket(socket,
-                consumed == null || consumed.length == 0 ? null : new ByteArrayInputStream(consumed), true);
+                new RenegotiationGuard(consumed, socket.getInputStream()), true);
         ssl.setUseClientMode(false);
         ssl.setSSLParameters(l.parameters());
         return ssl;

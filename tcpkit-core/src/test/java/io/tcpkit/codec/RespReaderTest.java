@@ -147,6 +147,23 @@ class RespReaderTest {
     }
 
     @Test
+    void verticalTabAndFormFeedAreBlanksBetweenWordsButNotInsideOne() throws Exception {
+        // sdssplitargs skips isspace() before a word, but ends a word only at space, tab, CR, LF.
+        assertThat(requests("ECHO a\u000bb\r\n")).containsExactly(List.of("ECHO", "a\u000bb"));
+        assertThat(requests("ECHO a\fb\r\n")).containsExactly(List.of("ECHO", "a\fb"));
+        assertThat(requests("\u000b\fECHO \u000ba\r\n")).containsExactly(List.of("ECHO", "a"));
+        assertThat(requests("ECHO a\u000b b\r\n")).containsExactly(List.of("ECHO", "a\u000b", "b"));
+        assertThat(requests("ECHO \"a\"\u000bb\r\n")).as("a closing quote may be followed by \\v")
+                .containsExactly(List.of("ECHO", "a", "b"));
+    }
+
+    @Test
+    void anInlineLineMayHoldNulBytes() throws Exception {
+        // Redis looks for the end of an inline line with strchr and never finds one past a NUL.
+        assertThat(requests("ECHO a\u0000b\r\n")).containsExactly(List.of("ECHO", "a\u0000b"));
+    }
+
+    @Test
     void inlineLinesMayEndWithLfAlone() throws Exception {
         assertThat(requests("PING\nECHO hi\nECHO crlf\r\n"))
                 .containsExactly(List.of("PING"), List.of("ECHO", "hi"), List.of("ECHO", "crlf"));
@@ -294,10 +311,18 @@ class RespReaderTest {
                 arguments("*\r\n", "invalid multibulk length"),
                 arguments("*9999999999\r\n", "invalid multibulk length"),
                 arguments("*99999999999999999999999\r\n", "invalid multibulk length"),
-                arguments("*65537\r\n", "invalid multibulk length"),
-                arguments("*1" + "1".repeat(40), "invalid multibulk length"),
+                arguments("*1" + "1".repeat(40) + "\r\n", "invalid multibulk length"),
+                arguments("*9999999999999999999\r\n", "invalid multibulk length"),
+                arguments("*2147483648\r\n", "invalid multibulk length"),
+                arguments("*01\r\n$4\r\nPING\r\n", "invalid multibulk length"),
+                arguments("*-0\r\n", "invalid multibulk length"),
+                arguments("*+1\r\n$4\r\nPING\r\n", "invalid multibulk length"),
+                arguments("* 1\r\n", "invalid multibulk length"),
+                arguments("*1 \r\n", "invalid multibulk length"),
+                arguments("*" + "1".repeat(MAX_INLINE + 1), "too big mbulk count string"),
                 arguments("*1\r\nx4\r\nPING\r\n", "expected '$', got 'x'"),
-                arguments("*1\r\n\u0000\r\n", "expected '$', got '\\x00'"),
+                arguments("*1\r\n\u0000\r\n", "expected '$', got '\u0000'"),
+                arguments("*1\r\n\u00ff\r\n", "expected '$', got '\u00ff'"),
                 arguments("*2\r\n$4\r\nECHO\r\n:1\r\n", "expected '$', got ':'"),
                 arguments("*1\r\n$-5\r\n", "invalid bulk length"),
                 arguments("*1\r\n$-1\r\n", "invalid bulk length"),
@@ -305,7 +330,11 @@ class RespReaderTest {
                 arguments("*1\r\n$\r\n", "invalid bulk length"),
                 arguments("*1\r\n$" + (MAX_REQUEST + 1) + "\r\n", "invalid bulk length"),
                 arguments("*1\r\n$99999999999999999999\r\n", "invalid bulk length"),
-                arguments("*1\r\n$1" + "0".repeat(40), "invalid bulk length"),
+                arguments("*1\r\n$1" + "0".repeat(40) + "\r\n", "invalid bulk length"),
+                arguments("*1\r\n$04\r\nPING\r\n", "invalid bulk length"),
+                arguments("*1\r\n$-0\r\n", "invalid bulk length"),
+                arguments("*1\r\n$+4\r\nPING\r\n", "invalid bulk length"),
+                arguments("*1\r\n$" + "4".repeat(MAX_INLINE + 1), "too big bulk count string"),
                 arguments("*1\r\n$4\r\nPINGxx", "expected CRLF after bulk string"),
                 arguments("*2\r\n$4\r\nECHO\r\n$1\r\nab\r\n", "expected CRLF after bulk string"),
                 arguments("*1\r\n$4\r\nPING\n\r", "expected CRLF after bulk string"));
@@ -364,6 +393,57 @@ class RespReaderTest {
     void moreArgumentsThanAllowedAreRefusedBeforeTheyArrive() {
         RespReader reader = new RespReader(new ReadBuffer(Script.of("*11\r\n")), MAX_INLINE, MAX_REQUEST, 10);
         assertThat(error(reader)).hasMessage("invalid multibulk length");
+    }
+
+    @Test
+    void countsAndLengthsAreReadAsRedisReadsThem() throws Exception {
+        assertThat(requests("*-9223372036854775808\r\n*0\r\n*-1\r\n*1\r\n$0\r\n\r\n"))
+                .as("negative and zero counts are empty requests; \"0\" is a length").containsExactly(List.of(""));
+        assertThat(requests("*1\r\n$10\r\n0123456789\r\n")).containsExactly(List.of("0123456789"));
+    }
+
+    @Test
+    void aCountOrLengthLineMayBeLongUntilItsCrlfComesAsInRedis() throws Exception {
+        // Redis waits for the CR of such a line up to 64 KiB, then judges it: invalid, or too big.
+        assertThat(requests("*1" + "1".repeat(40))).as("still waiting at the end of the stream").isEmpty();
+        assertThat(requests("*1\r\n$1" + "1".repeat(40))).isEmpty();
+        assertThat(error("*1\r\n$4" + " ".repeat(100) + "\r\n")).isEqualTo("invalid bulk length");
+    }
+
+    @Test
+    void moreThan65536ArgumentsAreFineWithinTheRequestSize() throws Exception {
+        StringBuilder sb = new StringBuilder("*100001\r\n$9\r\nSUBSCRIBE\r\n");
+        for (int i = 0; i < 100_000; i++) {
+            String name = Integer.toString(i, 36);
+            sb.append('$').append(name.length()).append("\r\n").append(name).append("\r\n");
+        }
+        ReadBuffer buffer = new ReadBuffer(Script.split(sb.toString(), 65536));
+        RespReader reader = new RespReader(buffer);
+        assertThat(reader.next()).isTrue();
+        assertThat(reader.argc()).isEqualTo(100_001);
+        assertThat(reader.string(100_000)).isEqualTo(Integer.toString(99_999, 36));
+        assertThat(buffer.capacity()).isLessThanOrEqualTo(MAX_REQUEST + 64);
+        // Arguments cost at least six bytes each of the request's size, so their count is bounded too.
+        RespReader small = new RespReader(new ReadBuffer(Script.of("*1000000\r\n" + "$0\r\n\r\n".repeat(200))),
+                MAX_INLINE, 1000, RespReader.DEFAULT_MAX_ARGUMENTS);
+        assertThat(error(small)).hasMessage("request larger than 1000 bytes");
+    }
+
+    @Test
+    void beforeLoginRequestsAreSmallAsInRedisWithAPassword() throws Exception {
+        RespReader reader = new RespReader(new ReadBuffer(Script.of("*11\r\n")));
+        reader.limitUnauthenticated(true);
+        assertThat(error(reader)).hasMessage("unauthenticated multibulk length");
+        RespReader big = new RespReader(new ReadBuffer(Script.of("*2\r\n$4\r\nAUTH\r\n$16385\r\n")));
+        big.limitUnauthenticated(true);
+        assertThat(error(big)).hasMessage("unauthenticated bulk length");
+        String fine = "*10\r\n" + ("$16384\r\n" + "a".repeat(16384) + "\r\n").repeat(10);
+        RespReader ok = new RespReader(new ReadBuffer(Script.of(fine, "*11\r\n" + "$1\r\nb\r\n".repeat(11))));
+        ok.limitUnauthenticated(true);
+        assertThat(ok.next()).isTrue();
+        ok.limitUnauthenticated(false); // logged in
+        assertThat(ok.next()).isTrue();
+        assertThat(ok.argc()).isEqualTo(11);
     }
 
     // ---- memory bounded whatever the peer claims ----

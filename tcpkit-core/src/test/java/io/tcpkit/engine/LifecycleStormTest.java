@@ -106,7 +106,7 @@ class LifecycleStormTest {
         CountDownLatch forever = new CountDownLatch(1);
         CountDownLatch inTheHang = new CountDownLatch(1);
         AtomicInteger made = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean storming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean storming = new java.util.concurrent.atomic.AtomicBoolean();
         // A line protocol whose lines say how to end; during the storm one connection in 13 fails to open.
         RequestHandler.Factory factory = conn -> {
             if (made.incrementAndGet() % 13 == 0 && storming.get()) {
@@ -139,6 +139,8 @@ class LifecycleStormTest {
         int port = server.port();
         List<Socket> survivors = new ArrayList<>();
         try {
+            refusedAtTheCap(server, port);
+            storming.set(true);
             storm(server, port, survivors);
             storming.set(false);
             Await.until("the storm to pass", WAIT, () -> server.stats().open() == 0);
@@ -177,6 +179,28 @@ class LifecycleStormTest {
         Await.until("no thread of the server alive", WAIT, () -> Net.threadsOf("storm").isEmpty());
         assertThat(((EngineServer) server).trackedAddresses()).isZero();
         assertThat(server.connections()).isEmpty();
+    }
+
+    /** The connection limit, for certain: CAP connections held, three more refused, then the CAP let go. */
+    private static void refusedAtTheCap(TcpServer server, int port) throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                Socket s = Net.connect(port);
+                held.add(s);
+                assertThat(Net.roundTrip(s, "hold\n")).isEqualTo("hold\n");
+            }
+            for (int i = 0; i < 3; i++) {
+                try (Socket refused = Net.connect(port)) {
+                    assertThat(Net.readToEnd(refused)).startsWith("ERR too many connections");
+                }
+            }
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        Await.until("the held connections to end", WAIT, () -> server.stats().open() == 0);
     }
 
     /** CLIENTS clients, 40 at a time, each ending one way, chosen at random (seeded), and a killer. */

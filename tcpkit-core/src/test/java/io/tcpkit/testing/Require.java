@@ -15,15 +15,20 @@ import java.util.Map;
  */
 public final class Require {
     /** The Debian package of each program the tests run, for the failure message (and .ci/run). */
-    private static final Map<String, String> PACKAGES = Map.of(
-            "redis-cli", "redis-tools",
-            "redis-benchmark", "redis-tools",
-            "redis-server", "redis-server",
-            "haproxy", "haproxy",
-            "openssl", "openssl",
-            "kill", "procps",
-            "script", "bsdutils",
-            "stty", "coreutils");
+    private static final Map<String, String> PACKAGES = Map.ofEntries(
+            Map.entry("redis-cli", "redis-tools"),
+            Map.entry("redis-benchmark", "redis-tools"),
+            Map.entry("redis-server", "redis-server"),
+            Map.entry("haproxy", "haproxy"),
+            Map.entry("openssl", "openssl"),
+            Map.entry("kill", "procps"),
+            Map.entry("script", "bsdutils"),
+            Map.entry("stty", "coreutils"),
+            Map.entry("prometheus", "prometheus"),
+            Map.entry("promtool", "prometheus"),
+            Map.entry("chromium", "chromium"),
+            Map.entry("chromedriver", "chromium-driver"),
+            Map.entry("curl", "curl"));
 
     private Require() {
     }

@@ -1,6 +1,7 @@
 package io.tcpkit.server.auth;
 
 import io.tcpkit.Connection;
+import io.tcpkit.server.log.Audit;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -46,6 +47,12 @@ public final class CertificateIdentity {
         if (!users.required()) {
             return User.DEFAULT;
         }
-        return commonName(connection).flatMap(users::find).orElse(null);
+        Optional<String> name = commonName(connection);
+        if (name.isEmpty()) {
+            return null;
+        }
+        Optional<User> user = users.find(name.get());
+        Audit.login(name.get(), connection.remoteAddress().getAddress(), "certificate", user.isPresent());
+        return user.orElse(null);
     }
 }

@@ -1,6 +1,5 @@
 package io.tcpkit.server.auth;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -25,12 +24,16 @@ public record User(String name, String passwordHash, boolean allCommands, Set<St
         denied = Set.copyOf(denied);
     }
 
-    /** Whether the user may run {@code command} ("ping", "client|kill", ...). */
+    /**
+     * Whether the user may run {@code command}, named as the command service normalised it
+     * ("ping", "client|kill"). Only ASCII letters are folded, as Redis folds command names: Java's
+     * Unicode case mapping would turn other characters into letters the dispatch never saw.
+     */
     public boolean mayRun(String command) {
         if (allCommands && denied.isEmpty()) {
             return true; // the default user, on every request: no work
         }
-        String c = command.toLowerCase(Locale.ROOT);
+        String c = Users.asciiLowerCase(command);
         int bar = c.indexOf('|');
         String parent = bar < 0 ? c : c.substring(0, bar);
         if (denied.contains(c) || denied.contains(parent)) {

@@ -30,10 +30,15 @@ import java.util.Set;
 public final class Users {
     private final Path file;
     private final Map<String, User> byName;
+    /** By name with ASCII case folded: chat names are unique ignoring case, so "ALICE" is alice's. */
+    private final Map<String, User> byFoldedName;
 
     private Users(Path file, Map<String, User> byName) {
         this.file = file;
         this.byName = byName;
+        Map<String, User> folded = new java.util.HashMap<>();
+        byName.values().forEach(u -> folded.putIfAbsent(asciiLowerCase(u.name()), u));
+        this.byFoldedName = Map.copyOf(folded);
     }
 
     /** No users file: everyone is the default user. */
@@ -59,6 +64,11 @@ public final class Users {
 
     public Optional<User> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The user whose name is {@code name} ignoring ASCII case. */
+    public Optional<User> findIgnoringCase(String name) {
+        return Optional.ofNullable(byFoldedName.get(asciiLowerCase(name)));
     }
 
     public List<User> all() {
@@ -99,7 +109,7 @@ public final class Users {
         Set<String> allowed = new HashSet<>();
         Set<String> denied = new HashSet<>();
         for (String rule : rules) {
-            String r = rule.toLowerCase(java.util.Locale.ROOT);
+            String r = asciiLowerCase(rule);
             if (r.equals("all")) {
                 all = true;
             } else if (r.startsWith("-")) {
@@ -109,6 +119,16 @@ public final class Users {
             }
         }
         return new User(name, hash, all, allowed, denied);
+    }
+
+    /** Command names are ASCII case-insensitive, as in Redis; other characters are kept as written. */
+    static String asciiLowerCase(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return sb.toString();
     }
 
     /** Renders users back into the file format (for {@code tcpkit passwd}). */

@@ -3,6 +3,7 @@ package io.tcpkit.server.chat;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.User;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
 import io.tcpkit.server.hub.Text;
 
 import java.util.Optional;
@@ -48,7 +49,7 @@ final class ChatCommands {
                 if (text.isEmpty()) {
                     me.tell("* usage: /me text");
                 } else {
-                    rooms.hub().publish(Message.action(me.room().name(), me.name(), text), me);
+                    rooms.hub().publish(Message.action(me.room().channel(), me.name(), text), me);
                 }
             }
             case "/login" -> login(me, arg, rest);
@@ -98,15 +99,20 @@ final class ChatCommands {
             me.tell("* usage: /login USER PASSWORD");
             return;
         }
-        Optional<User> u = authenticator.login(user, password.toCharArray(),
-                me.connection().remoteAddress().getAddress());
+        Optional<User> u;
+        try {
+            u = authenticator.login(user, password.toCharArray(), me.connection().remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            me.tell(ChatService.TOO_MANY_LOGINS);
+            return;
+        }
         if (u.isEmpty()) {
             me.tell("* wrong user or password");
             return;
         }
         me.session().user(u.get());
         String old = me.name();
-        if (!ChatService.NAME.matcher(user).matches()) {
+        if (!Names.isValid(user)) {
             // A user name may have '.', '_', '@' or '-', which no chat name has: keep the chat name.
             me.tell("* logged in as " + user + "; your chat name stays " + old
                     + " (chat names are 1 to 32 letters and digits)");
@@ -119,7 +125,7 @@ final class ChatCommands {
             }
             rooms.release(old, me);
             me.name(user);
-            rooms.hub().publish(Message.notice(me.room().name(), old + " is now known as " + user), null);
+            rooms.hub().publish(Message.notice(me.room().channel(), old + " is now known as " + user), null);
             return;
         }
         me.tell("* logged in as " + user);

@@ -1,6 +1,7 @@
 package io.tcpkit.server.chat;
 
 import io.tcpkit.Connection;
+import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Message;
 import io.tcpkit.server.hub.Subscriber;
 import io.tcpkit.server.session.Session;
@@ -25,7 +26,7 @@ final class ChatMember implements Subscriber {
     }
 
     @Override
-    public boolean deliver(Message message, String pattern) {
+    public boolean deliver(Message message, Glob pattern) {
         return connection.send(message.line());
     }
 

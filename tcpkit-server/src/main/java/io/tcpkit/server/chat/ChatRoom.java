@@ -1,5 +1,7 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,16 +14,23 @@ import java.util.Set;
  */
 final class ChatRoom {
     private final String name;
+    private final Channel channel;
     private final Set<ChatMember> members = new LinkedHashSet<>();
     /** Set when the room emptied and left the room map; a joiner that finds it so retries. */
     private boolean closed;
 
     ChatRoom(String name) {
         this.name = name;
+        this.channel = Channel.of(name);
     }
 
     String name() {
         return name;
+    }
+
+    /** The room in the hub: its pub/sub channel. */
+    Channel channel() {
+        return channel;
     }
 
     /** Adds a member and runs {@code announce} with the others, atomically; false if the room closed. */

@@ -3,22 +3,20 @@ package io.tcpkit.server.chat;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is in the chat: names (unique, ignoring case) and rooms (created on first join, gone when
- * the last person leaves). Joining and leaving subscribe the member to the room in the hub, so
+ * Who is in the chat: names (unique, ignoring case, held in the hub) and rooms (created on first
+ * join, gone when the last person leaves). Joining and leaving subscribe the member to the room in the hub, so
  * people and programs share the same rooms. Thread-safe.
  */
 final class ChatRooms {
     static final String LOBBY = "lobby";
 
     private final Hub hub;
-    private final ConcurrentHashMap<String, ChatMember> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ChatRoom> rooms = new ConcurrentHashMap<>();
 
     ChatRooms(Hub hub) {
@@ -29,17 +27,18 @@ final class ChatRooms {
         return hub;
     }
 
-    /** Takes a name for a member; false if someone has it already. */
+    /** Takes a name for a member (in the hub, where programs that speak are checked against it); false if taken. */
     boolean claim(String name, ChatMember member) {
-        return byName.putIfAbsent(key(name), member) == null;
+        return hub.claimName(name, member);
     }
 
     void release(String name, ChatMember member) {
-        byName.remove(key(name), member);
+        hub.releaseName(name, member);
     }
 
+    /** The member with that name (ignoring ASCII case), if one is in the chat. */
     Optional<ChatMember> find(String name) {
-        return Optional.ofNullable(byName.get(key(name)));
+        return hub.nameHolder(name) instanceof ChatMember m ? Optional.of(m) : Optional.empty();
     }
 
     /**
@@ -53,8 +52,8 @@ final class ChatRooms {
                 member.tell("* The room " + roomName + " contains: " + String.join(", ", others));
                 // Subscribed after the presence line is queued (nothing overtakes it) and before
                 // anyone is told, so whatever they say once they know reaches the newcomer.
-                hub.subscribe(roomName, member);
-                hub.publish(Message.notice(roomName, member.name() + " has entered the room"), member);
+                hub.subscribe(room.channel(), member);
+                hub.publish(Message.notice(room.channel(), member.name() + " has entered the room"), member);
                 member.room(room);
             });
             if (joined) {
@@ -76,9 +75,9 @@ final class ChatRooms {
             return;
         }
         boolean empty = room.leave(member, () -> {
-            hub.unsubscribe(room.name(), member);
+            hub.unsubscribe(room.channel(), member);
             if (announce) {
-                hub.publish(Message.notice(room.name(), member.name() + " has left the room"), member);
+                hub.publish(Message.notice(room.channel(), member.name() + " has left the room"), member);
             }
         });
         member.room(null);
@@ -97,9 +96,5 @@ final class ChatRooms {
             }
         });
         return sizes;
-    }
-
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
     }
 }

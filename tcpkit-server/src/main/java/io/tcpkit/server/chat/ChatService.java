@@ -2,6 +2,7 @@ package io.tcpkit.server.chat;
 
 import io.tcpkit.Connection;
 import io.tcpkit.TcpServer;
+import io.tcpkit.server.CrossProtocol;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
@@ -9,8 +10,11 @@ import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Session;
 import io.tcpkit.server.session.Sessions;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * Chat for people on telnet, nc or {@code tcpkit connect}: the Protohackers "Budget Chat" rules
@@ -24,18 +28,26 @@ import java.util.regex.Pattern;
  */
 public final class ChatService implements Service {
     public static final int DEFAULT_PORT = 7001;
-    /** Names: 1 to 32 ASCII letters and digits (Budget Chat asks for at least 16). */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{1,32}");
     static final String WELCOME = "Welcome to tcpkit chat! What shall I call you?\n";
+    /** A login refused unchecked: the address has as many attempts waiting as it may. */
+    static final String TOO_MANY_LOGINS = "* too many login attempts from your address at once: try again later";
     /** Taken names a newcomer may try before the connection ends. */
     static final int MAX_NAME_TRIES = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(ChatService.class);
 
     private final Sessions sessions;
     private final Authenticator authenticator;
     private final ChatRooms rooms;
     private final ChatCommands commands;
+    private final ChatLimits limits;
+    private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "chat port");
 
     public ChatService(Sessions sessions, Authenticator authenticator, Hub hub) {
+        this(sessions, authenticator, hub, ChatLimits.DEFAULT);
+    }
+
+    public ChatService(Sessions sessions, Authenticator authenticator, Hub hub, ChatLimits limits) {
+        this.limits = limits;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.rooms = new ChatRooms(hub);
@@ -50,6 +62,11 @@ public final class ChatService implements Service {
     @Override
     public int defaultPort() {
         return DEFAULT_PORT;
+    }
+
+    /** Rooms with people in them and how many are in each, by name (for the admin listener). */
+    public Map<String, Integer> roomSizes() {
+        return rooms.roomSizes();
     }
 
     @Override
@@ -78,5 +95,13 @@ public final class ChatService implements Service {
 
     ChatCommands commands() {
         return commands;
+    }
+
+    ChatLimits limits() {
+        return limits;
+    }
+
+    CrossProtocol crossProtocol() {
+        return crossProtocol;
     }
 }

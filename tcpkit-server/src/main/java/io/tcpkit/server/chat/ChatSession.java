@@ -5,9 +5,12 @@ import io.tcpkit.Connection;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.FrameTooLongException;
 import io.tcpkit.codec.LineReader;
+import io.tcpkit.server.CrossProtocol;
+import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.User;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
 import io.tcpkit.server.session.Session;
 
 import java.io.IOException;
@@ -28,6 +31,8 @@ final class ChatSession implements RequestHandler {
     /** The registered user whose name was asked for, while the password is awaited. */
     private User registered;
     private ChatMember me;
+    /** The member's allowance of lines and bytes, from the moment they join. */
+    private FloodControl flood;
     /** Names tried that were taken. */
     private int taken;
 
@@ -45,6 +50,7 @@ final class ChatSession implements RequestHandler {
         } catch (FrameTooLongException e) {
             if (stage == Stage.JOINED) {
                 me.tell("* line too long (over " + e.limit() + " bytes): dropped");
+                flood.sent(me, conn, e.limit());
                 return true;
             }
             line = ""; // an overlong name or password is a wrong one
@@ -57,15 +63,19 @@ final class ChatSession implements RequestHandler {
     }
 
     private boolean name(Connection conn, String wanted) throws IOException {
-        if (!ChatService.NAME.matcher(wanted).matches()) {
+        if (!Names.isValid(wanted)) {
+            // An HTTP request sent here by a web page ends here too: its first line cannot be a
+            // name (names have no spaces), so it never joins or speaks. Say so in the log.
+            if (CrossProtocol.isHttpRequestLine(wanted)) {
+                chat.crossProtocol().report(conn.remoteAddress());
+            }
             conn.write("* illegal name: use 1 to 32 letters and digits\n");
             return false;
         }
         name = wanted;
         // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password,
         // unless the session is that user already (by its client certificate, or a password given before).
-        Optional<User> user = chat.authenticator().users().all().stream()
-                .filter(u -> u.name().equalsIgnoreCase(wanted)).findFirst();
+        Optional<User> user = chat.authenticator().users().findIgnoringCase(wanted);
         if (user.isPresent() && !(session.user() != null && session.user().name().equals(user.get().name()))) {
             registered = user.get();
             stage = Stage.PASSWORD;
@@ -76,8 +86,14 @@ final class ChatSession implements RequestHandler {
     }
 
     private boolean password(Connection conn, String password) throws IOException, InterruptedException {
-        Optional<User> user = chat.authenticator().login(registered.name(), password.toCharArray(),
-                conn.remoteAddress().getAddress());
+        Optional<User> user;
+        try {
+            user = chat.authenticator().login(registered.name(), password.toCharArray(),
+                    conn.remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            conn.write(ChatService.TOO_MANY_LOGINS + "\n");
+            return false;
+        }
         if (user.isEmpty()) {
             conn.write("* wrong password for " + name + "\n");
             return false;
@@ -100,6 +116,7 @@ final class ChatSession implements RequestHandler {
         me = member;
         session.name(name);
         stage = Stage.JOINED;
+        flood = new FloodControl(chat.limits(), System.nanoTime());
         chat.rooms().join(me, ChatRooms.LOBBY);
         return true;
     }
@@ -113,11 +130,13 @@ final class ChatSession implements RequestHandler {
         }
         session.active(); // CLIENT LIST's idle
         if (line.startsWith("/")) {
-            return chat.commands().run(me, line);
+            if (!chat.commands().run(me, line)) {
+                return false;
+            }
+        } else if (!line.isEmpty()) {
+            Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(me.room().channel(), me.name(), line), me));
         }
-        if (!line.isEmpty()) {
-            Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(me.room().name(), me.name(), line), me));
-        }
+        flood.sent(me, conn, conn.lines().length() + 1);
         return true;
     }
 

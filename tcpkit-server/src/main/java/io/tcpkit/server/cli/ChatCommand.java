@@ -1,11 +1,12 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
-import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tcpkit chat}: the chat alone. */
@@ -16,13 +17,18 @@ final class ChatCommand extends SingleServiceCommand {
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
+    @Mixin
+    ChatOptions chatOptions;
+
     @Override
     int port() {
         return port;
     }
 
     @Override
-    Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
-        return new ChatService(sessions, authenticator, hub);
+    Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
+        ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
+        monitoring.chatRooms(chat::roomSizes);
+        return chat;
     }
 }

@@ -1,9 +1,9 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.command.CommandService;
-import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +22,8 @@ final class CommandCommand extends SingleServiceCommand {
     }
 
     @Override
-    Service service(Sessions sessions, Authenticator authenticator, LocalHub hub) {
-        return commandOptions.commandService(sessions, authenticator, hub);
+    Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
+        return commandOptions.commandService(sessions, authenticator, monitoring.hubFor("command"),
+                monitoring.commandMetrics());
     }
 }

@@ -3,6 +3,7 @@ package io.tcpkit.server.cli;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.command.CommandMetrics;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Sessions;
@@ -31,7 +32,7 @@ final class CommandOptions {
         }
     }
 
-    CommandService commandService(Sessions sessions, Authenticator authenticator, Hub hub) {
-        return new CommandService(sessions, authenticator, hub, maxRequestBytes);
+    CommandService commandService(Sessions sessions, Authenticator authenticator, Hub hub, CommandMetrics metrics) {
+        return new CommandService(sessions, authenticator, hub, maxRequestBytes, metrics);
     }
 }

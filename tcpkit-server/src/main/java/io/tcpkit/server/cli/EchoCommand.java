@@ -1,5 +1,6 @@
 package io.tcpkit.server.cli;
 
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.echo.EchoService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,9 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
+    @Mixin
+    AdminOptions admin;
+
     @Spec
     CommandSpec spec;
 
@@ -32,7 +36,7 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServiceRunner.run(Map.of(new EchoService(), port), options, edge, new Reloads(spec, null, null),
-                System.out);
+        return new ServiceRunner(options, edge, admin, spec).run(Map.of(new EchoService(), port),
+                new Monitoring(admin.enabled(), null, null), new Reloads(spec, null, null), System.out);
     }
 }

@@ -3,6 +3,7 @@ package io.tcpkit.server.cli;
 import io.tcpkit.server.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,6 +28,9 @@ public final class Main implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions logOptions;
 
     @Option(names = "--log-level", scope = ScopeType.INHERIT, paramLabel = "LEVEL", defaultValue = "info",
             converter = LogLevelConverter.class,
@@ -67,6 +71,11 @@ public final class Main implements Runnable {
                 out.print(ConfigPrinter.render(last.commandSpec()));
                 out.flush();
                 return 0;
+            }
+            // The log format and file apply once the whole command line (and file) is read, before the command runs.
+            String problem = main.logOptions.apply();
+            if (problem != null) {
+                throw new ParameterException(last.commandSpec().commandLine(), problem);
             }
             return new CommandLine.RunLast().execute(parseResult);
         });

@@ -1,6 +1,7 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
@@ -37,6 +38,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommandOptions commandOptions;
 
+    @Mixin
+    ChatOptions chatOptions;
+
+    @Mixin
+    AdminOptions admin;
+
     @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
@@ -57,11 +64,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         Sessions sessions = new Sessions();
         Hub hub = new LocalHub();
+        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
+        ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
+        monitoring.chatRooms(chat::roomSizes);
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
-        ports.put(new ChatService(sessions, authenticator, hub), chatPort);
-        ports.put(commandOptions.commandService(sessions, authenticator, hub), commandPort);
-        return ServiceRunner.run(ports, options, edge, new Reloads(spec, authenticator, commandOptions.usersFile),
-                System.out);
+        ports.put(chat, chatPort);
+        ports.put(commandOptions.commandService(sessions, authenticator, monitoring.hubFor("command"),
+                monitoring.commandMetrics()), commandPort);
+        return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring,
+                new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

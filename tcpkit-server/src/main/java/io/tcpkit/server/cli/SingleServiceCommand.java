@@ -1,6 +1,7 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
@@ -32,9 +33,13 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     @Mixin
     CommandOptions commandOptions;
 
+    @Mixin
+    AdminOptions admin;
+
     abstract int port();
 
-    abstract Service service(Sessions sessions, Authenticator authenticator, LocalHub hub);
+    /** The service, on these sessions, through the hub as {@code monitoring} gives it to the service. */
+    abstract Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -42,7 +47,9 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         if (authenticator == null) {
             return 1;
         }
-        return ServiceRunner.run(Map.of(service(new Sessions(), authenticator, new LocalHub()), port()),
-                options, edge, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
+        Sessions sessions = new Sessions();
+        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, new LocalHub());
+        return new ServiceRunner(options, edge, admin, spec).run(Map.of(service(sessions, authenticator, monitoring),
+                port()), monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }
 }

@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.log.Audit;
 import io.tcpkit.server.session.Session;
 
 import java.io.IOException;
@@ -24,46 +25,42 @@ final class ClientCommand {
                 "Inspect and manage client connections.", "connection", ClientCommand::run);
     }
 
+    /** Runs a subcommand; CommandService has checked that it exists and that the user may run it. */
     private static void run(CommandContext ctx) throws IOException {
-        String sub = ctx.keyword(1);
-        String permission = "client|" + sub.toLowerCase(java.util.Locale.ROOT);
-        ctx.session.commandRun(permission);
+        String sub = ctx.subcommand();
+        String name = "client|" + Ascii.lowerCase(sub);
         switch (sub) {
             case "ID" -> {
-                if (arity(ctx, 2, permission)) {
+                if (arity(ctx, 2, name)) {
                     ctx.reply.integer(ctx.session.id());
                 }
             }
             case "GETNAME" -> {
-                if (arity(ctx, 2, permission)) {
-                    String name = ctx.session.name();
-                    ctx.reply.bulk(name.isEmpty() ? null : name);
+                if (arity(ctx, 2, name)) {
+                    String current = ctx.session.name();
+                    ctx.reply.bulk(current.isEmpty() ? null : current);
                 }
             }
             case "SETNAME" -> {
-                if (arity(ctx, 3, permission) && setName(ctx, ctx.arg(2))) {
+                if (arity(ctx, 3, name) && setName(ctx, 2)) {
                     ctx.reply.raw(RespWriter.OK);
                 }
             }
             case "SETINFO" -> {
-                if (arity(ctx, 4, permission)) {
+                if (arity(ctx, 4, name)) {
                     setInfo(ctx);
                 }
             }
             case "INFO" -> {
-                if (arity(ctx, 2, permission)) {
+                if (arity(ctx, 2, name)) {
                     ctx.reply.bulk(line(ctx.session));
                 }
             }
-            case "LIST" -> {
-                if (ctx.permitted(permission)) {
-                    list(ctx);
-                }
-            }
+            case "LIST" -> list(ctx);
             case "KILL" -> {
                 if (ctx.argc() < 3) {
-                    ctx.wrongArity(permission);
-                } else if (ctx.permitted(permission)) {
+                    ctx.wrongArity(name);
+                } else {
                     kill(ctx);
                 }
             }
@@ -72,44 +69,55 @@ final class ClientCommand {
         }
     }
 
-    private static boolean arity(CommandContext ctx, int argc, String permission) throws IOException {
+    private static boolean arity(CommandContext ctx, int argc, String name) throws IOException {
         if (ctx.argc() != argc) {
-            ctx.wrongArity(permission);
+            ctx.wrongArity(name);
             return false;
         }
-        return ctx.permitted(permission);
-    }
-
-    /** Sets the session's name if it is valid (printable ASCII, no spaces); else writes Redis's error. */
-    static boolean setName(CommandContext ctx, String name) throws IOException {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < '!' || c > '~') {
-                ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
-                return false;
-            }
-        }
-        ctx.session.name(name);
         return true;
     }
 
-    private static void setInfo(CommandContext ctx) throws IOException {
-        String attribute = ctx.keyword(2);
-        String value = ctx.arg(3);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '!' || c > '~') {
-                ctx.reply.error("ERR " + attribute + " cannot contain spaces, newlines or special characters.");
-                return;
+    /**
+     * Whether argument {@code i} may be shown in CLIENT LIST, where fields are split at spaces: every
+     * byte from '!' to '~', as Redis 7.0 checks (all of them; a NUL does not end the check).
+     */
+    private static boolean listable(CommandContext ctx, int i) {
+        byte[] a = ctx.request.array(i);
+        int start = ctx.request.start(i);
+        for (int k = 0; k < ctx.request.length(i); k++) {
+            byte b = a[start + k];
+            if (b < '!' || b > '~') {
+                return false;
             }
         }
-        switch (attribute) {
-            case "LIB-NAME" -> ctx.session.library(value, null);
-            case "LIB-VER" -> ctx.session.library(null, value);
-            default -> {
-                ctx.reply.error("ERR Unrecognized option '" + CommandContext.abbreviate(ctx.arg(2)) + "'");
-                return;
-            }
+        return true;
+    }
+
+    /** Sets the session's name from argument {@code i} if it is valid (empty clears it); else writes Redis's error. */
+    static boolean setName(CommandContext ctx, int i) throws IOException {
+        if (!listable(ctx, i)) {
+            ctx.reply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+            return false;
+        }
+        ctx.session.name(ctx.arg(i));
+        return true;
+    }
+
+    /** As Redis 7.2: the attribute is checked first, and named in the error as the client wrote it. */
+    private static void setInfo(CommandContext ctx) throws IOException {
+        String attribute = ctx.keyword(2);
+        if (!attribute.equals("LIB-NAME") && !attribute.equals("LIB-VER")) {
+            ctx.reply.error("ERR Unrecognized option '" + CommandContext.abbreviate(ctx.arg(2)) + "'");
+            return;
+        }
+        if (!listable(ctx, 3)) {
+            ctx.reply.error("ERR " + ctx.arg(2) + " cannot contain spaces, newlines or special characters.");
+            return;
+        }
+        if (attribute.equals("LIB-NAME")) {
+            ctx.session.library(ctx.arg(3), null);
+        } else {
+            ctx.session.library(null, ctx.arg(3));
         }
         ctx.reply.raw(RespWriter.OK);
     }
@@ -162,7 +170,7 @@ final class ClientCommand {
                 ctx.reply.error("ERR No such client");
                 return;
             }
-            victims.forEach(Session::kill);
+            kill(ctx, victims);
             ctx.reply.raw(RespWriter.OK);
             return;
         }
@@ -205,16 +213,31 @@ final class ClientCommand {
         boolean skip = skipMe;
         List<Session> victims = ctx.service.sessions().list().stream()
                 .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
-        victims.forEach(Session::kill);
+        kill(ctx, victims);
         ctx.reply.integer(victims.size());
     }
 
-    private static Long parseId(String s) {
-        if (!s.matches("[0-9]{1,18}")) {
-            return null;
+    /**
+     * Closes the victims' connections, with an audit line; its own is closed after the reply, as
+     * Redis does (close after reply).
+     */
+    private static void kill(CommandContext ctx, List<Session> victims) {
+        Session me = ctx.session;
+        Audit.clientKill(me.id(), me.user() == null ? null : me.user().name(),
+                me.remoteAddress().getAddress().getHostAddress(),
+                victims.stream().map(s -> "conn-" + s.id() + " (" + s.service() + ")").toList());
+        for (Session victim : victims) {
+            if (victim == me) {
+                ctx.closeAfterReply(io.tcpkit.CloseReason.KILLED);
+            } else {
+                victim.kill();
+            }
         }
-        long id = Long.parseLong(s);
-        return id > 0 ? id : null;
+    }
+
+    private static Long parseId(String s) {
+        Long id = Integers.parse(s);
+        return id != null && id > 0 ? id : null;
     }
 
     /** One CLIENT LIST line, in Redis's field order where the fields exist here. */

@@ -2,6 +2,7 @@ package io.tcpkit.server.command;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,15 +19,18 @@ final class Command {
      */
     private static final Set<String> NEVER_REFUSED = Set.of("AUTH", "LOGIN", "HELLO", "QUIT");
     /**
-     * Commands whose first argument is a subcommand, checked as "client|list" (as Redis 7 does),
-     * and their subcommands, so that a users-file rule can be checked for typos.
+     * Commands whose first argument is a subcommand, and their subcommands: the cases of their
+     * handlers' switches. Each is known by its full name ("client|list", as in Redis 7), the one
+     * name that user rules are checked against, CLIENT LIST shows and the handler dispatches on.
+     * A subcommand missing here is refused as unknown before its handler runs, and a users-file
+     * rule naming one is taken for a typo.
      */
-    private static final Map<String, Set<String>> SUBCOMMANDS = Map.of(
-            "CLIENT", Set.of("id", "getname", "setname", "setinfo", "info", "list", "kill", "help"),
-            "ACL", Set.of("whoami", "users", "help"),
-            "CONFIG", Set.of("get", "set", "help"),
-            "COMMAND", Set.of("count", "list", "info", "docs", "help"),
-            "PUBSUB", Set.of("channels", "numsub", "numpat", "help"));
+    private static final Map<String, List<String>> SUBCOMMANDS = Map.of(
+            "CLIENT", List.of("ID", "GETNAME", "SETNAME", "SETINFO", "INFO", "LIST", "KILL", "HELP"),
+            "ACL", List.of("WHOAMI", "USERS", "HELP"),
+            "CONFIG", List.of("GET", "SET", "HELP"),
+            "COMMAND", List.of("COUNT", "DOCS", "INFO", "LIST", "HELP"),
+            "PUBSUB", List.of("CHANNELS", "NUMSUB", "NUMPAT", "HELP"));
 
     private final String name;
     private final String lowerName;
@@ -38,7 +42,8 @@ final class Command {
     private final Handler handler;
     // Worked out once: these are asked for every request.
     private final boolean neverRefused;
-    private final boolean hasSubcommands;
+    /** Upper-case subcommand to full name ("LIST" to "client|list"); empty for a plain command. */
+    private final Map<String, String> fullNames;
 
     Command(String name, int arity, boolean beforeLogin, String arguments, String summary, String group,
             Handler handler) {
@@ -51,7 +56,11 @@ final class Command {
         this.group = group;
         this.handler = handler;
         this.neverRefused = NEVER_REFUSED.contains(this.name);
-        this.hasSubcommands = SUBCOMMANDS.containsKey(this.name);
+        Map<String, String> full = new java.util.HashMap<>();
+        for (String sub : SUBCOMMANDS.getOrDefault(this.name, List.of())) {
+            full.put(sub, lowerName + "|" + sub.toLowerCase(Locale.ROOT));
+        }
+        this.fullNames = Map.copyOf(full);
     }
 
     String name() {
@@ -89,12 +98,23 @@ final class Command {
 
     /** Whether its first argument is a subcommand, which user rules name as "client|list". */
     boolean hasSubcommands() {
-        return hasSubcommands;
+        return !fullNames.isEmpty();
+    }
+
+    /**
+     * The full name of a run of this command: "client|list" for a known subcommand (given
+     * upper-case, ASCII), the command's own name when it has none or none was given, null for an
+     * unknown one.
+     */
+    String fullName(String subcommand) {
+        return subcommand == null ? lowerName : fullNames.get(subcommand);
     }
 
     /** Its subcommands, lower-case ("list" of "client|list"); empty for a command without. */
     Set<String> subcommands() {
-        return SUBCOMMANDS.getOrDefault(name, Set.of());
+        Set<String> lower = new java.util.HashSet<>();
+        fullNames.values().forEach(f -> lower.add(f.substring(f.indexOf('|') + 1)));
+        return lower;
     }
 
     /** Runs the command; the context holds the request, the reply writer and the session. */

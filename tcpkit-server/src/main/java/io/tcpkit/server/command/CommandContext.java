@@ -1,10 +1,12 @@
 package io.tcpkit.server.command;
 
+import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.session.Session;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -15,7 +17,9 @@ import java.util.Locale;
  * <p>Replies go to the connection's output buffer (flushed once per read batch). Published
  * messages reach a subscribed connection through {@link Connection#send}, which keeps the order in
  * which things were issued: a message that arrives through a subscription is written after the
- * subscription's confirmation, however the two threads interleave.
+ * subscription's confirmation, however the two threads interleave, and a long run of replies
+ * (SUBSCRIBE with 100,000 rooms) goes out as the buffer fills, never counted against the
+ * slow-consumer limit that guards messages from others.
  */
 final class CommandContext {
     final CommandService service;
@@ -25,13 +29,38 @@ final class CommandContext {
     final RespWriter reply;
     private PubSubClient pubsub;
     private boolean quit;
+    private CloseReason closeAfterReply;
+    /** The current request's subcommand (argument 1 of CLIENT, CONFIG...), ASCII upper-case; else null. */
+    private String subcommand;
+    // For CommandMetrics: whether the current command's reply began with '-' (an error).
+    private boolean replyBegun;
+    private boolean replyIsError;
 
     CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
         this.service = service;
         this.session = session;
         this.connection = connection;
         this.request = request;
-        this.reply = new RespWriter(connection::write);
+        this.reply = new RespWriter(this::sink);
+    }
+
+    private void sink(byte[] b, int off, int len) throws IOException {
+        if (!replyBegun && len > 0) {
+            replyBegun = true;
+            replyIsError = b[off] == '-';
+        }
+        connection.write(b, off, len);
+    }
+
+    /** Marks the start of a command's reply, for {@link #replyWasError()}. */
+    void beginReply() {
+        replyBegun = false;
+        replyIsError = false;
+    }
+
+    /** Whether the reply written since {@link #beginReply()} is an error reply. */
+    boolean replyWasError() {
+        return replyIsError;
     }
 
     /** The connection's subscriptions. */
@@ -63,9 +92,22 @@ final class CommandContext {
         return request.string(i);
     }
 
-    /** Argument i upper-cased, for keywords (subcommands, options). */
+    /** Argument i upper-cased (ASCII only, as Redis compares keywords), for options such as SKIPME. */
     String keyword(int i) {
-        return request.string(i).toUpperCase(Locale.ROOT);
+        return Ascii.upperCase(request.string(i));
+    }
+
+    /** Reads the current request's subcommand, once, for the command it names. */
+    void begin(Command command) {
+        subcommand = command.hasSubcommands() && argc() >= 2 ? keyword(1) : null;
+    }
+
+    /**
+     * The subcommand as its handler dispatches on it ("LIST"): the same reading of argument 1 that
+     * the permission check and CLIENT LIST used.
+     */
+    String subcommand() {
+        return subcommand;
     }
 
     /** Ends the conversation after this reply (QUIT). */
@@ -77,14 +119,66 @@ final class CommandContext {
         return quit;
     }
 
+    /**
+     * Closes the connection after this command's reply, for this reason, running nothing more
+     * from it (CLIENT KILL of oneself, as Redis does; a cross-protocol request).
+     */
+    void closeAfterReply(CloseReason reason) {
+        closeAfterReply = reason;
+    }
+
+    /** The reason to close after this command, or null to carry on. */
+    CloseReason closeRequested() {
+        return closeAfterReply;
+    }
+
     /** Writes {@code -ERR wrong number of arguments for 'name' command}. */
     void wrongArity(String name) throws IOException {
         reply.error("ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
     }
 
-    /** Writes Redis's reply to an unknown subcommand. */
+    /** Writes Redis's reply to an unknown subcommand, quoting the client's bytes as Redis does. */
     void unknownSubcommand(String command) throws IOException {
-        reply.error("ERR unknown subcommand '" + abbreviate(arg(1)) + "'. Try " + command + " HELP.");
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown subcommand '"));
+        quote(e, 1, 128);
+        e.writeBytes(ascii("'. Try " + command + " HELP."));
+        reply.error(e.toByteArray());
+    }
+
+    /**
+     * Writes Redis's reply to an unknown command: "ERR unknown command 'x', with args beginning
+     * with: 'a' 'b' ", quoting at most 128 bytes of the name and about 128 of the arguments, each
+     * cut at a NUL byte (Redis formats them as C strings).
+     */
+    void unknownCommand() throws IOException {
+        ByteArrayOutputStream args = new ByteArrayOutputStream();
+        for (int i = 1; i < argc() && args.size() < 128; i++) {
+            args.write('\'');
+            quote(args, i, 128 - args.size() + 1);
+            args.writeBytes(ascii("' "));
+        }
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown command '"));
+        quote(e, 0, 128);
+        e.writeBytes(ascii("', with args beginning with: "));
+        args.writeTo(e);
+        reply.error(e.toByteArray());
+    }
+
+    /** Argument i as C's printf "%.*s" writes it: up to its first NUL, at most {@code max} bytes. */
+    private void quote(ByteArrayOutputStream out, int i, int max) {
+        byte[] a = request.array(i);
+        int start = request.start(i);
+        int n = 0;
+        while (n < request.length(i) && n < max && a[start + n] != 0) {
+            n++;
+        }
+        out.write(a, start, n);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /**

@@ -4,10 +4,12 @@ import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.RejectReason;
+import io.tcpkit.LogText;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespProtocolException;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.CrossProtocol;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
@@ -38,6 +40,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+    /** What CLIENT LIST shows as the last command after an unknown one, as Redis does. */
+    private static final String NO_COMMAND = "NULL";
 
     private final Sessions sessions;
     private final Authenticator authenticator;
@@ -46,9 +50,18 @@ public final class CommandService implements Service {
     private final LongAdder commandsProcessed = new LongAdder();
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
+    private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
+    private final CommandMetrics metrics;
     private volatile TcpServer server;
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
+        this(sessions, authenticator, hub, maxRequestBytes, CommandMetrics.NONE);
+    }
+
+    /** @param metrics told of every command run ({@link CommandMetrics#NONE} for none) */
+    public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes,
+                          CommandMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.hub = hub;
@@ -141,28 +154,66 @@ public final class CommandService implements Service {
 
     /** One turn: one request (reading the rest of it if it is still arriving); false to end. */
     private boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
+        RespReader request = ctx.request;
         try {
-            if (!ctx.request.next()) {
+            // As Redis with a password set: small requests only until the client has logged in.
+            request.limitUnauthenticated(!ctx.session.isAuthenticated());
+            if (!request.next()) {
                 return false;
             }
         } catch (RespProtocolException e) {
-            ctx.reply.error("ERR Protocol error: " + e.getMessage());
-            LOG.debug("{}: protocol error: {}", ctx.connection, e.getMessage());
+            // ISO-8859-1: the message quotes a client's byte as that byte ("expected '$', got 'x'"), as Redis.
+            ctx.reply.error(("ERR Protocol error: " + e.getMessage()).getBytes(StandardCharsets.ISO_8859_1));
+            LOG.debug("{}: protocol error: {}", ctx.connection, LogText.of(e.getMessage()));
             ctx.connection.close(CloseReason.PROTOCOL_ERROR);
             return false;
         }
         execute(ctx);
-        return !ctx.quitRequested();
+        if (ctx.quitRequested()) {
+            return false;
+        }
+        CloseReason close = ctx.closeRequested();
+        if (close != null) {
+            // The reply first (a close from the connection's own thread writes what is owed),
+            // then the close; nothing else pipelined behind it runs.
+            ctx.connection.close(close);
+            return false;
+        }
+        return true;
     }
 
     private void execute(CommandContext ctx) throws IOException, InterruptedException {
         commandsProcessed.increment();
         Command command = table.lookup(ctx.request);
-        if (command == null) {
-            unknownCommand(ctx);
+        if (metrics == CommandMetrics.NONE) {
+            dispatch(ctx, command);
             return;
         }
-        ctx.session.commandRun(command.lowerName());
+        boolean timed = metrics.timeNext();
+        long started = timed ? System.nanoTime() : 0;
+        ctx.beginReply();
+        dispatch(ctx, command);
+        metrics.commandRan(command == null ? null : command.lowerName(), timed ? System.nanoTime() - started : -1,
+                ctx.replyWasError());
+    }
+
+    private void dispatch(CommandContext ctx, Command command) throws IOException, InterruptedException {
+        if (command == null) {
+            ctx.session.commandRun(NO_COMMAND);
+            if (CrossProtocol.isHttp(ctx.request.array(0), ctx.request.start(0), ctx.request.length(0))) {
+                // An HTTP request (a browser sent by a web page): nothing more from it may run.
+                crossProtocol.report(ctx.session.remoteAddress());
+                ctx.closeAfterReply(CloseReason.PROTOCOL_ERROR);
+                return;
+            }
+            ctx.unknownCommand();
+            return;
+        }
+        // The name is read once (ASCII case only): the permission check, CLIENT LIST and the
+        // handler's dispatch all see the same value. An unknown subcommand is shown as Redis does.
+        ctx.begin(command);
+        String fullName = command.fullName(ctx.subcommand());
+        ctx.session.commandRun(fullName == null ? NO_COMMAND : fullName);
         if (!ctx.session.isAuthenticated() && !command.beforeLogin()) {
             ctx.reply.error("NOAUTH Authentication required.");
             return;
@@ -171,8 +222,11 @@ public final class CommandService implements Service {
             ctx.wrongArity(command.name());
             return;
         }
-        if (ctx.session.isAuthenticated() && !command.neverRefused()
-                && !ctx.permitted(permission(command, ctx))) {
+        if (fullName == null) {
+            ctx.unknownSubcommand(command.name());
+            return;
+        }
+        if (ctx.session.isAuthenticated() && !command.neverRefused() && !ctx.permitted(fullName)) {
             return;
         }
         if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
@@ -183,22 +237,6 @@ public final class CommandService implements Service {
         command.handler().run(ctx);
     }
 
-    /** The name a user's rules are checked against: "ping", or "client|list" for a subcommand. */
-    private static String permission(Command command, CommandContext ctx) {
-        if (command.hasSubcommands() && ctx.argc() >= 2) {
-            return command.lowerName() + "|" + ctx.arg(1).toLowerCase(java.util.Locale.ROOT);
-        }
-        return command.lowerName();
-    }
-
-    private static void unknownCommand(CommandContext ctx) throws IOException {
-        StringBuilder args = new StringBuilder();
-        for (int i = 1; i < ctx.argc() && args.length() < 128; i++) {
-            args.append('\'').append(CommandContext.abbreviate(ctx.arg(i))).append("' ");
-        }
-        ctx.reply.error("ERR unknown command '" + CommandContext.abbreviate(ctx.arg(0))
-                + "', with args beginning with: " + args);
-    }
 
     // ---- for commands ----
 

@@ -47,9 +47,10 @@ final class CommandTable {
         return null;
     }
 
+    /** The command of that name, ignoring ASCII case only (as Redis), or null. */
     Command find(String name) {
         for (Command c : commands) {
-            if (c.name().equalsIgnoreCase(name)) {
+            if (Ascii.equalsIgnoreCase(c.name(), name)) {
                 return c;
             }
         }

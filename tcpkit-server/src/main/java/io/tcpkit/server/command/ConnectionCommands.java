@@ -1,6 +1,7 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.codec.RespWriter;
+import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.CertificateIdentity;
 import io.tcpkit.server.auth.User;
 
@@ -11,6 +12,8 @@ import java.util.Optional;
 /** Commands about the connection itself: PING, ECHO, QUIT, HELP, SELECT, HELLO, AUTH, LOGIN, ACL. */
 final class ConnectionCommands {
     static final String VERSION_2_ONLY = "NOPROTO unsupported protocol version";
+    /** Refused unchecked: the address has as many login attempts waiting as it may. */
+    static final String TOO_MANY_LOGINS = "ERR too many login attempts from your address at once, try again later";
 
     private ConnectionCommands() {
     }
@@ -88,10 +91,12 @@ final class ConnectionCommands {
     }
 
     private static void select(CommandContext ctx) throws IOException {
-        String index = ctx.arg(1);
-        if (!index.matches("-?[0-9]{1,18}")) {
+        Long index = Integers.parse(ctx.arg(1));
+        if (index == null) {
             ctx.reply.error("ERR value is not an integer or out of range");
-        } else if (Long.parseLong(index) != 0) {
+        } else if (index != index.intValue()) {
+            ctx.reply.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+        } else if (index != 0) {
             ctx.reply.error("ERR DB index is out of range");
         } else {
             ctx.reply.raw(RespWriter.OK);
@@ -101,19 +106,19 @@ final class ConnectionCommands {
     private static void hello(CommandContext ctx) throws IOException, InterruptedException {
         int next = 1;
         if (ctx.argc() >= 2) {
-            String version = ctx.arg(next++);
-            if (!version.matches("-?[0-9]{1,18}")) {
+            Long version = Integers.parse(ctx.arg(next++));
+            if (version == null) {
                 ctx.reply.error("ERR Protocol version is not an integer or out of range");
                 return;
             }
-            if (Long.parseLong(version) != 2) {
+            if (version != 2) {
                 ctx.reply.error(VERSION_2_ONLY);
                 return;
             }
         }
         String user = null;
         String password = null;
-        String name = null;
+        int name = 0; // the argument that holds the name, if any
         for (int j = next; j < ctx.argc(); j++) {
             int more = ctx.argc() - 1 - j;
             String option = ctx.keyword(j);
@@ -122,7 +127,7 @@ final class ConnectionCommands {
                 password = ctx.arg(j + 2);
                 j += 2;
             } else if (option.equals("SETNAME") && more >= 1) {
-                name = ctx.arg(j + 1);
+                name = j + 1;
                 j++;
             } else {
                 ctx.reply.error("ERR Syntax error in HELLO option '" + CommandContext.abbreviate(ctx.arg(j)) + "'");
@@ -130,8 +135,10 @@ final class ConnectionCommands {
             }
         }
         if (user != null) {
-            Optional<User> u = ctx.service.authenticator().login(user, password.toCharArray(),
-                    ctx.session.remoteAddress().getAddress());
+            Optional<User> u = login(ctx, user, password.toCharArray());
+            if (u == null) {
+                return;
+            }
             if (u.isEmpty()) {
                 ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
                 return;
@@ -144,7 +151,7 @@ final class ConnectionCommands {
                     + "select the RESP protocol version at the same time");
             return;
         }
-        if (name != null && !ClientCommand.setName(ctx, name)) {
+        if (name > 0 && !ClientCommand.setName(ctx, name)) {
             return;
         }
         ServerCommands.helloMap(ctx);
@@ -167,10 +174,24 @@ final class ConnectionCommands {
         }
     }
 
+    /** The user, empty for a wrong password, or null after replying that the address must wait. */
+    private static Optional<User> login(CommandContext ctx, String user, char[] password)
+            throws IOException, InterruptedException {
+        try {
+            return ctx.service.authenticator().login(user, password, ctx.session.remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            ctx.reply.error(TOO_MANY_LOGINS);
+            return null;
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
+    }
+
     private static void login(CommandContext ctx, String user, int passwordArg) throws IOException, InterruptedException {
-        char[] password = ctx.arg(passwordArg).toCharArray();
-        Optional<User> u = ctx.service.authenticator().login(user, password, ctx.session.remoteAddress().getAddress());
-        java.util.Arrays.fill(password, '\0');
+        Optional<User> u = login(ctx, user, ctx.arg(passwordArg).toCharArray());
+        if (u == null) {
+            return;
+        }
         if (u.isEmpty()) {
             ctx.reply.error("WRONGPASS invalid username-password pair or user is disabled.");
             return;
@@ -180,19 +201,18 @@ final class ConnectionCommands {
     }
 
     private static void acl(CommandContext ctx) throws IOException {
-        String sub = ctx.keyword(1);
-        switch (sub) {
+        switch (ctx.subcommand()) {
             case "WHOAMI" -> {
                 if (ctx.argc() != 2) {
                     ctx.wrongArity("acl|whoami");
-                } else if (ctx.permitted("acl|whoami")) {
+                } else {
                     ctx.reply.bulk(ctx.session.user().name());
                 }
             }
             case "USERS" -> {
                 if (ctx.argc() != 2) {
                     ctx.wrongArity("acl|users");
-                } else if (ctx.permitted("acl|users")) {
+                } else {
                     List<User> users = ctx.service.authenticator().users().required()
                             ? ctx.service.authenticator().users().all() : List.of(User.DEFAULT);
                     ctx.reply.arrayHeader(users.size());

@@ -1,6 +1,8 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.Connection;
+import io.tcpkit.server.hub.Channel;
+import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
 import io.tcpkit.server.hub.Subscriber;
@@ -18,8 +20,8 @@ final class PubSubClient implements Subscriber {
     private final Connection connection;
     private final Session session;
     private final Hub hub;
-    final Set<String> rooms = new LinkedHashSet<>();
-    final Set<String> patterns = new LinkedHashSet<>();
+    final Set<Channel> rooms = new LinkedHashSet<>();
+    final Set<Glob> patterns = new LinkedHashSet<>();
 
     PubSubClient(Connection connection, Session session, Hub hub) {
         this.connection = connection;
@@ -28,7 +30,9 @@ final class PubSubClient implements Subscriber {
     }
 
     @Override
-    public boolean deliver(Message message, String pattern) {
+    public boolean deliver(Message message, Glob pattern) {
+        // The connection's output keeps the order: no message overtakes the confirmation that
+        // was written before its subscription was made (see PubSubCommands.subscribe).
         return connection.send(pattern == null ? message.resp() : message.resp(pattern));
     }
 
@@ -36,28 +40,28 @@ final class PubSubClient implements Subscriber {
         return rooms.size() + patterns.size();
     }
 
-    void subscribe(String room) {
+    void subscribe(Channel room) {
         if (rooms.add(room)) {
             hub.subscribe(room, this);
             counted();
         }
     }
 
-    void unsubscribe(String room) {
+    void unsubscribe(Channel room) {
         if (rooms.remove(room)) {
             hub.unsubscribe(room, this);
             counted();
         }
     }
 
-    void psubscribe(String pattern) {
+    void psubscribe(Glob pattern) {
         if (patterns.add(pattern)) {
             hub.psubscribe(pattern, this);
             counted();
         }
     }
 
-    void punsubscribe(String pattern) {
+    void punsubscribe(Glob pattern) {
         if (patterns.remove(pattern)) {
             hub.punsubscribe(pattern, this);
             counted();

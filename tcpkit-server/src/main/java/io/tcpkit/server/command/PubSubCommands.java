@@ -1,12 +1,16 @@
 package io.tcpkit.server.command;
 
 import io.tcpkit.server.auth.User;
+import io.tcpkit.server.hub.Channel;
+import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,18 +43,24 @@ final class PubSubCommands {
     }
 
     private static void subscribe(CommandContext ctx, boolean patterns) throws IOException {
+        if (!namesFit(ctx, 1, ctx.argc(), patterns)) {
+            return;
+        }
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "psubscribe" : "subscribe";
         for (int i = 1; i < ctx.argc(); i++) {
-            String name = ctx.arg(i);
-            boolean isNew = !(patterns ? client.patterns : client.rooms).contains(name);
             // The confirmation is written before the subscription is in force, so the connection's
-            // ordered output puts every message it brings after it.
-            confirm(ctx, kind, name, client.count() + (isNew ? 1 : 0));
+            // ordered output puts every message the subscription brings after it. Thousands of
+            // names are fine: the replies go out as the buffer fills (they are not messages from
+            // others, which the slow-consumer limit counts).
             if (patterns) {
-                client.psubscribe(name);
+                Glob pattern = Glob.of(ctx.request.bytes(i));
+                confirm(ctx, kind, pattern.bytes(), client.count() + (client.patterns.contains(pattern) ? 0 : 1));
+                client.psubscribe(pattern);
             } else {
-                client.subscribe(name);
+                Channel room = channel(ctx, i);
+                confirm(ctx, kind, room.bytes(), client.count() + (client.rooms.contains(room) ? 0 : 1));
+                client.subscribe(room);
             }
         }
     }
@@ -58,12 +68,16 @@ final class PubSubCommands {
     private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException {
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "punsubscribe" : "unsubscribe";
-        List<String> names = new ArrayList<>();
+        List<byte[]> names = new ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
-            names.add(ctx.arg(i));
+            names.add(ctx.request.bytes(i));
         }
         if (names.isEmpty()) {
-            names.addAll(patterns ? client.patterns : client.rooms);
+            if (patterns) {
+                client.patterns.forEach(p -> names.add(p.bytes()));
+            } else {
+                client.rooms.forEach(r -> names.add(r.bytes()));
+            }
             if (names.isEmpty()) {
                 ctx.reply.arrayHeader(3);
                 ctx.reply.bulk(kind);
@@ -72,58 +86,100 @@ final class PubSubCommands {
                 return;
             }
         }
-        for (String name : names) {
+        for (byte[] name : names) {
             if (patterns) {
-                client.punsubscribe(name);
+                client.punsubscribe(Glob.of(name));
             } else {
-                client.unsubscribe(name);
+                client.unsubscribe(Channel.of(name));
             }
             confirm(ctx, kind, name, client.count());
         }
     }
 
-    private static void confirm(CommandContext ctx, String kind, String name, int count) throws IOException {
+    private static void confirm(CommandContext ctx, String kind, byte[] name, int count) throws IOException {
         ctx.reply.arrayHeader(3);
         ctx.reply.bulk(kind);
         ctx.reply.bulk(name);
         ctx.reply.integer(count);
     }
 
+    /**
+     * Whether the names in arguments {@code from} to {@code to} (exclusive) are within the length
+     * limits (channels {@link Channel#MAX_BYTES}, patterns {@link Glob#MAX_PATTERN_BYTES}); if not,
+     * writes an error, and the command does nothing.
+     */
+    private static boolean namesFit(CommandContext ctx, int from, int to, boolean patterns) throws IOException {
+        int max = patterns ? Glob.MAX_PATTERN_BYTES : Channel.MAX_BYTES;
+        for (int i = from; i < to; i++) {
+            if (ctx.request.length(i) > max) {
+                ctx.reply.error("ERR " + (patterns ? "pattern" : "channel name") + " longer than " + max + " bytes");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Channel channel(CommandContext ctx, int i) {
+        return Channel.of(ctx.request.array(i), ctx.request.start(i), ctx.request.length(i));
+    }
+
     private static void publish(CommandContext ctx) throws IOException {
-        Message message = Message.published(ctx.arg(1), displayName(ctx), ctx.request.bytes(2));
+        if (!namesFit(ctx, 1, 2, false)) {
+            return;
+        }
+        Message message = Message.published(channel(ctx, 1), displayName(ctx), ctx.request.bytes(2));
         int receivers = ctx.service.hub().publish(message, null);
         ctx.reply.integer(receivers);
         Hub.yieldToReceivers(receivers);
     }
 
-    /** How people in a room see a program that publishes: its client name, its user, or "client" + id. */
-    private static String displayName(CommandContext ctx) {
-        if (!ctx.session.name().isEmpty()) {
-            return ctx.session.name();
-        }
+    /**
+     * How people in a room see a program that publishes: by a name it could have taken in the
+     * chat itself, else by its connection id. Its CLIENT SETNAME name counts if it is a legal chat
+     * name, is not a registered user's unless the program is logged in as that user, and is not
+     * the name of someone in the chat right now. Next comes the name of the user it is logged in
+     * as (its own). Otherwise "client#17": '#' is in no chat name, so nobody can pass for it.
+     */
+    static String displayName(CommandContext ctx) {
+        String name = ctx.session.name();
         User user = ctx.session.user();
-        return user != null && user != User.DEFAULT ? user.name() : "client" + ctx.session.id();
+        if (!name.isEmpty() && Names.isValid(name)) {
+            Optional<User> registered = ctx.service.authenticator().users().findIgnoringCase(name);
+            boolean mayUse = registered.isPresent()
+                    ? user != null && user.name().equals(registered.get().name())
+                    : ctx.service.hub().nameHolder(name) == null;
+            if (mayUse) {
+                return name;
+            }
+        }
+        if (user != null && user != User.DEFAULT) {
+            return user.name();
+        }
+        return "client#" + ctx.session.id();
     }
 
     private static void pubsub(CommandContext ctx) throws IOException {
         Hub hub = ctx.service.hub();
-        switch (ctx.keyword(1)) {
+        switch (ctx.subcommand()) {
             case "CHANNELS" -> {
                 if (ctx.argc() > 3) {
                     ctx.wrongArity("pubsub|channels");
                     return;
                 }
-                List<String> rooms = hub.rooms(ctx.argc() == 3 ? ctx.arg(2) : null);
+                if (ctx.argc() == 3 && !namesFit(ctx, 2, 3, true)) {
+                    return;
+                }
+                List<Channel> rooms = hub.rooms(ctx.argc() == 3 ? Glob.of(ctx.request.bytes(2)) : null);
                 ctx.reply.arrayHeader(rooms.size());
-                for (String r : rooms) {
-                    ctx.reply.bulk(r);
+                for (Channel r : rooms) {
+                    ctx.reply.bulk(r.bytes());
                 }
             }
             case "NUMSUB" -> {
                 ctx.reply.arrayHeader((ctx.argc() - 2) * 2);
                 for (int i = 2; i < ctx.argc(); i++) {
-                    ctx.reply.bulk(ctx.arg(i));
-                    ctx.reply.integer(hub.subscribers(ctx.arg(i)));
+                    ctx.reply.bulk(ctx.request.array(i), ctx.request.start(i), ctx.request.length(i));
+                    ctx.reply.integer(ctx.request.length(i) > Channel.MAX_BYTES ? 0 : hub.subscribers(channel(ctx, i)));
                 }
             }
             case "NUMPAT" -> {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Commands about the server: COMMAND (and COUNT, DOCS, INFO, LIST), INFO and CONFIG GET, answered
@@ -64,7 +63,7 @@ final class ServerCommands {
             }
             return;
         }
-        switch (ctx.keyword(1)) {
+        switch (ctx.subcommand()) {
             case "COUNT" -> ctx.reply.integer(table.all().size());
             case "LIST" -> {
                 ctx.reply.arrayHeader(table.all().size());
@@ -150,13 +149,13 @@ final class ServerCommands {
         Map<String, Map<String, Object>> sections = sections(ctx);
         List<String> wanted = new java.util.ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
-            wanted.add(ctx.arg(i).toLowerCase(Locale.ROOT));
+            wanted.add(Ascii.lowerCase(ctx.arg(i)));
         }
         boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("default")
                 || wanted.contains("everything");
         StringBuilder sb = new StringBuilder();
         sections.forEach((name, fields) -> {
-            if (all || wanted.contains(name.toLowerCase(Locale.ROOT))) {
+            if (all || wanted.contains(Ascii.lowerCase(name))) {
                 if (!sb.isEmpty()) {
                     sb.append("\r\n");
                 }
@@ -202,8 +201,7 @@ final class ServerCommands {
     }
 
     private static void config(CommandContext ctx) throws IOException {
-        String sub = ctx.keyword(1);
-        switch (sub) {
+        switch (ctx.subcommand()) {
             case "GET" -> {
                 if (ctx.argc() < 3) {
                     ctx.wrongArity("config|get");
@@ -212,9 +210,13 @@ final class ServerCommands {
                 Map<String, String> params = parameters(ctx);
                 Map<String, String> matched = new LinkedHashMap<>();
                 for (int i = 2; i < ctx.argc(); i++) {
-                    Pattern glob = Glob.compile(ctx.arg(i).toLowerCase(Locale.ROOT));
+                    if (ctx.request.length(i) > Glob.MAX_PATTERN_BYTES) {
+                        continue; // no parameter has a name that long
+                    }
+                    // Case-insensitive, as Redis matches parameter names (all lower-case here).
+                    Glob glob = Glob.of(Ascii.lowerCase(ctx.request.bytes(i)));
                     params.forEach((k, v) -> {
-                        if (glob.matcher(k).matches()) {
+                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
                             matched.put(k, v);
                         }
                     });
@@ -225,11 +227,7 @@ final class ServerCommands {
                     ctx.reply.bulk(e.getValue());
                 }
             }
-            case "SET" -> {
-                if (ctx.permitted("config|set")) {
-                    ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
-                }
-            }
+            case "SET" -> ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
             case "HELP" -> {
                 ctx.reply.arrayHeader(1);
                 ctx.reply.simple("GET <pattern> -- Return parameters matching the glob-like <pattern> and their values.");

@@ -10,14 +10,14 @@ import java.util.List;
  */
 public interface Hub {
 
-    void subscribe(String room, Subscriber subscriber);
+    void subscribe(Channel room, Subscriber subscriber);
 
-    void unsubscribe(String room, Subscriber subscriber);
+    void unsubscribe(Channel room, Subscriber subscriber);
 
     /** Subscribes to every room matching a Redis glob pattern ({@code news.*}). */
-    void psubscribe(String pattern, Subscriber subscriber);
+    void psubscribe(Glob pattern, Subscriber subscriber);
 
-    void punsubscribe(String pattern, Subscriber subscriber);
+    void punsubscribe(Glob pattern, Subscriber subscriber);
 
     /**
      * Delivers a message to every subscriber of its room and of matching patterns, except
@@ -38,12 +38,24 @@ public interface Hub {
         }
     }
 
-    /** Rooms with at least one direct subscriber, matching a glob (null for all). */
-    List<String> rooms(String pattern);
+    /** Rooms with at least one direct subscriber, matching a glob (null for all), in byte order. */
+    List<Channel> rooms(Glob pattern);
 
     /** Direct subscribers of a room. */
-    int subscribers(String room);
+    int subscribers(Channel room);
 
-    /** Pattern subscriptions in force. */
+    /** Distinct patterns subscribed to, as PUBSUB NUMPAT counts them in Redis 7. */
     int patterns();
+
+    /**
+     * Takes a name for a person in the rooms, unique ignoring ASCII case ({@link Names#key});
+     * false if someone holds it already. What programs that publish may be called depends on it.
+     */
+    boolean claimName(String name, Subscriber holder);
+
+    /** Gives a name back (only if {@code holder} holds it). */
+    void releaseName(String name, Subscriber holder);
+
+    /** Who holds a name (ignoring ASCII case), or null. */
+    Subscriber nameHolder(String name);
 }

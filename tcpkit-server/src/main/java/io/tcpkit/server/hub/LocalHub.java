@@ -5,45 +5,50 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
 /**
- * The in-process {@link Hub}: a concurrent map from room to subscribers, and a list of pattern
- * subscriptions checked on each publish. Thread-safe; publishing takes no lock.
+ * The in-process {@link Hub}: concurrent maps from room to subscribers and, as in Redis, from
+ * pattern to subscribers, so that a publish matches each distinct pattern once. Thread-safe;
+ * publishing takes no lock.
  */
 public final class LocalHub implements Hub {
-    private record PatternSubscription(String pattern, Pattern regex, Subscriber subscriber) {
-    }
-
-    private final ConcurrentHashMap<String, Set<Subscriber>> rooms = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<PatternSubscription> patterns = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<Channel, Set<Subscriber>> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Glob, Set<Subscriber>> patterns = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Subscriber> names = new ConcurrentHashMap<>();
 
     @Override
-    public void subscribe(String room, Subscriber subscriber) {
-        rooms.compute(room, (r, set) -> {
+    public void subscribe(Channel room, Subscriber subscriber) {
+        add(rooms, room, subscriber);
+    }
+
+    @Override
+    public void unsubscribe(Channel room, Subscriber subscriber) {
+        remove(rooms, room, subscriber);
+    }
+
+    @Override
+    public void psubscribe(Glob pattern, Subscriber subscriber) {
+        add(patterns, pattern, subscriber);
+    }
+
+    @Override
+    public void punsubscribe(Glob pattern, Subscriber subscriber) {
+        remove(patterns, pattern, subscriber);
+    }
+
+    private static <K> void add(ConcurrentHashMap<K, Set<Subscriber>> map, K key, Subscriber subscriber) {
+        map.compute(key, (k, set) -> {
             Set<Subscriber> s = set == null ? ConcurrentHashMap.newKeySet() : set;
             s.add(subscriber);
             return s;
         });
     }
 
-    @Override
-    public void unsubscribe(String room, Subscriber subscriber) {
-        rooms.computeIfPresent(room, (r, set) -> {
+    private static <K> void remove(ConcurrentHashMap<K, Set<Subscriber>> map, K key, Subscriber subscriber) {
+        map.computeIfPresent(key, (k, set) -> {
             set.remove(subscriber);
             return set.isEmpty() ? null : set;
         });
-    }
-
-    @Override
-    public void psubscribe(String pattern, Subscriber subscriber) {
-        patterns.add(new PatternSubscription(pattern, Glob.compile(pattern), subscriber));
-    }
-
-    @Override
-    public void punsubscribe(String pattern, Subscriber subscriber) {
-        patterns.removeIf(p -> p.subscriber() == subscriber && p.pattern().equals(pattern));
     }
 
     @Override
@@ -57,21 +62,28 @@ public final class LocalHub implements Hub {
                 }
             }
         }
-        for (PatternSubscription p : patterns) {
-            if (p.subscriber() != except && p.regex().matcher(message.room()).matches()
-                    && p.subscriber().deliver(message, p.pattern())) {
-                receivers++;
+        if (patterns.isEmpty()) {
+            return receivers;
+        }
+        byte[] room = message.room().bytes();
+        for (var entry : patterns.entrySet()) {
+            Glob pattern = entry.getKey();
+            if (pattern.matches(room)) {
+                for (Subscriber s : entry.getValue()) {
+                    if (s != except && s.deliver(message, pattern)) {
+                        receivers++;
+                    }
+                }
             }
         }
         return receivers;
     }
 
     @Override
-    public List<String> rooms(String pattern) {
-        Pattern glob = pattern == null ? null : Glob.compile(pattern);
-        List<String> names = new ArrayList<>();
-        for (String room : rooms.keySet()) {
-            if (glob == null || glob.matcher(room).matches()) {
+    public List<Channel> rooms(Glob pattern) {
+        List<Channel> names = new ArrayList<>();
+        for (Channel room : rooms.keySet()) {
+            if (pattern == null || pattern.matches(room.bytes())) {
                 names.add(room);
             }
         }
@@ -80,7 +92,7 @@ public final class LocalHub implements Hub {
     }
 
     @Override
-    public int subscribers(String room) {
+    public int subscribers(Channel room) {
         Set<Subscriber> set = rooms.get(room);
         return set == null ? 0 : set.size();
     }
@@ -88,5 +100,20 @@ public final class LocalHub implements Hub {
     @Override
     public int patterns() {
         return patterns.size();
+    }
+
+    @Override
+    public boolean claimName(String name, Subscriber holder) {
+        return names.putIfAbsent(Names.key(name), holder) == null;
+    }
+
+    @Override
+    public void releaseName(String name, Subscriber holder) {
+        names.remove(Names.key(name), holder);
+    }
+
+    @Override
+    public Subscriber nameHolder(String name) {
+        return names.get(Names.key(name));
     }
 }

@@ -11,12 +11,12 @@ import java.nio.charset.StandardCharsets;
  * PUBLISH reaches programs verbatim, as in Redis, and people as {@code [publisher] text}.
  */
 public final class Message {
-    private final String room;
+    private final Channel room;
     private final byte[] payload;
     private final byte[] line;
     private final byte[] resp;
 
-    private Message(String room, byte[] payload, String lineText) {
+    private Message(Channel room, byte[] payload, String lineText) {
         this.room = room;
         this.payload = payload;
         this.line = (lineText + "\n").getBytes(StandardCharsets.UTF_8);
@@ -24,28 +24,28 @@ public final class Message {
     }
 
     /** A person's chat line: "[from] text". */
-    public static Message chat(String room, String from, String text) {
+    public static Message chat(Channel room, String from, String text) {
         String line = "[" + from + "] " + Text.sanitize(text);
         return new Message(room, line.getBytes(StandardCharsets.UTF_8), line);
     }
 
     /** A person's action (/me): "* from text". */
-    public static Message action(String room, String from, String text) {
+    public static Message action(Channel room, String from, String text) {
         return notice(room, from + " " + Text.sanitize(text));
     }
 
     /** A notice from the server: "* text". */
-    public static Message notice(String room, String text) {
+    public static Message notice(Channel room, String text) {
         String line = "* " + text;
         return new Message(room, line.getBytes(StandardCharsets.UTF_8), line);
     }
 
     /** What a program PUBLISHed: verbatim for programs, "[from] text" for people. */
-    public static Message published(String room, String from, byte[] payload) {
+    public static Message published(Channel room, String from, byte[] payload) {
         return new Message(room, payload, "[" + from + "] " + Text.sanitize(payload));
     }
 
-    public String room() {
+    public Channel room() {
         return room;
     }
 
@@ -65,14 +65,13 @@ public final class Message {
     }
 
     /** {@code *4 pmessage pattern room payload}. */
-    public byte[] resp(String pattern) {
-        return frame("pmessage", pattern, room, payload);
+    public byte[] resp(Glob pattern) {
+        return frame("pmessage", pattern.bytes(), room, payload);
     }
 
-    private static byte[] frame(String kind, String pattern, String room, byte[] payload) {
+    private static byte[] frame(String kind, byte[] p, Channel room, byte[] payload) {
         byte[] k = kind.getBytes(StandardCharsets.US_ASCII);
-        byte[] p = pattern == null ? null : pattern.getBytes(StandardCharsets.UTF_8);
-        byte[] r = room.getBytes(StandardCharsets.UTF_8);
+        byte[] r = room.bytes();
         StringBuilder head = new StringBuilder();
         head.append('*').append(p == null ? 3 : 4).append("\r\n");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(payload.length + r.length + 48);

@@ -8,5 +8,5 @@ public interface Subscriber {
      * @param pattern the pattern it matched, or null for a direct subscription to the room
      * @return whether it was accepted (false: the receiver is gone or too slow)
      */
-    boolean deliver(Message message, String pattern);
+    boolean deliver(Message message, Glob pattern);
 }

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Every session of every service in the process, by connection id: what CLIENT LIST shows and
@@ -15,6 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Sessions {
     private final ConcurrentHashMap<Long, Session> byId = new ConcurrentHashMap<>();
+    private volatile Consumer<Session> closeListener = s -> {
+    };
+
+    /**
+     * Told of each session as it closes, on its connection's thread, before the connection does
+     * (the program's close log line names the user and chat name from it). Quick, never blocking.
+     */
+    public void onClose(Consumer<Session> listener) {
+        this.closeListener = listener;
+    }
 
     /** Registers a session for the connection, logged in as {@code user} (null: not yet). */
     public Session open(Connection connection, User user) {
@@ -24,7 +35,9 @@ public final class Sessions {
     }
 
     public void close(Session session) {
-        byId.remove(session.id(), session);
+        if (byId.remove(session.id(), session)) {
+            closeListener.accept(session);
+        }
     }
 
     public Optional<Session> get(long id) {

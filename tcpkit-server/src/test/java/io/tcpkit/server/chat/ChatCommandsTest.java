@@ -1,5 +1,6 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.Limits;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
@@ -272,7 +273,7 @@ class ChatCommandsTest {
             impostor.expectLine("* wrong password for ALICE");
             impostor.expectEof();
         }
-        assertThat(servers.hub.subscribers("lobby")).isEqualTo(1);
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(1);
         // The owner can still come in under her name.
         LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");

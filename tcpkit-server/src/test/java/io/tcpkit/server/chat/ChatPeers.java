@@ -13,6 +13,11 @@ final class ChatPeers {
     static final String PROMPT = "Welcome to tcpkit chat! What shall I call you?";
     static final String ILLEGAL_NAME = "* illegal name: use 1 to 32 letters and digits";
     static final String LOBBY_PRESENCE = "* The room lobby contains: ";
+    /**
+     * Flood control out of the way, for tests that flood on purpose to test something else (a
+     * burst during leaves, a slow consumer); ChatFloodProgramTest tests the limits themselves.
+     */
+    static final ChatLimits NO_FLOOD_CONTROL = new ChatLimits(1_000_000, 1_000_000_000, 1);
     private static final AtomicInteger MARKERS = new AtomicInteger();
 
     private ChatPeers() {

@@ -94,14 +94,14 @@ class ChatPubSubBridgeTest {
         publish.expect("2");
         assertThat(publish.awaitExit()).isZero();
         String line = room.get(0).readLine();
-        assertThat(line).matches("\\[client\\d+\\] hello");
+        assertThat(line).matches("\\[client#\\d+\\] hello");
         room.get(1).expectLine(line);
 
         // Control characters from a program are defused for people too.
         RedisCli evil = new RedisCli("PUBLISH", "lobby", "\u001b[2Jboom\u0007");
         evil.expect("2");
         assertThat(evil.awaitExit()).isZero();
-        assertThat(room.get(0).readLine()).matches("\\[client\\d+\\] \\?\\[2Jboom\\?");
+        assertThat(room.get(0).readLine()).matches("\\[client#\\d+\\] \\?\\[2Jboom\\?");
         assertNothingPending(room.get(1), room.get(0));
     }
 
@@ -113,7 +113,7 @@ class ChatPubSubBridgeTest {
         RedisCli publish = new RedisCli("PUBLISH", "lobby", "from a program");
         publish.expect("2");
         follower.expect("message", "lobby", "from a program");
-        assertThat(room.get(0).readLine()).matches("\\[client\\d+\\] from a program");
+        assertThat(room.get(0).readLine()).matches("\\[client#\\d+\\] from a program");
     }
 
     @Test
@@ -142,7 +142,7 @@ class ChatPubSubBridgeTest {
         admin.expectBytes("*4\r\n$3\r\ndev\r\n:2\r\n$5\r\nlobby\r\n:0\r\n");
         admin.command("PUBLISH", "dev", "to all");
         admin.expectBytes(":3\r\n"); // alice, the subscriber and the pattern subscriber
-        assertThat(room.get(0).readLine()).matches("\\[client\\d+\\] to all");
+        assertThat(room.get(0).readLine()).matches("\\[client#\\d+\\] to all");
     }
 
     @Test
@@ -162,6 +162,6 @@ class ChatPubSubBridgeTest {
         assertThat(id).matches(":\\d+\r");
         anonymous.command("PUBLISH", "lobby", "boop");
         anonymous.expectBytes(":1\r\n");
-        room.get(0).expectLine("[client" + id.substring(1, id.length() - 1) + "] boop");
+        room.get(0).expectLine("[client#" + id.substring(1, id.length() - 1) + "] boop");
     }
 }

@@ -1,5 +1,6 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
@@ -53,7 +54,7 @@ class ChatScaleTest {
             for (Future<LineClient> f : joins) {
                 members.add(f.get());
             }
-            assertThat(servers.hub.subscribers("lobby")).isEqualTo(MEMBERS);
+            assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(MEMBERS);
             assertThat(servers.sessions.size()).isEqualTo(MEMBERS);
 
             // One message reaches the 999 others, after whatever join notices they have not read yet.
@@ -95,7 +96,7 @@ class ChatScaleTest {
         Await.until("every connection to close", Duration.ofSeconds(20), () -> chat.stats().open() == 0);
         assertThat(chat.connections()).isEmpty();
         assertThat(servers.sessions.size()).isZero();
-        assertThat(servers.hub.subscribers("lobby")).isZero();
+        assertThat(servers.hub.subscribers(Channel.of("lobby"))).isZero();
         assertThat(servers.hub.rooms(null)).isEmpty();
         assertThat(chat.stats().closed().getOrDefault(CloseReason.SERVER_CLOSED, 0L)).isEqualTo(MEMBERS);
         assertThat(chat.stats().closedTotal()).isEqualTo(MEMBERS);

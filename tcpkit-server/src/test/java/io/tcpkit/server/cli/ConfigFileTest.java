@@ -74,6 +74,23 @@ class ConfigFileTest {
     }
 
     @Test
+    void adminAndLogOptionsHaveKeysAndRoundTrip() throws Exception {
+        assertThat(printConfig("serve").out()).contains("\nadmin-port = 7080\n", "\nadmin-host = 127.0.0.1\n",
+                "\n# admin-token =\n", "\nlog-format = text\n", "\n# log-file =\n");
+        Path log = dir.resolve("logs").resolve("tcpkit.log");
+        for (String command : List.of("serve", "echo", "chat", "command")) {
+            String printed = printConfig(command, "--admin-port", "7181", "--admin-host", "::1", "--admin-token",
+                    "s3cret token", "--log-format", "json", "--log-file", log.toString()).out();
+            // The token as it is, so that the output gives the same options back (README: keep it private).
+            assertThat(settings(printed)).as(command).contains("admin-port = 7181", "admin-host = ::1",
+                    "admin-token = s3cret token", "log-format = json", "log-file = " + log);
+            Path saved = file(command + "-admin.conf", printed);
+            assertThat(printConfig(command, "--config", saved.toString()).out()).as(command).isEqualTo(printed);
+        }
+        assertThat(log.getParent()).as("--print-config starts nothing, not even the log file").doesNotExist();
+    }
+
+    @Test
     void theCommandLineOverridesTheFile() throws Exception {
         Path conf = file("tcpkit.conf", """
                 # a comment

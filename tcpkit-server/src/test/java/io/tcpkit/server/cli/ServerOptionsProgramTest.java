@@ -41,9 +41,12 @@ class ServerOptionsProgramTest {
         return RespClient.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), source, label);
     }
 
-    /** "conn-N 127.0.0.1:PORT closed: REASON", as the program logs a close at debug level. */
-    private static String closed(LineClient client, String reason) {
-        return " 127.0.0.1:" + client.localPort() + " closed: " + reason + " after ";
+    /**
+     * "conn-N 127.0.0.1:PORT[ user 'U'][ name 'N'] closed: REASON", as the program logs a close at
+     * debug level ({@code who}: the user and name it names, none for echo).
+     */
+    private static String closed(LineClient client, String who, String reason) {
+        return " 127.0.0.1:" + client.localPort() + who + " closed: " + reason + " after ";
     }
 
     @Test
@@ -92,14 +95,14 @@ class ServerOptionsProgramTest {
             quietEcho.send("once\n").expectLine("once");
             assertThat(quietPerson.readToEnd()).isEqualTo(PROMPT + "\n");
             assertThat(quietEcho.readToEnd()).isEmpty();
-            serve.process().awaitStderr(closed(quietPerson, "idle timeout"), LOG);
-            serve.process().awaitStderr(closed(quietEcho, "idle timeout"), LOG);
+            serve.process().awaitStderr(closed(quietPerson, " user 'default'", "idle timeout"), LOG);
+            serve.process().awaitStderr(closed(quietEcho, "", "idle timeout"), LOG);
 
             // Read: a request begun and never finished is cut off, though it is not idle that long.
             try (RespClient halfRequest = RespClient.connect(serve.command(), "half a request")) {
                 halfRequest.send("*1\r\n$4\r\nPI");
                 assertThat(halfRequest.readToEnd()).isEmpty();
-                serve.process().awaitStderr(closed(halfRequest, "read timeout"), LOG);
+                serve.process().awaitStderr(closed(halfRequest, " user 'default'", "read timeout"), LOG);
             }
 
             // Write: a peer that sends but does not read is closed once a write blocks that long.
@@ -107,7 +110,7 @@ class ServerOptionsProgramTest {
                 Thread writer = Thread.ofVirtual().start(() -> sendUntilRefused(notReading));
                 writer.join(LOG.toMillis());
                 assertThat(writer.isAlive()).as("the writer was stopped by the server's close").isFalse();
-                assertThat(serve.process().awaitStderr(closed(notReading, "write timeout"), LOG))
+                assertThat(serve.process().awaitStderr(closed(notReading, "", "write timeout"), LOG))
                         .contains(" 127.0.0.1:" + notReading.localPort() + ": write blocked for over 300 ms, closing");
             }
         }
@@ -135,7 +138,7 @@ class ServerOptionsProgramTest {
             assertThat(idle.call("PING")).isEqualTo("+PONG\r\n");
             halfRequest.send("*1\r\n$4\r\nPI");
             assertThat(halfRequest.readToEnd()).isEmpty();
-            serve.process().awaitStderr(closed(halfRequest, "read timeout"), LOG);
+            serve.process().awaitStderr(closed(halfRequest, " user 'default'", "read timeout"), LOG);
             // The deadline service has enforced a 300 ms deadline since idle last spoke: it is still served.
             assertThat(idle.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(serve.process().stderr()).doesNotContain("idle timeout");
@@ -181,14 +184,16 @@ class ServerOptionsProgramTest {
 
     @Test
     void maxOutboundBytesDisconnectsAReaderThatFallsThatFarBehind() throws Exception {
-        try (Tcpkit.Serve serve = Tcpkit.serve(dir, "--max-outbound-bytes", "65536", "--log-level", "debug");
+        // The talker floods on purpose: chat flood control (tested in ChatFloodProgramTest) is set out of the way.
+        try (Tcpkit.Serve serve = Tcpkit.serve(dir, "--max-outbound-bytes", "65536", "--log-level", "debug",
+                "--chat-lines-per-second", "1000000", "--chat-bytes-per-second", "1000000000");
              LineClient slow = LineClient.connect(serve.chat(), 4096, "slow");
              LineClient talker = LineClient.connect(serve.chat(), "talker")) {
             slow.expectLine(PROMPT).sendLine("slow").expectLine("* The room lobby contains: ");
             talker.expectLine(PROMPT).sendLine("talker").expectLine("* The room lobby contains: slow");
             // From here on slow reads nothing. The talker hears nobody but slow's leaving.
             String line = "m".repeat(1000);
-            String slowConsumer = closed(slow, "slow consumer");
+            String slowConsumer = closed(slow, " user 'default' name 'slow'", "slow consumer");
             int sent = 0;
             while (sent < 20_000 && !serve.process().stderr().contains(slowConsumer)) {
                 for (int i = 0; i < 100; i++, sent++) {

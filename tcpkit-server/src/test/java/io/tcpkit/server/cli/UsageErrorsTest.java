@@ -123,6 +123,37 @@ class UsageErrorsTest {
     }
 
     @Test
+    void adminAndLogOptionsAreCheckedTheSameWay(@TempDir Path dir) throws Exception {
+        InProcess.Run port = tcpkit("serve", "--admin-port", "70000");
+        assertThat(port.status()).isEqualTo(2);
+        assertThat(port.err()).isEqualTo("tcpkit serve: Invalid value for option '--admin-port': a port is 1 to 65535, "
+                + "or 0 to turn the admin listener off, not 70000\n" + hint("tcpkit serve"));
+        assertThat(tcpkit("echo", "--admin-port", "x").err())
+                .startsWith("tcpkit echo: Invalid value for option '--admin-port': 'x' is not a whole number\n");
+
+        InProcess.Run token = tcpkit("command", "--admin-token", "");
+        assertThat(token.status()).isEqualTo(2);
+        assertThat(token.err()).isEqualTo("tcpkit command: Invalid value for option '--admin-token': must not be empty "
+                + "(leave the option out for loopback-only actions)\n" + hint("tcpkit command"));
+
+        InProcess.Run format = tcpkit("chat", "--log-format", "xml");
+        assertThat(format.status()).isEqualTo(2);
+        assertThat(format.err()).isEqualTo("tcpkit chat: Invalid value for option '--log-format': "
+                + "'xml' is not one of text, json\n" + hint("tcpkit chat"));
+        assertThat(tcpkit("--log-format", "xml", "echo").err())
+                .isEqualTo("tcpkit: Invalid value for option '--log-format': 'xml' is not one of text, json\n" + hint("tcpkit"));
+
+        // A file where a folder should be: the log file cannot be made (and nothing is started).
+        Path notAFolder = Files.writeString(dir.resolve("file"), "");
+        InProcess.Run file = tcpkit("echo", "--port", "0", "--admin-port", "0", "--log-file",
+                notAFolder.resolve("tcpkit.log").toString());
+        assertThat(file.status()).isEqualTo(2);
+        assertThat(file.err()).isEqualTo("tcpkit echo: --log-file " + notAFolder.resolve("tcpkit.log")
+                + ": cannot be written\n" + hint("tcpkit echo"));
+        assertThat(file.out()).isEmpty();
+    }
+
+    @Test
     void benchOptionsAreUnambiguous() {
         InProcess.Run d = tcpkit("bench", "127.0.0.1:7000", "-d", "3s");
         assertThat(d.status()).isEqualTo(2);

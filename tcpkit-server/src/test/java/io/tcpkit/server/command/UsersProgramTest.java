@@ -175,8 +175,10 @@ class UsersProgramTest {
             server.terminate();
             assertThat(server.awaitExit(EXIT)).isZero();
             String printed = server.stdout() + server.stderr();
-            assertThat(printed).as("failures are logged, by name and address")
-                    .contains("failed login for user 'alice' from 127.0.0.1", "failed login for user 'nobody'");
+            assertThat(printed).as("failures are audit lines, by name and address")
+                    .contains("audit: login failed: user 'alice' from 127.0.0.1 by password",
+                            "audit: login failed: user 'nobody' from 127.0.0.1 by password",
+                            "audit: login succeeded: user 'alice' from 127.0.0.1 by password");
             for (String secret : secrets) {
                 assertThat(printed).doesNotContain(secret);
             }

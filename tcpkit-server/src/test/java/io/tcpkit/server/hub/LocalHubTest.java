@@ -26,7 +26,7 @@ class LocalHubTest {
         volatile boolean accept = true;
 
         @Override
-        public boolean deliver(Message message, String pattern) {
+        public boolean deliver(Message message, Glob pattern) {
             got.add((pattern == null ? "" : pattern + "|") + message.room() + ":"
                     + new String(message.payload(), StandardCharsets.UTF_8));
             return accept;
@@ -37,8 +37,13 @@ class LocalHubTest {
         }
     }
 
+    /** The hub's rooms matching a pattern, as text. */
+    private List<String> rooms(Glob pattern) {
+        return hub.rooms(pattern).stream().map(Channel::text).toList();
+    }
+
     private static Message msg(String room, String text) {
-        return Message.published(room, "test", text.getBytes(StandardCharsets.UTF_8));
+        return Message.published(Channel.of(room), "test", text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -46,9 +51,9 @@ class LocalHubTest {
         Recorder a = new Recorder();
         Recorder b = new Recorder();
         Recorder other = new Recorder();
-        hub.subscribe("lobby", a);
-        hub.subscribe("lobby", b);
-        hub.subscribe("dev", other);
+        hub.subscribe(Channel.of("lobby"), a);
+        hub.subscribe(Channel.of("lobby"), b);
+        hub.subscribe(Channel.of("dev"), other);
         assertThat(hub.publish(msg("lobby", "hi"), null)).isEqualTo(2);
         assertThat(a.got()).containsExactly("lobby:hi");
         assertThat(b.got()).containsExactly("lobby:hi");
@@ -59,9 +64,9 @@ class LocalHubTest {
     @Test
     void subscribingTwiceIsOneSubscription() {
         Recorder a = new Recorder();
-        hub.subscribe("lobby", a);
-        hub.subscribe("lobby", a);
-        assertThat(hub.subscribers("lobby")).isEqualTo(1);
+        hub.subscribe(Channel.of("lobby"), a);
+        hub.subscribe(Channel.of("lobby"), a);
+        assertThat(hub.subscribers(Channel.of("lobby"))).isEqualTo(1);
         assertThat(hub.publish(msg("lobby", "once"), null)).isEqualTo(1);
         assertThat(a.got()).containsExactly("lobby:once");
     }
@@ -70,9 +75,9 @@ class LocalHubTest {
     void theExceptedSubscriberIsLeftOutOfDirectAndPatternDelivery() {
         Recorder sender = new Recorder();
         Recorder listener = new Recorder();
-        hub.subscribe("lobby", sender);
-        hub.psubscribe("lob*", sender);
-        hub.subscribe("lobby", listener);
+        hub.subscribe(Channel.of("lobby"), sender);
+        hub.psubscribe(Glob.of("lob*"), sender);
+        hub.subscribe(Channel.of("lobby"), listener);
         assertThat(hub.publish(msg("lobby", "mine"), sender)).isEqualTo(1);
         assertThat(sender.got()).isEmpty();
         assertThat(listener.got()).containsExactly("lobby:mine");
@@ -82,40 +87,40 @@ class LocalHubTest {
     void unsubscribeStopsDeliveryAndAnEmptyRoomDisappears() {
         Recorder a = new Recorder();
         Recorder b = new Recorder();
-        hub.subscribe("lobby", a);
-        hub.subscribe("lobby", b);
-        hub.unsubscribe("lobby", a);
-        assertThat(hub.subscribers("lobby")).isEqualTo(1);
+        hub.subscribe(Channel.of("lobby"), a);
+        hub.subscribe(Channel.of("lobby"), b);
+        hub.unsubscribe(Channel.of("lobby"), a);
+        assertThat(hub.subscribers(Channel.of("lobby"))).isEqualTo(1);
         assertThat(hub.publish(msg("lobby", "x"), null)).isEqualTo(1);
         assertThat(a.got()).isEmpty();
-        hub.unsubscribe("lobby", b);
-        hub.unsubscribe("lobby", b); // again: nothing happens
-        hub.unsubscribe("never", a);
-        assertThat(hub.subscribers("lobby")).isZero();
-        assertThat(hub.rooms(null)).isEmpty();
+        hub.unsubscribe(Channel.of("lobby"), b);
+        hub.unsubscribe(Channel.of("lobby"), b); // again: nothing happens
+        hub.unsubscribe(Channel.of("never"), a);
+        assertThat(hub.subscribers(Channel.of("lobby"))).isZero();
+        assertThat(rooms(null)).isEmpty();
     }
 
     @Test
     void patternSubscribersReceiveMatchingRoomsWithThePattern() {
         Recorder p = new Recorder();
         Recorder direct = new Recorder();
-        hub.psubscribe("news.*", p);
-        hub.subscribe("news.tech", direct);
+        hub.psubscribe(Glob.of("news.*"), p);
+        hub.subscribe(Channel.of("news.tech"), direct);
         assertThat(hub.patterns()).isEqualTo(1);
         assertThat(hub.publish(msg("news.tech", "chips"), null)).isEqualTo(2);
         assertThat(hub.publish(msg("sports", "goal"), null)).isZero();
         assertThat(p.got()).containsExactly("news.*|news.tech:chips");
         assertThat(direct.got()).containsExactly("news.tech:chips");
         // A pattern subscription does not make a room: PUBSUB CHANNELS lists direct ones only.
-        assertThat(hub.rooms(null)).containsExactly("news.tech");
+        assertThat(rooms(null)).containsExactly("news.tech");
     }
 
     @Test
     void aSubscriberOfARoomAndAMatchingPatternGetsBothAndCountsTwice() {
         Recorder r = new Recorder();
-        hub.subscribe("news.art", r);
-        hub.psubscribe("news.*", r);
-        hub.psubscribe("*", r);
+        hub.subscribe(Channel.of("news.art"), r);
+        hub.psubscribe(Glob.of("news.*"), r);
+        hub.psubscribe(Glob.of("*"), r);
         assertThat(hub.publish(msg("news.art", "x"), null)).isEqualTo(3);
         assertThat(r.got()).containsExactly("news.art:x", "news.*|news.art:x", "*|news.art:x");
     }
@@ -124,13 +129,13 @@ class LocalHubTest {
     void punsubscribeRemovesOnlyThatSubscribersPattern() {
         Recorder a = new Recorder();
         Recorder b = new Recorder();
-        hub.psubscribe("n*", a);
-        hub.psubscribe("x*", a);
-        hub.psubscribe("m*", b);
+        hub.psubscribe(Glob.of("n*"), a);
+        hub.psubscribe(Glob.of("x*"), a);
+        hub.psubscribe(Glob.of("m*"), b);
         assertThat(hub.patterns()).isEqualTo(3);
-        hub.punsubscribe("n*", b); // not b's
+        hub.punsubscribe(Glob.of("n*"), b); // not b's
         assertThat(hub.patterns()).isEqualTo(3);
-        hub.punsubscribe("n*", a);
+        hub.punsubscribe(Glob.of("n*"), a);
         assertThat(hub.patterns()).isEqualTo(2);
         assertThat(hub.publish(msg("news", "x"), null)).isZero();
         assertThat(hub.publish(msg("xray", "y"), null)).isEqualTo(1);
@@ -142,9 +147,9 @@ class LocalHubTest {
         Recorder slow = new Recorder();
         Recorder fine = new Recorder();
         slow.accept = false;
-        hub.subscribe("lobby", slow);
-        hub.subscribe("lobby", fine);
-        hub.psubscribe("lob*", slow);
+        hub.subscribe(Channel.of("lobby"), slow);
+        hub.subscribe(Channel.of("lobby"), fine);
+        hub.psubscribe(Glob.of("lob*"), slow);
         assertThat(hub.publish(msg("lobby", "x"), null)).isEqualTo(1);
         assertThat(fine.got()).containsExactly("lobby:x");
     }
@@ -153,12 +158,12 @@ class LocalHubTest {
     void roomsAreListedSortedAndFilteredByGlob() {
         Recorder r = new Recorder();
         for (String room : List.of("zeta", "alpha", "news.tech", "news.art", "dev")) {
-            hub.subscribe(room, r);
+            hub.subscribe(Channel.of(room), r);
         }
-        assertThat(hub.rooms(null)).containsExactly("alpha", "dev", "news.art", "news.tech", "zeta");
-        assertThat(hub.rooms("news.*")).containsExactly("news.art", "news.tech");
-        assertThat(hub.rooms("?e*")).containsExactly("dev", "news.art", "news.tech", "zeta");
-        assertThat(hub.rooms("nothing")).isEmpty();
+        assertThat(rooms(null)).containsExactly("alpha", "dev", "news.art", "news.tech", "zeta");
+        assertThat(rooms(Glob.of("news.*"))).containsExactly("news.art", "news.tech");
+        assertThat(rooms(Glob.of("?e*"))).containsExactly("dev", "news.art", "news.tech", "zeta");
+        assertThat(rooms(Glob.of("nothing"))).isEmpty();
     }
 
     @Test
@@ -166,7 +171,7 @@ class LocalHubTest {
         int threads = 8;
         int rounds = 2000;
         Recorder stayer = new Recorder();
-        hub.subscribe("busy", stayer);
+        hub.subscribe(Channel.of("busy"), stayer);
         AtomicInteger published = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> tasks = new ArrayList<>();
@@ -181,10 +186,10 @@ class LocalHubTest {
                             assertThat(hub.publish(msg("busy", "m"), null)).isGreaterThanOrEqualTo(1);
                             published.incrementAndGet();
                         } else {
-                            hub.subscribe("busy", mine);
-                            hub.psubscribe("bu*", mine);
-                            hub.unsubscribe("busy", mine);
-                            hub.punsubscribe("bu*", mine);
+                            hub.subscribe(Channel.of("busy"), mine);
+                            hub.psubscribe(Glob.of("bu*"), mine);
+                            hub.unsubscribe(Channel.of("busy"), mine);
+                            hub.punsubscribe(Glob.of("bu*"), mine);
                         }
                     }
                     return null;
@@ -195,10 +200,10 @@ class LocalHubTest {
                 f.get();
             }
         }
-        assertThat(hub.subscribers("busy")).isEqualTo(1);
+        assertThat(hub.subscribers(Channel.of("busy"))).isEqualTo(1);
         assertThat(hub.patterns()).isZero();
         assertThat(stayer.got).hasSize(published.get());
-        hub.unsubscribe("busy", stayer);
-        assertThat(hub.rooms(null)).isEmpty();
+        hub.unsubscribe(Channel.of("busy"), stayer);
+        assertThat(rooms(null)).isEmpty();
     }
 }

@@ -17,28 +17,28 @@ class MessageTest {
 
     @Test
     void aChatLineIsTheSameTextForPeopleAndPrograms() {
-        Message m = Message.chat("lobby", "alice", "hi there");
-        assertThat(m.room()).isEqualTo("lobby");
+        Message m = Message.chat(Channel.of("lobby"), "alice", "hi there");
+        assertThat(m.room()).isEqualTo(Channel.of("lobby"));
         assertThat(utf8(m.line())).isEqualTo("[alice] hi there\n");
         assertThat(utf8(m.payload())).isEqualTo("[alice] hi there");
         assertThat(utf8(m.resp())).isEqualTo("*3\r\n$7\r\nmessage\r\n$5\r\nlobby\r\n$16\r\n[alice] hi there\r\n");
-        assertThat(utf8(m.resp("lob*")))
+        assertThat(utf8(m.resp(Glob.of("lob*"))))
                 .isEqualTo("*4\r\n$8\r\npmessage\r\n$4\r\nlob*\r\n$5\r\nlobby\r\n$16\r\n[alice] hi there\r\n");
     }
 
     @Test
     void aChatLineIsSanitizedInBothEncodings() {
-        Message m = Message.chat("lobby", "alice", "evil\u001b[2J\r\n");
+        Message m = Message.chat(Channel.of("lobby"), "alice", "evil\u001b[2J\r\n");
         assertThat(utf8(m.line())).isEqualTo("[alice] evil?[2J??\n");
         assertThat(utf8(m.resp())).isEqualTo("*3\r\n$7\r\nmessage\r\n$5\r\nlobby\r\n$18\r\n[alice] evil?[2J??\r\n");
     }
 
     @Test
     void noticesAndActions() {
-        Message n = Message.notice("dev", "bob has entered the room");
+        Message n = Message.notice(Channel.of("dev"), "bob has entered the room");
         assertThat(utf8(n.line())).isEqualTo("* bob has entered the room\n");
         assertThat(utf8(n.resp())).isEqualTo("*3\r\n$7\r\nmessage\r\n$3\r\ndev\r\n$26\r\n* bob has entered the room\r\n");
-        Message a = Message.action("dev", "bob", "waves\u0007");
+        Message a = Message.action(Channel.of("dev"), "bob", "waves\u0007");
         assertThat(utf8(a.line())).isEqualTo("* bob waves?\n");
         assertThat(utf8(a.payload())).isEqualTo("* bob waves?");
     }
@@ -46,7 +46,7 @@ class MessageTest {
     @Test
     void aPublishedPayloadIsVerbatimForProgramsAndASafeLineForPeople() {
         byte[] payload = {'o', 'k', '\r', '\n', 0, (byte) 0x9b, 0x1b, '[', 'm'};
-        Message m = Message.published("lobby", "client7", payload);
+        Message m = Message.published(Channel.of("lobby"), "client7", payload);
         assertThat(m.payload()).isEqualTo(payload);
         assertThat(utf8(m.line())).isEqualTo("[client7] ok???\ufffd?[m\n");
         byte[] head = "*3\r\n$7\r\nmessage\r\n$5\r\nlobby\r\n$9\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -60,23 +60,23 @@ class MessageTest {
 
     @Test
     void lengthsCountBytesNotCharacters() {
-        Message m = Message.published("caf\u00e9", "p", "\u00e9\ud83d\ude00".getBytes(StandardCharsets.UTF_8));
+        Message m = Message.published(Channel.of("caf\u00e9"), "p", "\u00e9\ud83d\ude00".getBytes(StandardCharsets.UTF_8));
         assertThat(utf8(m.resp())).isEqualTo("*3\r\n$7\r\nmessage\r\n$5\r\ncaf\u00e9\r\n$6\r\n\u00e9\ud83d\ude00\r\n");
-        assertThat(utf8(m.resp("caf?")))
+        assertThat(utf8(m.resp(Glob.of("caf?"))))
                 .isEqualTo("*4\r\n$8\r\npmessage\r\n$4\r\ncaf?\r\n$5\r\ncaf\u00e9\r\n$6\r\n\u00e9\ud83d\ude00\r\n");
         assertThat(utf8(m.line())).isEqualTo("[p] \u00e9\ud83d\ude00\n");
     }
 
     @Test
     void anEmptyPayloadIsAnEmptyBulkString() {
-        Message m = Message.published("r", "p", new byte[0]);
+        Message m = Message.published(Channel.of("r"), "p", new byte[0]);
         assertThat(utf8(m.resp())).isEqualTo("*3\r\n$7\r\nmessage\r\n$1\r\nr\r\n$0\r\n\r\n");
         assertThat(utf8(m.line())).isEqualTo("[p] \n");
     }
 
     @Test
     void encodingsAreMadeOnceAndShared() {
-        Message m = Message.chat("lobby", "alice", "hi");
+        Message m = Message.chat(Channel.of("lobby"), "alice", "hi");
         assertThat(m.resp()).isSameAs(m.resp());
         assertThat(m.line()).isSameAs(m.line());
     }

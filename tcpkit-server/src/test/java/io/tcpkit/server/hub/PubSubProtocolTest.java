@@ -211,7 +211,7 @@ class PubSubProtocolTest {
         sub.expectBytes("+OK\r\n");
         sub.expectEof();
         Await.until("the subscription to end with the connection", Duration.ofSeconds(10),
-                () -> servers.hub.subscribers("a") == 0);
+                () -> servers.hub.subscribers(Channel.of("a")) == 0);
         pub.command("PUBLISH", "a", "m2");
         pub.expectBytes(":0\r\n");
     }
@@ -241,7 +241,7 @@ class PubSubProtocolTest {
 
         sub2.close();
         Await.until("sub2's subscriptions to go", Duration.ofSeconds(10), () -> servers.hub.patterns() == 0
-                && servers.hub.subscribers("b") == 0 && servers.hub.subscribers("a") == 1);
+                && servers.hub.subscribers(Channel.of("b")) == 0 && servers.hub.subscribers(Channel.of("a")) == 1);
         pub.command("PUBSUB", "CHANNELS");
         pub.expectBytes("*2\r\n$1\r\na\r\n$9\r\nnews.tech\r\n");
         pub.command("PUBSUB", "NUMPAT");
@@ -289,7 +289,11 @@ class PubSubProtocolTest {
                 + confirm("psubscribe", "[z-a]", 3));
         pub.command("PUBLISH", "q", "hi");
         pub.expectBytes(":2\r\n");
-        sub.expectBytes(pmessage("[^]", "q", "hi") + pmessage("[z-a]", "q", "hi"));
+        // One pmessage per matching pattern, in no particular order (Redis 7 keeps patterns in a dict).
+        String one = pmessage("[^]", "q", "hi");
+        String other = pmessage("[z-a]", "q", "hi");
+        String got = new String(sub.readExactly(one.length() + other.length()), StandardCharsets.ISO_8859_1);
+        assertThat(got).isIn(one + other, other + one);
         pub.command("PUBSUB", "CHANNELS", "[]");
         pub.expectBytes("*0\r\n");
         pub.command("PUBSUB", "CHANNELS", "[z-a");

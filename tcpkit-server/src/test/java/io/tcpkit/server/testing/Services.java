@@ -4,11 +4,16 @@ import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.server.Service;
+import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.auth.PasswordHasher;
 import io.tcpkit.server.auth.Users;
+import io.tcpkit.server.chat.ChatLimits;
 import io.tcpkit.server.chat.ChatService;
+import io.tcpkit.server.command.CommandMetrics;
 import io.tcpkit.server.command.CommandService;
+import io.tcpkit.server.echo.EchoService;
+import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import io.tcpkit.testing.LineClient;
@@ -26,7 +31,9 @@ import java.util.function.UnaryOperator;
  * one set of sessions, one users file and one hub, and wired to their listeners as the program
  * wires them (service name, refusal messages, {@code started}/{@code stopped}). The one place
  * tests build services by hand; tests of the wiring itself run the program (ServeProgramTest).
- * Closing it closes every listener and every client opened through it.
+ * {@link #monitored()} adds what the admin listener reads, as {@code serve} wires it with the
+ * admin listener on: a {@link Monitoring} that observes every listener and counts the services'
+ * pub/sub traffic and commands. Closing it closes every listener and every client opened through it.
  */
 public final class Services implements AutoCloseable {
     /** Cheap hashes for tests; a hash records its own iteration count, so the server accepts them. */
@@ -35,6 +42,8 @@ public final class Services implements AutoCloseable {
     public final Sessions sessions = new Sessions();
     public final LocalHub hub = new LocalHub();
     public final Authenticator authenticator;
+    /** What the admin listener reads, or null when the services are not monitored. */
+    private final Monitoring monitoring;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<Service> started = new ArrayList<>();
     private TcpServer chat;
@@ -46,7 +55,22 @@ public final class Services implements AutoCloseable {
     }
 
     public Services(Users users) {
+        this(users, false);
+    }
+
+    private Services(Users users, boolean monitored) {
         this.authenticator = new Authenticator(users);
+        this.monitoring = monitored ? new Monitoring(true, sessions, hub) : null;
+    }
+
+    /** Without a users file, monitored with metrics as {@code serve} is with its admin listener on. */
+    public static Services monitored() {
+        return new Services(Users.open(), true);
+    }
+
+    /** The monitoring of {@link #monitored()} services (null otherwise). */
+    public Monitoring monitoring() {
+        return monitoring;
     }
 
     /** The command service alone, with the default limits, as {@code tcpkit command} runs it. */
@@ -68,7 +92,21 @@ public final class Services implements AutoCloseable {
 
     /** Starts the chat service with these limits and whatever {@code edge} adds (TLS). */
     public TcpServer startChat(Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
-        chat = start(new ChatService(sessions, authenticator, hub), limits, edge);
+        return startChat(limits, ChatLimits.DEFAULT, edge);
+    }
+
+    /** Starts the chat service with these limits and these limits on what one person may say. */
+    public TcpServer startChat(Limits limits, ChatLimits chatLimits) throws IOException {
+        return startChat(limits, chatLimits, b -> b);
+    }
+
+    private TcpServer startChat(Limits limits, ChatLimits chatLimits, UnaryOperator<TcpServer.Builder> edge)
+            throws IOException {
+        ChatService service = new ChatService(sessions, authenticator, hubFor("chat"), chatLimits);
+        if (monitoring != null) {
+            monitoring.chatRooms(service::roomSizes);
+        }
+        chat = start(service, limits, edge);
         return chat;
     }
 
@@ -79,16 +117,33 @@ public final class Services implements AutoCloseable {
 
     /** Starts the command service with these limits and whatever {@code edge} adds (TLS, the PROXY protocol). */
     public TcpServer startCommand(Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
-        command = start(new CommandService(sessions, authenticator, hub, RespReader.DEFAULT_MAX_REQUEST_BYTES),
+        command = start(new CommandService(sessions, authenticator, hubFor("command"),
+                RespReader.DEFAULT_MAX_REQUEST_BYTES, monitoring == null ? CommandMetrics.NONE : monitoring.commandMetrics()),
                 limits, edge);
         return command;
     }
 
+    /** Starts the echo service with these limits (for monitored services: the admin listener lists it too). */
+    public TcpServer startEcho(Limits limits) throws IOException {
+        return start(new EchoService(), limits, b -> b);
+    }
+
+    private Hub hubFor(String service) {
+        return monitoring == null ? hub : monitoring.hubFor(service);
+    }
+
     private TcpServer start(Service service, Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
-        TcpServer.Builder builder = service.handle(TcpServer.builder().port(0).service(service.name()).limits(limits)
-                .rejectionMessage(service::rejectionMessage));
+        TcpServer.Builder builder = TcpServer.builder().port(0).service(service.name()).limits(limits)
+                .rejectionMessage(service::rejectionMessage);
+        if (monitoring != null) {
+            builder.observer(monitoring.observer(service.name()));
+        }
+        service.handle(builder);
         TcpServer server = edge.apply(builder).start();
         track(server);
+        if (monitoring != null) {
+            monitoring.listening(server);
+        }
         service.started(server);
         synchronized (started) {
             started.add(service);

@@ -6,6 +6,10 @@ import io.tcpkit.testing.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +20,7 @@ import java.util.regex.Pattern;
 public final class Tcpkit {
     /** A JVM start on a busy 2-core machine; a bound against hangs, never asserted. */
     public static final Duration STARTUP = Duration.ofSeconds(30);
+    private static final Set<String> SERVER_COMMANDS = Set.of("serve", "echo", "chat", "command");
     private static final Pattern LISTENING = Pattern.compile("(?m)^(\\S+)\\s+listening on (\\S+):(\\d+)");
 
     private Tcpkit() {
@@ -26,9 +31,24 @@ public final class Tcpkit {
         return start(Path.of("."), args);
     }
 
-    /** {@code tcpkit ARGS...} in {@code dir}. */
+    /**
+     * {@code tcpkit ARGS...} in {@code dir}. A server command that does not name an admin port gets
+     * {@code --admin-port 0} (no admin listener): its default port is fixed (7080), and tests run
+     * side by side.
+     */
     public static ChildProcess start(Path dir, String... args) throws IOException {
-        return ChildProcess.java(dir, Main.class.getName(), args);
+        return ChildProcess.java(dir, Main.class.getName(), withoutAdminListener(args));
+    }
+
+    /** The arguments with {@code --admin-port 0} after a server command that names no admin port. */
+    static String[] withoutAdminListener(String... args) {
+        if (args.length == 0 || !SERVER_COMMANDS.contains(args[0])
+                || Arrays.stream(args).anyMatch(a -> a.startsWith("--admin-port"))) {
+            return args;
+        }
+        List<String> with = new ArrayList<>(List.of(args));
+        with.addAll(1, List.of("--admin-port", "0"));
+        return with.toArray(String[]::new);
     }
 
     /** A running {@code tcpkit serve} and the ports of its three services. */

@@ -1,0 +1,113 @@
+package io.tcpkit.server.testing;
+
+import io.tcpkit.testing.Require;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real redis-server (Debian's redis-server 7.0) on a free loopback port, with no persistence, for
+ * tests that compare tcpkit with Redis byte for byte. A missing redis-server skips the test, or fails
+ * it when {@code CI=true} ({@link Require}). {@link #close()} stops it.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private RedisServer(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts redis-server with extra configuration ("--name value" pairs) and waits until it answers PING. */
+    public static RedisServer start(String... config) throws IOException, InterruptedException {
+        String binary = Require.tool("redis-server").toString();
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("tcpkit-redis-");
+            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                    "--logfile", dir.resolve("redis.log").toString()));
+            command.addAll(List.of(config));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout").toFile()).start();
+            RedisServer server = new RedisServer(p, port, dir);
+            if (server.awaitReady()) {
+                return server;
+            }
+            server.close();
+            last = new IOException("redis-server did not start on port " + port + ": " + server.log());
+        }
+        throw last;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The server's log, for failure messages. */
+    public String log() {
+        try {
+            Path log = dir.resolve("redis.log");
+            return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private boolean awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(2000);
+                OutputStream out = s.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                byte[] reply = in.readNBytes(7);
+                if (new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n")) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(20); // a poll interval while the process starts, not synchronisation
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind.
+        }
+    }
+}
