@@ -275,10 +275,18 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
         return id + "\n" + name + "\n" + (room == null ? "" : room.text());
     }
 
+    /**
+     * Puts a name holder's new room in Redis before returning: the join notice that follows goes
+     * out after it, so whoever hears it and asks {@code /who} finds the newcomer there.
+     */
     private void entryChanged(String key) {
         Held h = held.get(key);
         if (h != null && up) {
-            link.update(key, entry(h.name(), h.holder()));
+            try {
+                link.claim(key, entry(h.name(), h.holder()));
+            } catch (RedisException e) {
+                // Redis went away: the entry is republished when it is back.
+            }
         }
     }
 

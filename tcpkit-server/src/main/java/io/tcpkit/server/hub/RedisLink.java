@@ -155,14 +155,6 @@ final class RedisLink implements AutoCloseable {
         return set != null && set == 1;
     }
 
-    /** Updates a name's entry (its room) if this instance holds it; does not wait. */
-    void update(String key, String entry) {
-        StatefulRedisConnection<byte[], byte[]> c = commands;
-        if (c != null && c.isOpen()) {
-            c.async().eval(CLAIM, ScriptOutputType.INTEGER, new byte[][] {NAMES}, ascii(key), idPrefix, utf8(entry));
-        }
-    }
-
     /** Gives a name back if this instance holds it; does not wait. */
     void release(String key) {
         StatefulRedisConnection<byte[], byte[]> c = commands;
