@@ -161,9 +161,19 @@ class RedisHubClusterTest {
 
     @Test
     void aNameInUseOnOneInstanceIsRefusedOnTheOthers() throws Exception {
-        redis = RedisServer.start();
-        Tcpkit.Serve a = instance();
-        Tcpkit.Serve b = instance();
+        // With a password, given on the command line to A and in a --config file to B; shown by neither.
+        // A user of its own (the default user stays open, for the helper's readiness PING).
+        redis = RedisServer.start("--user", "tcpkit", "on", ">s3cret", "~*", "&*", "+@all");
+        String uri = "redis://tcpkit:s3cret@127.0.0.1:" + redis.port();
+        Tcpkit.Serve a = keep(Tcpkit.serve(dir, "--hub", uri));
+        Path config = dir.resolve("b.conf");
+        java.nio.file.Files.writeString(config, "hub = " + uri + "\n");
+        Tcpkit.Serve b = keep(Tcpkit.serve(dir, "--config", config.toString()));
+        for (Tcpkit.Serve s : List.of(a, b)) {
+            s.process().awaitStderr("hub: connected to Redis at " + hub(), Tcpkit.STARTUP);
+            s.process().awaitStderr("--hub=redis://tcpkit:(hidden)@127.0.0.1:" + redis.port(), Tcpkit.STARTUP);
+            assertThat(s.process().output()).doesNotContain("s3cret");
+        }
         LineClient alice = member(a, "alice", "");
         LineClient other = keep(LineClient.connect(b.chat(), "Alice on B"));
         other.expectLine("Welcome to tcpkit chat! What shall I call you?");
