@@ -13,14 +13,16 @@ import java.time.Instant;
 /**
  * One accepted TCP connection, as its handler sees it.
  *
- * <p><b>Threads.</b> Reading and writing belong to the connection's own (virtual) thread, the one
- * that runs the {@link ConnectionHandler}. Only {@link #close(CloseReason)}, the identity methods
- * and {@link #isDraining()} may be called from other threads.
+ * <p><b>Threads.</b> Reading and writing belong to the thread that runs the connection's handler.
+ * {@link #send}, {@link #close(CloseReason)}, the identity methods and {@link #isDraining()} may be
+ * called from any thread.
  *
- * <p><b>Writes are batched.</b> {@code write} appends to an output buffer; the engine flushes it
- * in one system call just before the connection blocks for more input, when the buffer fills, and
- * when the handler returns. A request/response service therefore answers a whole pipelined batch
- * with one write without doing anything. Call {@link #flush()} to push bytes out earlier.
+ * <p><b>One ordered output.</b> {@code write} appends to an output buffer; {@link #send} queues a
+ * message from any thread. Both leave in the order they were issued: a message sent after a reply
+ * was written (a pub/sub message after the subscription's confirmation, say) is never written
+ * before it. The engine flushes in one system call just before the connection waits for more
+ * input, when the buffer fills, and when the handler returns, so a pipelined batch of requests is
+ * answered with one write without doing anything. Call {@link #flush()} to push bytes out earlier.
  *
  * <p><b>Input.</b> {@link #input()} is the connection's read buffer for in-place decoding;
  * {@link #lines()} is a line decoder over it bounded by {@link Limits#maxLineBytes()}; {@link
@@ -75,7 +77,10 @@ public interface Connection {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes everything buffered to the socket now. */
+    /**
+     * Writes everything this connection has written or been sent so far to the socket, and
+     * returns once it has been written (or the write timeout closed the connection).
+     */
     void flush() throws IOException;
 
     /** The output as a stream: writes go to the output buffer; {@code flush()} flushes it. */
@@ -83,20 +88,15 @@ public interface Connection {
 
     /**
      * Queues a message for this connection from any thread, without blocking: for fan-out (chat,
-     * pub/sub). Messages are written in order by a writer thread, gathered into as few writes as
-     * possible and serialised with the owner's own flushes. If more than
-     * {@link Limits#maxOutboundBytes()} are waiting, the connection is closed as a
-     * {@linkplain CloseReason#SLOW_CONSUMER slow consumer} and this returns false; it also returns
-     * false once the connection is closed. The array must not be modified afterwards; one array
-     * may be sent to many connections.
-     *
-     * <p>The owner thread's {@link #write} output is not ordered with sent messages: a handler
-     * that mixes both flushes first, then sends, or sends everything.
+     * pub/sub). It is written after everything this connection wrote or was sent before, by
+     * whichever thread is free to write (the connection's own when it flushes, a writer thread, or
+     * the engine's selector while the connection is idle), gathered with other queued output into
+     * as few writes as possible. If more than {@link Limits#maxOutboundBytes()} are waiting, the
+     * connection is closed as a {@linkplain CloseReason#SLOW_CONSUMER slow consumer} and this
+     * returns false; it also returns false once the connection is closed. The array must not be
+     * modified afterwards; one array may be sent to many connections.
      */
     boolean send(byte[] message);
-
-    /** Waits until every message {@link #send sent} so far has been written; false on timeout or close. */
-    boolean awaitSent(java.time.Duration timeout) throws InterruptedException;
 
     /** Flushes, then half-closes: the peer reads end of stream; we can still read. */
     void shutdownOutput() throws IOException;

@@ -3,9 +3,12 @@ package io.tcpkit;
 import java.io.IOException;
 
 /**
- * A service: plain blocking code that runs on the connection's own virtual thread, from accept
- * to close. Return (or throw) to end the connection; the engine then flushes what was written,
- * closes the socket and records why. A handler never needs to close the connection itself.
+ * A service as plain blocking code that keeps the connection's virtual thread from accept to
+ * close: the simplest way to write one. Return (or throw) to end the connection; the engine then
+ * flushes what was written, closes the socket and records why. A handler never needs to close the
+ * connection itself. To hold no thread while the connection is idle, write a
+ * {@link RequestHandler} instead; the engine runs a connection handler as one turn that lasts the
+ * whole conversation.
  *
  * <pre>{@code
  * ConnectionHandler echo = conn -> {

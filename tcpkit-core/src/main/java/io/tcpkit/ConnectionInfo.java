@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param idle        time since the last byte was read or written
  * @param queuedBytes output accepted for the peer and not yet written to the socket
+ * @param state       where the connection is in its life
  */
 public record ConnectionInfo(
         long id,
@@ -18,7 +19,8 @@ public record ConnectionInfo(
         Duration idle,
         long bytesIn,
         long bytesOut,
-        long queuedBytes) {
+        long queuedBytes,
+        ConnectionState state) {
 
     /** How long the connection has been open. */
     public Duration age() {

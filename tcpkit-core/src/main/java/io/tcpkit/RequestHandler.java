@@ -3,28 +3,21 @@ package io.tcpkit;
 import java.io.IOException;
 
 /**
- * A service for request/response protocols that holds no thread while its connection is idle.
+ * A service that serves a connection in turns, so that an idle connection holds no thread.
  *
- * <p>A {@link ConnectionHandler} keeps its virtual thread from accept to close, parked in a read
- * while the client is quiet: a few KiB of stack per idle connection. A request handler instead
- * serves the connection in turns. The engine calls {@link #serve} on a virtual thread when input
- * (or end of stream) is waiting; {@code serve} handles one or more requests with the usual
- * blocking calls (reading the rest of a request that is still arriving is fine) and returns.
+ * <p>The engine calls {@link #serve} on a virtual thread when input (or end of stream) is waiting
+ * in {@link Connection#input()}; {@code serve} handles one or more requests with the usual
+ * blocking calls (reading the rest of a request that is still arriving is fine) and returns
+ * {@code true} to wait for the next one, or {@code false} to end the conversation. Between turns
+ * a busy connection keeps its thread, blocked in an untimed read (the fast path); a quiet one (its
+ * last wait lasted 50 ms or more) gives the thread back and its socket waits in the engine's
+ * selector until the client speaks again. An idle connection then costs its socket and a few small
+ * objects, about 1 KiB, where a thread parked in a read costs several.
  *
- * <p>A new connection waits for its first request in the engine's selector, with no thread. A
- * busy connection keeps its thread between requests, waiting in an untimed read (the fast path).
- * A quiet one (its last wait lasted 50 ms or more, or it has just come from the selector) waits
- * at most {@link TcpServer.Builder#releaseIdleAfter releaseIdleAfter} on its thread, then the
- * thread ends and the socket waits in the selector until the client speaks again. Limits,
- * timeouts, draining and close reasons work exactly as for a connection handler.
- *
- * <p>A turn should consume what it handled: the line last read from {@link Connection#lines()}
- * is consumed when the turn ends, and a turn that consumes nothing is taken to need more of a
- * frame, which the engine reads (under the read timeout) before the next turn. State that must
- * outlive one turn lives in objects the handler keeps per connection, not on its stack. TLS
- * connections, and PROXY connections whose header arrived with data behind it, keep their thread
- * and are served the same way. {@link Connection#send} is not available: the socket may be
- * waiting in the selector when another thread sends.
+ * <p>A turn should consume what it handled; one that consumes nothing is taken to need more of a
+ * frame, which the engine reads (under the read timeout) before it calls {@code serve} again.
+ * State that outlives a turn lives in the handler object, not on the stack: use
+ * {@link TcpServer.Builder#requestHandlers} for one handler per connection.
  *
  * <pre>{@code
  * RequestHandler echo = conn -> {
@@ -41,11 +34,32 @@ import java.io.IOException;
 @FunctionalInterface
 public interface RequestHandler {
     /**
-     * Serves what has arrived. The engine flushes what was written when it next waits for input.
+     * Serves what has arrived. What it writes is flushed when the connection next waits for input.
      *
      * @return true to wait for the next request, false to end the connection
      * @throws IOException          the connection failed or timed out; the engine records why
      * @throws InterruptedException a wait in the handler was interrupted; the connection closes
      */
     boolean serve(Connection connection) throws IOException, InterruptedException;
+
+    /**
+     * Called once when the connection has ended, whatever ended it (the handler, the peer, a
+     * timeout, a kill, the shutdown), on the thread that ended it, after the socket closed: release
+     * what the connection held (subscriptions, names). It must not block; the default does nothing.
+     */
+    default void closed(Connection connection, CloseReason reason) {
+    }
+
+    /** Makes the handler of one connection. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * Called on the connection's own thread when it opens (after its PROXY header and TLS
+         * handshake), before its first request: it may write a greeting, which is flushed before
+         * the connection waits for input. If it throws, the connection closes as a handler error
+         * and, having no handler, no {@link RequestHandler#closed} is called: release what it took
+         * before it throws.
+         */
+        RequestHandler open(Connection connection) throws IOException, InterruptedException;
+    }
 }

@@ -1,6 +1,6 @@
 package io.tcpkit;
 
-import io.tcpkit.engine.EngineServer;
+import io.tcpkit.engine.Engine;
 import io.tcpkit.proxy.ProxyProtocolConfig;
 import io.tcpkit.tls.ServerTls;
 import io.tcpkit.tls.TlsServerConfig;
@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A running TCP listener: one platform thread accepts, and each connection runs its
- * {@link ConnectionHandler} on its own virtual thread (or, with a {@link RequestHandler}, serves
- * it in turns on virtual threads, with none while it is idle).
+ * A running TCP listener: one platform thread accepts, and each connection is served in turns on
+ * virtual threads, with none while it is idle ({@link RequestHandler}), or by plain blocking code
+ * on its own virtual thread from accept to close ({@link ConnectionHandler}).
  *
  * <pre>{@code
  * try (TcpServer server = TcpServer.builder()
@@ -38,8 +38,11 @@ public interface TcpServer extends AutoCloseable {
     int DEFAULT_BACKLOG = 8192;
     /** Default time that {@link #close()} gives open connections to finish. */
     Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Default quiet time after which a {@link RequestHandler} connection gives its thread back. */
-    Duration DEFAULT_RELEASE_IDLE_AFTER = Duration.ofSeconds(1);
+    /**
+     * Default time a wait for the next request must last for a connection to count as quiet, so
+     * that its next wait happens without a thread (see {@link RequestHandler}).
+     */
+    Duration DEFAULT_QUIET_AFTER = Duration.ofMillis(50);
     /** Default bind address: loopback only, so nothing is exposed by accident. */
     String DEFAULT_HOST = "127.0.0.1";
 
@@ -93,9 +96,10 @@ public interface TcpServer extends AutoCloseable {
         private int port;
         private int backlog = DEFAULT_BACKLOG;
         private String service = "tcp";
-        private ConnectionHandler handler;
-        private RequestHandler requestHandler;
-        private Duration releaseIdleAfter = DEFAULT_RELEASE_IDLE_AFTER;
+        private ConnectionHandler blocking;
+        private RequestHandler shared;
+        private RequestHandler.Factory factory;
+        private Duration quietAfter = DEFAULT_QUIET_AFTER;
         private Limits limits = Limits.DEFAULT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Function<RejectReason, Optional<byte[]>> rejectionMessage = Builder::defaultRejection;
@@ -136,32 +140,53 @@ public interface TcpServer extends AutoCloseable {
             return this;
         }
 
-        /** Serves each connection on its own virtual thread, from accept to close. */
+        /**
+         * Serves each connection with plain blocking code on its own virtual thread, from accept
+         * to close. The connection holds its thread while idle. One handler kind per server.
+         */
         public Builder handler(ConnectionHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+            oneKind();
+            this.blocking = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
         /**
-         * Serves each connection in turns, with no thread while it is idle: for request/response
-         * protocols with many quiet clients. Instead of {@link #handler}.
+         * Serves every connection in turns with one shared, stateless handler; a connection holds
+         * no thread while it is idle, from the moment it is accepted until its first request.
          */
         public Builder requestHandler(RequestHandler requestHandler) {
-            this.requestHandler = Objects.requireNonNull(requestHandler, "requestHandler");
+            oneKind();
+            this.shared = Objects.requireNonNull(requestHandler, "requestHandler");
             return this;
         }
 
         /**
-         * How long a quiet {@link #requestHandler} connection waits for its next request on its
-         * own thread before the thread ends and the socket waits in the engine's selector
-         * (default 1 s). Busy connections keep their thread and its fast path; quiet ones cost no
-         * stack. See {@link RequestHandler} for what counts as quiet.
+         * Serves each connection in turns with a handler of its own, made by {@code factory} on
+         * the connection's thread when it opens (where it may write a greeting): for protocols
+         * with state per connection. A connection holds no thread while it is idle.
          */
-        public Builder releaseIdleAfter(Duration releaseIdleAfter) {
-            if (releaseIdleAfter == null || releaseIdleAfter.isNegative() || releaseIdleAfter.isZero()) {
-                throw new IllegalArgumentException("releaseIdleAfter must be positive, got " + releaseIdleAfter);
+        public Builder requestHandlers(RequestHandler.Factory factory) {
+            oneKind();
+            this.factory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        private void oneKind() {
+            if (blocking != null || shared != null || factory != null) {
+                throw new IllegalStateException("one handler per server: handler, requestHandler or requestHandlers");
             }
-            this.releaseIdleAfter = releaseIdleAfter;
+        }
+
+        /**
+         * How long a wait for the next request must last for the connection to count as quiet
+         * (default 50 ms). A quiet connection waits for its next request without a thread; a
+         * busy one keeps its thread, blocked in an untimed read, which is cheaper per request.
+         */
+        public Builder quietAfter(Duration quietAfter) {
+            if (quietAfter == null || quietAfter.isNegative() || quietAfter.isZero()) {
+                throw new IllegalArgumentException("quietAfter must be positive, got " + quietAfter);
+            }
+            this.quietAfter = quietAfter;
             return this;
         }
 
@@ -214,13 +239,12 @@ public interface TcpServer extends AutoCloseable {
 
         /** Binds the port and starts accepting. */
         public TcpServer start() throws IOException {
-            if ((handler == null) == (requestHandler == null)) {
-                throw new IllegalStateException("one handler is required: a handler or a requestHandler");
+            if (blocking == null && shared == null && factory == null) {
+                throw new IllegalStateException("a handler is required: handler, requestHandler or requestHandlers");
             }
             ServerTls serverTls = tls == null ? null : new ServerTls(tls);
-            return EngineServer.start(new EngineServer.Config(host, port, backlog, service, handler,
-                    requestHandler, releaseIdleAfter,
-                    limits, drainTimeout, rejectionMessage, access, proxyProtocol, serverTls, observer));
+            return Engine.start(new Engine.Spec(host, port, backlog, service, blocking, shared, factory, quietAfter, limits, drainTimeout,
+                    rejectionMessage, access, proxyProtocol, serverTls, observer, System::nanoTime));
         }
 
         private static Optional<byte[]> defaultRejection(RejectReason reason) {

@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
  * cannot smuggle a line break past a CRLF-only parser downstream. Bytes after the last LF at end
  * of stream are not a line and are dropped.
  *
+ * <p>{@link #next()} consumes the line it finds; its bytes stay where they are in the buffer, so
+ * {@link #line()}, {@link #array()}, {@link #start()} and {@link #length()} read them in place,
+ * valid until the next read from the buffer's source.
+ *
  * <p>A line longer than {@code maxLineBytes} (not counting its terminator) makes {@link #next()}
  * throw {@link FrameTooLongException} as soon as the limit is passed, without buffering the rest;
  * the following call skips what remains of that line, so a service may report the error and go on.
@@ -26,7 +30,6 @@ public final class LineReader {
     private final int maxLineBytes;
     private int lineStart;
     private int lineLength;
-    private int consumeOnNext;
     private boolean skipping;
 
     public LineReader(ReadBuffer in, int maxLineBytes) {
@@ -42,16 +45,6 @@ public final class LineReader {
     }
 
     /**
-     * Consumes the line last returned, whose bytes otherwise stay buffered until the next call
-     * (the line's text is read from the buffer in place). The engine calls this when a turn of a
-     * request handler ends, so that only input still to be handled counts as buffered.
-     */
-    public void consumeLine() {
-        in.skip(consumeOnNext);
-        consumeOnNext = 0;
-    }
-
-    /**
      * Advances to the next complete line, reading as needed.
      *
      * @return false at end of stream
@@ -59,7 +52,6 @@ public final class LineReader {
      *                               resumes after that line
      */
     public boolean next() throws IOException {
-        consumeLine();
         if (skipping && !skipRestOfLine()) {
             return false;
         }
@@ -75,7 +67,7 @@ public final class LineReader {
                 }
                 lineStart = start;
                 lineLength = end - start;
-                consumeOnNext = lf + 1 - start;
+                in.skip(lf + 1 - start);
                 return true;
             }
             // +1 leaves room for a CR that may precede the LF still to come.
@@ -123,7 +115,7 @@ public final class LineReader {
 
     /** Whether a complete line is already buffered, so {@link #next()} will not block. */
     public boolean hasBufferedLine() {
-        return in.indexOf(LF, in.readIndex() + consumeOnNext) >= 0;
+        return in.indexOf(LF, in.readIndex()) >= 0;
     }
 
     private boolean skipRestOfLine() throws IOException {

@@ -15,17 +15,16 @@ import java.util.Arrays;
  * <p>Not thread-safe: it belongs to the one thread that runs the connection.
  */
 public final class ReadBuffer {
-    /** Where the bytes come from; a connection supplies its timeouts and accounting here. */
+    /** Where the bytes come from: a connection's socket, with its timeouts and accounting. */
     @FunctionalInterface
     public interface Source {
         /**
-         * Reads at least one byte into {@code b}, blocking until some arrive.
+         * Reads at least one byte into {@code b}, blocking until some arrive; a non-blocking
+         * source may return 0 when none are there.
          *
-         * @param midFrame whether the buffer already holds the start of an incomplete frame, so
-         *                 the source can apply a frame deadline rather than an idle timeout
          * @return the number of bytes read, or -1 at end of stream
          */
-        int read(byte[] b, int off, int len, boolean midFrame) throws IOException;
+        int read(byte[] b, int off, int len) throws IOException;
     }
 
     public static final int DEFAULT_INITIAL_CAPACITY = 512;
@@ -110,14 +109,14 @@ public final class ReadBuffer {
     /**
      * Reads once from the source, appending to the buffered bytes.
      *
-     * @return the number of bytes read (at least 1), or -1 at end of stream
+     * @return the number of bytes read (at least 1 from a blocking source), or -1 at end of stream
      */
     public int fill() throws IOException {
         if (eof) {
             return -1;
         }
         makeRoom();
-        int n = source.read(buf, writeIndex, buf.length - writeIndex, readIndex != writeIndex);
+        int n = source.read(buf, writeIndex, buf.length - writeIndex);
         if (n < 0) {
             eof = true;
             return -1;

@@ -10,8 +10,10 @@ import java.util.Arrays;
  * ({@code ECHO "hi there"\r\n}), as people type them in telnet or nc.
  *
  * <p>Arguments are parsed in place, by index, with no allocation per request: {@link #array(int)},
- * {@link #start(int)} and {@link #length(int)} locate each one, valid until the next call to
- * {@link #next()}. Inline arguments are unquoted into a scratch array that is reused.
+ * {@link #start(int)} and {@link #length(int)} locate each one. {@link #next()} consumes the
+ * request it returns, so the buffer holds only what is still to be handled; the arguments stay
+ * valid until the next read from the buffer's source. Inline arguments are unquoted into a
+ * scratch array that is reused.
  *
  * <p>Parsing is incremental: a request split across many reads is not re-scanned from its start
  * after each one, so a peer trickling bytes costs linear time. Memory is bounded by the limits,
@@ -55,6 +57,8 @@ public final class RespReader {
 
     private int state = START;
     private int consumed;
+    /** Where the current request began in the buffer's array; it is consumed, but still there. */
+    private int requestStart;
     private int parsed;
     private int expected = -1;
     private int bulkLength = -1;
@@ -86,15 +90,16 @@ public final class RespReader {
      * @return false at end of stream (a partial request at the end is dropped)
      */
     public boolean next() throws IOException {
-        in.skip(consumed);
-        consumed = 0;
         while (true) {
             if (in.readable() > 0 && parse()) {
+                // Consumed at once (an empty line or *0 is nothing to run, as in Redis); the
+                // arguments stay where they are in the buffer until its next fill.
+                requestStart = in.readIndex();
+                in.skip(consumed);
+                consumed = 0;
                 if (argc > 0) {
                     return true;
                 }
-                in.skip(consumed); // empty line or *0: nothing to run, as in Redis
-                consumed = 0;
                 continue;
             }
             if (in.readable() == in.capacity()) {
@@ -139,7 +144,7 @@ public final class RespReader {
 
     public int start(int i) {
         check(i);
-        return inline ? starts[i] : in.readIndex() + starts[i];
+        return inline ? starts[i] : requestStart + starts[i];
     }
 
     public int length(int i) {

@@ -3,112 +3,220 @@ package io.tcpkit.engine;
 import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
 import io.tcpkit.ConnectionInfo;
-import io.tcpkit.ConnectionTimeoutException;
+import io.tcpkit.ConnectionState;
 import io.tcpkit.Limits;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.LineReader;
 import io.tcpkit.codec.ReadBuffer;
 
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
+
+import static io.tcpkit.ConnectionState.ACTIVE;
+import static io.tcpkit.ConnectionState.CLOSING;
+import static io.tcpkit.ConnectionState.IDLE;
+import static io.tcpkit.ConnectionState.NEW;
 
 /**
- * One connection: its socket, buffers, timeouts and counters. I/O runs on the connection's own
- * virtual thread; {@link #close(CloseReason)}, {@link #info()} and the drain and sweeper hooks
- * are safe from other threads. Its life (handler, errors, final close) is {@link ConnectionTask}.
+ * One connection: who it is, and the one way it closes; where it is in its life is its
+ * {@link Lifecycle}. Its input and output are {@link Input} and {@link Output}; the thread that
+ * serves it runs {@link Turns}.
+ *
+ * <p><b>Closing</b>: {@link #close} records the first reason given and then closes gracefully on
+ * the serving thread (flush, FIN, discard late input, close) or at once from any other thread
+ * (the socket closes and the serving thread's next I/O fails). Either way {@link #end} runs
+ * exactly once, on the thread that served the connection last (a new one for a connection closed
+ * while it had none): it returns the permits, counts the close and tells the handler and observer.
  */
-public final class ConnectionImpl implements Connection, ReadBuffer.Source {
+final class ConnectionImpl extends Lifecycle implements Connection {
+    private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
+
     private final long id;
-    private final EngineServer server;
-    /** The accepted socket until a TLS layer replaces it (before the handler runs). */
-    private volatile Socket socket;
-    /** The accepted TCP socket, under any TLS layer. */
-    private final Socket tcpSocket;
-    private InputStream socketIn;
-    /** Whether I/O goes through a TLS layer or a PROXY header's leftover bytes rather than the bare socket. */
-    private boolean layered;
-    private OutputStream socketOut;
-    /** The peer: the socket's, or the real client's from a PROXY header. */
-    private volatile InetSocketAddress remote;
+    final EngineServer server;
+    final SocketChannel channel;
+    private final InetSocketAddress peer;
+    private final long openedAtMillis = System.currentTimeMillis();
+    /** System.nanoTime() of the last byte read or written. */
+    private volatile long lastActivityNanos = System.nanoTime();
+    private final Input input;
+    private final Output output;
+    /** The TLS layer over the channel once the handshake begins; null for plain TCP. */
+    private volatile SSLSocket tls;
+    /** The real client, from a PROXY header; null when it is the channel's peer. */
+    private volatile InetSocketAddress proxiedPeer;
     /** The address whose per-address slot this connection holds, or null. */
     private volatile InetAddress admittedAddress;
-    private final Instant openedAt = Instant.now();
-    private final ReadBuffer input;
-    private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
-    /** Serialises socket writes of the owner thread and the outbound writer; never held while waiting for anything else. */
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile Outbound outbound;
-    private volatile boolean socketClosed;
-    private volatile Thread owner;
-    private LineReader lines;
-    private final OutputBuffer output = new OutputBuffer(this::writeToSocket);
+    private RequestHandler handler;
+    /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
+    private volatile boolean opened;
+    /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
+    SelectionKey key;
 
-    private final FrameDeadline frameDeadline = new FrameDeadline();
-    private boolean peerEof;
-    private volatile boolean drainEof;
-    /** Set when the drain shut our input to wake a waiting read. */
-    private volatile boolean wokenForDrain;
-    /** Set while blocked waiting for a new frame; the drain wakes only such readers. */
-    private volatile boolean waitingForFrame;
-    private final ReadDeadline readDeadline = new ReadDeadline();
-    /** The SO_TIMEOUT last set on the socket, or -1 after the socket changed. Owner only. */
-    private int soTimeoutMillis = -1;
-    /** System.nanoTime() when the current blocking write started; 0 when not writing. */
-    private volatile long writeStartedNanos;
-    private volatile long lastActivityNanos = System.nanoTime();
-    private volatile long bytesIn;
-    private volatile long bytesOut;
-
-    // Waiting without a thread (RequestHandler connections; see Idler).
-    /** While positive, a read between frames gives up after this long with {@link StillIdle}. Owner only. */
-    private long releaseGraceNanos;
-    /** Set by the owner when it hands the connection to the idler; cleared when a new thread takes it. */
-    private volatile boolean parked;
-    /** System.nanoTime() when it last went to wait in the idler. */
-    private volatile long waitingSinceNanos;
-    /** Set by the idler when the idle timeout passed while the connection waited. */
-    volatile boolean idleExpired;
-    /** The connection's key in the idler's selector while it waits there; idler thread only. */
-    SelectionKey idleKey;
-
-    ConnectionImpl(long id, EngineServer server, Socket socket) throws IOException {
+    ConnectionImpl(long id, EngineServer server, SocketChannel channel, InetSocketAddress peer) {
         this.id = id;
         this.server = server;
-        this.socket = socket;
-        this.tcpSocket = socket;
-        this.socketIn = socket.getInputStream();
-        this.socketOut = socket.getOutputStream();
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
-        this.input = new ReadBuffer(this);
+        this.channel = channel;
+        this.peer = peer;
+        this.input = new Input(this);
+        this.output = new Output(this);
+    }
+
+    /** Opens the connection for its service on its serving thread, after the prelude. */
+    void open() throws IOException, InterruptedException {
+        if (!transition(NEW, ACTIVE)) {
+            throw new IOException("closed before it opened");
+        }
+        announceOpen();
+        if (server.spec().factory() != null) {
+            handler = server.spec().factory().open(this);
+        } else if (server.spec().shared() != null) {
+            handler = server.spec().shared();
+        }
+    }
+
+    /** Opens a connection that waits for its first request without a thread (acceptor thread). */
+    boolean openIdle() {
+        handler = server.spec().shared();
+        announceOpen();
+        return transition(NEW, IDLE);
+    }
+
+    private void announceOpen() {
+        opened = true;
+        server.observed(() -> server.observer().opened(info()));
+    }
+
+    RequestHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public void close(CloseReason why) {
+        if (!recordReason(why)) {
+            return;
+        }
+        if (isOwner()) {
+            closeGracefully();
+        } else {
+            closeAtOnce();
+        }
+    }
+
+    /** Closes at once on any thread, without flushing: for a peer that cannot keep up, or a timeout. */
+    void abort(CloseReason why) {
+        if (recordReason(why)) {
+            closeAtOnce();
+        }
     }
 
     /**
-     * Switches I/O to {@code layered} (a TLS socket over the accepted one), or keeps the socket
-     * and first replays {@code prefix} (bytes read past a PROXY header). Owner thread, before
-     * the handler runs.
+     * Closes the socket from a thread that may not be the serving one. A connection that waits
+     * without a thread has nobody to end it, so the closer takes that on, unless the reactor has
+     * just handed it to a new thread, which then finds the socket closed and ends it.
      */
-    void attach(Socket layered, byte[] prefix) throws IOException {
-        this.layered = true;
-        this.soTimeoutMillis = -1;
-        socket = layered;
-        InputStream in = layered.getInputStream();
-        socketIn = prefix == null || prefix.length == 0 ? in : new PrefixedInputStream(prefix, in);
-        socketOut = layered.getOutputStream();
+    private void closeAtOnce() {
+        if (transition(IDLE, CLOSING)) {
+            closeChannel();
+            Turns.endOnNewThread(this);
+            return;
+        }
+        closeChannel();
     }
 
-    /** The real client, from a PROXY header. */
-    void remote(InetSocketAddress realClient) {
-        this.remote = realClient;
+    /**
+     * On the serving thread: flush, send FIN, discard what the peer still sends for a moment
+     * (closing with unread input makes the kernel send RST, which can destroy the last replies
+     * before the peer reads them), then close.
+     */
+    void closeGracefully() {
+        if (!toClosing()) {
+            return;
+        }
+        try {
+            output.flush();
+            shutdownOutputQuietly();
+            if (!input.sawPeerEof()) {
+                input.linger();
+            }
+        } catch (IOException e) {
+            // The peer is gone already; nothing is owed.
+        } finally {
+            closeChannel();
+        }
+    }
+
+    /**
+     * The end of the connection, exactly once whatever ended it: the socket closes, queued output
+     * is dropped, the handler and observer are told, the close is counted and the permits return.
+     */
+    void end() {
+        if (!toClosed()) {
+            return;
+        }
+        recordReason(CloseReason.SERVER_CLOSED);
+        CloseReason why = closeReason();
+        closeChannel();
+        output.discard();
+        try {
+            if (opened && handler != null) {
+                handler.closed(this, why);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, this + ": the handler failed while the connection closed", e);
+        } finally {
+            server.connectionEnded(this, why, opened); // whatever the handler threw: permits return
+        }
+    }
+
+    void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing left to do for a socket that fails to close.
+        }
+    }
+
+    private void shutdownOutputQuietly() throws IOException {
+        SSLSocket ssl = tls;
+        if (ssl != null) {
+            if (!ssl.isOutputShutdown()) {
+                // close_notify is a write, and may block on a peer that does not read
+                output.arm(server.clock(), server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
+                try {
+                    ssl.shutdownOutput();
+                } finally {
+                    output.disarm();
+                }
+            }
+        } else if (channel.isOpen()) {
+            channel.shutdownOutput();
+        }
+    }
+
+    // ---- the edge (prelude) ----
+
+    /** From now on I/O goes through TLS over the channel. Serving thread, before the handler runs. */
+    void tls(SSLSocket ssl) {
+        this.tls = ssl;
+    }
+
+    SSLSocket tls() {
+        return tls;
+    }
+
+    void proxiedPeer(InetSocketAddress realClient) {
+        this.proxiedPeer = realClient;
     }
 
     void admittedAddress(InetAddress address) {
@@ -119,86 +227,20 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         return admittedAddress;
     }
 
-    void bindOwner(Thread thread) {
-        this.owner = thread;
+    /** A byte was read or written just now. */
+    void active() {
+        lastActivityNanos = System.nanoTime();
     }
 
-    /**
-     * Waits up to {@code graceNanos} for the next request: true when input (or end of stream) is
-     * there for the handler, false when the connection is still quiet. The idle timeout and the
-     * drain apply as to any read between frames. Flushes first.
-     */
-    boolean awaitRequest(long graceNanos) throws IOException {
-        if (input.readable() > 0 || input.isEof()) {
-            return true;
-        }
-        releaseGraceNanos = graceNanos;
-        try {
-            input.fill();
-            return true;
-        } catch (StillIdle e) {
-            return false;
-        } finally {
-            releaseGraceNanos = 0;
-        }
+    Input in() {
+        return input;
     }
 
-    /** Ends a request handler's turn: the line it last read is consumed. */
-    void endTurn() {
-        if (lines != null) {
-            lines.consumeLine();
-        }
+    Output out() {
+        return output;
     }
 
-    /** Input the handler has consumed so far, in bytes. Owner only. */
-    long consumedBytes() {
-        return bytesIn - input.readable();
-    }
-
-    /** Whether this connection can wait for its next request in the idler, with no thread. */
-    boolean canWaitWithoutThread() {
-        return server.idler() != null && !layered
-                && outbound == null && input.readable() == 0 && !input.isEof() && isOpen();
-    }
-
-    /**
-     * Hands the connection to the idler; when this returns true the calling (owner) thread must
-     * end right after, without touching the connection. False when the idler has stopped (the
-     * server is closing): the caller carries on with its thread.
-     */
-    boolean waitWithoutThread() {
-        Thread caller = owner;
-        waitingSinceNanos = System.nanoTime();
-        input.release();
-        output.release();
-        owner = null;
-        parked = true;
-        if (!server.idler().park(this)) {
-            parked = false;
-            owner = caller;
-            return false;
-        }
-        return true;
-    }
-
-    /** Called by the idler: a new virtual thread carries on serving the connection. */
-    void resumeOnNewThread() {
-        parked = false;
-        ConnectionTask.resume(this, server);
-    }
-
-    /** When the connection last went to wait in the idler. */
-    long waitedWithoutThreadSince() {
-        return waitingSinceNanos;
-    }
-
-    SocketChannel channel() {
-        return tcpSocket.getChannel();
-    }
-
-    long lastActivityNanos() {
-        return lastActivityNanos;
-    }
+    // ---- Connection ----
 
     @Override
     public long id() {
@@ -212,23 +254,24 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        InetSocketAddress real = proxiedPeer;
+        return real != null ? real : peer;
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return server.localAddress();
     }
 
     @Override
     public Instant openedAt() {
-        return openedAt;
+        return Instant.ofEpochMilli(openedAtMillis);
     }
 
     @Override
-    public java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
-        return socket instanceof javax.net.ssl.SSLSocket ssl ? java.util.Optional.of(ssl.getSession())
-                : java.util.Optional.empty();
+    public Optional<SSLSession> tlsSession() {
+        SSLSocket ssl = tls;
+        return ssl == null ? Optional.empty() : Optional.of(ssl.getSession());
     }
 
     @Override
@@ -238,129 +281,29 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     @Override
     public ReadBuffer input() {
-        return input;
+        return input.buffer();
     }
 
     @Override
     public LineReader lines() {
-        if (lines == null) {
-            lines = new LineReader(input, server.limits().maxLineBytes());
-        }
-        return lines;
+        return input.lines();
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        ReadBuffer in = input.buffer();
         if (len == 0) {
             return 0;
         }
-        if (input.readable() == 0 && input.fill() < 0) {
+        if (in.readable() == 0 && in.fill() < 0) {
             return -1;
         }
-        return input.drainTo(b, off, len);
+        return in.drainTo(b, off, len);
     }
 
     @Override
     public InputStream inputStream() {
         return new ConnectionStreams.In(this);
-    }
-
-    @Override
-    public OutputStream outputStream() {
-        return new ConnectionStreams.Out(this);
-    }
-
-    /** The read side of the buffer: flush first (one write per read batch), then block with a deadline. */
-    @Override
-    public int read(byte[] b, int off, int len, boolean midFrame) throws IOException {
-        flush();
-        CloseReason timeoutReason;
-        long timeoutNanos;
-        if (midFrame) {
-            timeoutReason = CloseReason.READ_TIMEOUT;
-            timeoutNanos = frameDeadline.remainingNanos(server.limits().readTimeout(), bytesIn - input.readable());
-        } else {
-            frameDeadline.clear();
-            timeoutReason = CloseReason.IDLE_TIMEOUT;
-            timeoutNanos = server.limits().idleTimeout().toNanos();
-            if (releaseGraceNanos > 0 && (timeoutNanos == 0 || releaseGraceNanos < timeoutNanos)) {
-                timeoutNanos = releaseGraceNanos;
-                timeoutReason = null; // not a timeout: the connection is merely quiet
-            }
-            // Pairs with EngineServer.beginDrain: it sets draining, then wakes readers that are
-            // waiting; we set waiting, then check draining. One of the two sees the other.
-            waitingForFrame = true;
-            if (server.isDraining() && socketIn.available() == 0) {
-                waitingForFrame = false;
-                drainEof = true;
-                return -1;
-            }
-        }
-        int n;
-        try {
-            if (timeoutReason == null) {
-                soTimeout(FrameDeadline.soTimeoutMillis(timeoutNanos));
-            } else {
-                soTimeout(0); // the sweeper enforces the timeout: see ReadDeadline
-                readDeadline.arm(timeoutReason, timeoutNanos);
-            }
-            n = socketIn.read(b, off, len);
-        } catch (SocketTimeoutException e) {
-            throw StillIdle.INSTANCE; // only the release grace is a timed read
-        } catch (IOException e) {
-            CloseReason expired = readDeadline.expired();
-            if (expired != null) {
-                throw new ConnectionTimeoutException(expired);
-            }
-            if (!wokenForDrain) {
-                throw e;
-            }
-            // A TLS layer reports the TCP input we shut as an error: for us it is the drain's EOF.
-            n = -1;
-        } finally {
-            readDeadline.disarm();
-            waitingForFrame = false;
-        }
-        if (n < 0 && readDeadline.expired() != null) {
-            throw new ConnectionTimeoutException(readDeadline.expired());
-        }
-        if (n < 0) {
-            if (server.isDraining() && !midFrame) {
-                drainEof = true;
-            } else {
-                peerEof = true;
-            }
-            return -1;
-        }
-        bytesIn += n;
-        lastActivityNanos = System.nanoTime();
-        server.counters().bytesIn(n);
-        return n;
-    }
-
-    /** Sets SO_TIMEOUT when it changes: 0 on the fast path, the release grace on a quiet one. */
-    private void soTimeout(int millis) throws IOException {
-        if (soTimeoutMillis != millis) {
-            socket.setSoTimeout(millis);
-            soTimeoutMillis = millis;
-        }
-    }
-
-    /**
-     * Called by the sweeper: a read waiting past its deadline (the idle timeout between frames,
-     * the read timeout within one) is ended by shutting the TCP input, which the reader sees as
-     * end of stream and reports as the timeout. The connection is closing anyway, so waking it
-     * destructively is fine. Racing a read that has just finished at its deadline can only end a
-     * connection that reached its deadline.
-     */
-    void checkReadDeadline(long now) {
-        if (readDeadline.expire(now)) {
-            try {
-                tcpSocket.shutdownInput();
-            } catch (IOException e) {
-                // Closed or reset already: the reader wakes anyway.
-            }
-        }
     }
 
     @Override
@@ -373,71 +316,20 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
         output.flush();
     }
 
-    /**
-     * Writes to the socket under the write lock: the owner's flushes and the outbound writer's
-     * whole messages never interleave. The sweeper sees how long a write has been blocked.
-     */
-    void writeToSocket(byte[] b, int off, int len) throws IOException {
-        writeLock.lock();
-        try {
-            writeStartedNanos = System.nanoTime() | 1; // never 0, which means "not writing"
-            try {
-                socketOut.write(b, off, len);
-            } finally {
-                writeStartedNanos = 0;
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        bytesOut += len;
-        lastActivityNanos = System.nanoTime();
-        server.counters().bytesOut(len);
+    @Override
+    public OutputStream outputStream() {
+        return new ConnectionStreams.Out(this);
     }
 
     @Override
     public boolean send(byte[] message) {
-        if (server.requestHandler() != null) {
-            // Its socket may be non-blocking in the idler's selector when a message comes.
-            throw new UnsupportedOperationException(
-                    "send() needs a ConnectionHandler; a RequestHandler connection may wait without a thread");
-        }
-        Outbound out = outbound;
-        if (out == null) {
-            synchronized (this) {
-                out = outbound;
-                if (out == null) {
-                    outbound = out = new Outbound(this, server.limits().maxOutboundBytes());
-                }
-            }
-        }
-        return out.send(message);
-    }
-
-    @Override
-    public boolean awaitSent(Duration timeout) throws InterruptedException {
-        Outbound out = outbound;
-        return out == null || out.awaitEmpty(System.nanoTime() + timeout.toNanos());
-    }
-
-    /** Drops queued messages and waits (bounded) for the outbound writer to end; after close. */
-    void closeOutbound() throws InterruptedException {
-        Outbound out = outbound;
-        if (out != null) {
-            out.close();
-        }
+        return output.send(message);
     }
 
     @Override
     public void shutdownOutput() throws IOException {
-        flush();
-        try {
-            awaitSent(server.limits().writeTimeout().isZero() ? ConnectionTask.LINGER : server.limits().writeTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!socket.isOutputShutdown()) {
-            socket.shutdownOutput();
-        }
+        output.flush();
+        shutdownOutputQuietly();
     }
 
     @Override
@@ -447,127 +339,17 @@ public final class ConnectionImpl implements Connection, ReadBuffer.Source {
 
     @Override
     public boolean isOpen() {
-        return closeReason.get() == null;
+        return closeReason() == null;
     }
 
-    @Override
-    public void close(CloseReason reason) {
-        if (!closeReason.compareAndSet(null, reason)) {
-            return;
-        }
-        if (Thread.currentThread() == owner) {
-            ConnectionTask.closeGracefully(this);
-        } else {
-            closeFromElsewhere();
-        }
-    }
-
-    /**
-     * Closes the socket from a thread that is not the owner, once the reason is set. A connection
-     * waiting in the idler has no thread to end it: the idler gives it one. Pairs with
-     * waitWithoutThread: we set the reason, then check parked; it sets parked, then the idler
-     * checks the reason. One of the two sees the other.
-     */
-    private void closeFromElsewhere() {
-        closeSocket();
-        if (parked) {
-            server.idler().resume(this);
-        }
-    }
-
-    /** Interrupts the connection's thread, for a handler blocked on something other than its socket. */
-    void interruptOwner() {
-        Thread t = owner;
-        if (t != null) {
-            t.interrupt();
-        }
-    }
-
-    /** Closes at once, on any thread, without flushing or waiting: for a peer that cannot keep up. */
-    void abort(CloseReason reason) {
-        if (closeReason.compareAndSet(null, reason)) {
-            closeFromElsewhere();
-        }
-    }
-
-    /** Records a reason if none was recorded yet, without closing. */
-    void recordReason(CloseReason reason) {
-        closeReason.compareAndSet(null, reason);
-    }
-
-    CloseReason closeReason() {
-        return closeReason.get();
-    }
-
-    /** Called by the drain: a reader blocked waiting for a new frame sees end of stream. */
-    void wakeForDrain() {
-        if (waitingForFrame) {
-            wokenForDrain = true;
-            try {
-                // The TCP socket, not a TLS layer over it: SSLSocket.shutdownInput would send a
-                // fatal alert (no close_notify yet) where we want the reader to see end of stream.
-                tcpSocket.shutdownInput();
-            } catch (IOException e) {
-                // Already closed or reset: the reader wakes anyway.
-            }
-        }
-    }
-
-    /** Called by the sweeper: the nanos a write has been blocked, or 0. */
-    long writeBlockedNanos(long now) {
-        long started = writeStartedNanos;
-        return started == 0 ? 0 : now - started;
-    }
-
-    boolean sawPeerEof() {
-        return peerEof;
-    }
-
-    boolean sawDrainEof() {
-        return drainEof;
-    }
-
-    Socket socket() {
-        return socket;
-    }
-
-    /** Whether the socket itself is closed (a graceful close may still be writing before that). */
-    boolean isSocketClosed() {
-        return socketClosed;
-    }
-
-    void closeSocket() {
-        socketClosed = true;
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Nothing left to do for a socket that fails to close.
-        }
-    }
-
-    public ConnectionInfo info() {
+    ConnectionInfo info() {
         long idleNanos = Math.max(0, System.nanoTime() - lastActivityNanos);
-        Outbound out = outbound;
-        return new ConnectionInfo(id, server.service(), remote, openedAt,
-                Duration.ofNanos(idleNanos), bytesIn, bytesOut, out == null ? 0 : out.queuedBytes());
-    }
-
-    /** A read between frames gave up after the release grace: the connection is quiet, not timed out. */
-    private static final class StillIdle extends IOException {
-        static final StillIdle INSTANCE = new StillIdle();
-
-        private StillIdle() {
-            super("still idle");
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this; // a signal, thrown often: no stack to capture
-        }
+        return new ConnectionInfo(id, server.service(), remoteAddress(), openedAt(), Duration.ofNanos(idleNanos),
+                input.bytesIn(), output.bytesOut(), output.queuedBytes(), state());
     }
 
     @Override
     public String toString() {
-        return "conn-" + id + " " + EngineServer.format(remote);
+        return "conn-" + id + " " + EngineServer.format(remoteAddress());
     }
 }

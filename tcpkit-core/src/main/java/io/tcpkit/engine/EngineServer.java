@@ -1,120 +1,104 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.AccessRules;
 import io.tcpkit.CloseReason;
-import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionInfo;
 import io.tcpkit.ConnectionObserver;
+import io.tcpkit.ConnectionState;
 import io.tcpkit.Limits;
 import io.tcpkit.RejectReason;
-import io.tcpkit.RequestHandler;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
-import io.tcpkit.proxy.ProxyProtocolConfig;
 import io.tcpkit.tls.ServerTls;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
- * The one implementation of {@link TcpServer}: owns the listening socket, the accept thread, the
- * registry of connections, the sweeper, and the shutdown sequence.
+ * The one implementation of {@link TcpServer}: owns the listening socket, the acceptor, the
+ * reactor, the registry of connections and the shutdown sequence.
  */
-public final class EngineServer implements TcpServer {
+final class EngineServer implements TcpServer {
     private static final System.Logger LOG = System.getLogger(EngineServer.class.getName());
     /** After the drain deadline, how long to wait for force-closed handlers to return. */
     private static final Duration FORCED_CLOSE_GRACE = Duration.ofSeconds(5);
 
-    /** Everything a server is built from, validated by {@link TcpServer.Builder}. */
-    public record Config(String host, int port, int backlog, String service, ConnectionHandler handler,
-                         RequestHandler requestHandler, Duration releaseIdleAfter, Limits limits, Duration drainTimeout,
-                         Function<RejectReason, Optional<byte[]>> rejectionMessage,
-                         AccessRules access, ProxyProtocolConfig proxyProtocol, ServerTls tls,
-                         ConnectionObserver observer) {
-    }
-
-    private final Config config;
-    private final ServerSocket serverSocket;
+    private final Engine.Spec spec;
+    private final ServerSocketChannel serverChannel;
     private final InetSocketAddress localAddress;
     private final ConnectionRegistry registry;
     private final Counters counters = new Counters();
     private final Rejector rejector;
     private final Admission admission;
+    private final LogThrottle refusalLog = new LogThrottle(10_000);
     private final LogThrottle handshakeFailureLog = new LogThrottle(10_000);
-    private final Listener listener;
-    private final Sweeper sweeper;
-    /** Where idle request-handler connections wait without a thread; null for a connection handler. */
-    private final Idler idler;
+    private final LogThrottle observerFailureLog = new LogThrottle(10_000);
+    private final Acceptor acceptor;
+    private final Reactor reactor;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean draining;
 
-    private EngineServer(Config config, ServerSocket serverSocket) {
-        this.config = config;
-        this.serverSocket = serverSocket;
-        this.localAddress = (InetSocketAddress) serverSocket.getLocalSocketAddress();
-        this.registry = new ConnectionRegistry(config.limits().maxConnections(),
-                config.limits().maxConnectionsPerAddress());
+    private EngineServer(Engine.Spec spec, ServerSocketChannel serverChannel) throws IOException {
+        this.spec = spec;
+        this.serverChannel = serverChannel;
+        this.localAddress = (InetSocketAddress) serverChannel.getLocalAddress();
+        this.registry = new ConnectionRegistry(spec.limits().maxConnections(), spec.limits().maxConnectionsPerAddress());
         this.rejector = new Rejector(this);
-        this.admission = new Admission(config.access(), registry);
-        this.listener = new Listener(this, serverSocket);
-        this.sweeper = new Sweeper(this);
-        this.idler = config.requestHandler() == null ? null : new Idler(this);
+        this.admission = new Admission(spec.access(), registry);
+        this.acceptor = new Acceptor(this, serverChannel);
+        this.reactor = new Reactor(this);
     }
 
-    public static TcpServer start(Config config) throws IOException {
-        // A channel's socket, so that accepted connections are channels too: an idle one can
-        // wait in a Selector without a thread (see Idler). It is used in blocking mode.
-        ServerSocket socket = ServerSocketChannel.open().socket();
+    static TcpServer start(Engine.Spec spec) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        EngineServer server;
         try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()),
-                    config.backlog());
+            channel.socket().setReuseAddress(true);
+            channel.bind(new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port()), spec.backlog());
+            server = new EngineServer(spec, channel);
         } catch (IOException e) {
-            socket.close();
-            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            channel.close();
+            throw new IOException("cannot listen on " + spec.host() + ":" + spec.port() + ": " + e.getMessage(), e);
         }
-        EngineServer server = new EngineServer(config, socket);
-        if (server.idler != null) {
-            server.idler.start();
+        try {
+            server.reactor.start();
+            server.acceptor.start();
+            if (spec.tls() != null) {
+                spec.tls().watch(spec.service() + "-" + server.port(), 2000);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            server.close(); // no thread or port left behind by a server that could not start
+            throw e;
         }
-        server.listener.start();
-        server.sweeper.start();
-        if (config.tls() != null) {
-            config.tls().watch(config.service() + "-" + server.localAddress.getPort(), 2000);
-        }
-        LOG.log(Level.DEBUG, () -> config.service() + " listening on " + format(server.localAddress));
+        LOG.log(Level.DEBUG, () -> spec.service() + " listening on " + format(server.localAddress));
         return server;
     }
 
     // ---- used by the engine ----
 
-    ConnectionHandler handler() {
-        return config.handler();
+    Engine.Spec spec() {
+        return spec;
     }
 
-    RequestHandler requestHandler() {
-        return config.requestHandler();
+    long clock() {
+        return spec.clock().getAsLong();
     }
 
-    long releaseIdleAfterNanos() {
-        return config.releaseIdleAfter().toNanos();
+    /** Whether a new plain connection waits for its first request without a thread. */
+    boolean startsWithoutThread() {
+        return spec.shared() != null && spec.proxyProtocol() == null && spec.tls() == null;
     }
 
-    /** The selector for idle request-handler connections, or null. */
-    Idler idler() {
-        return idler;
+    Reactor reactor() {
+        return reactor;
     }
 
     Counters counters() {
@@ -133,37 +117,60 @@ public final class EngineServer implements TcpServer {
         return admission;
     }
 
-    boolean usesProxyProtocol() {
-        return config.proxyProtocol() != null;
-    }
-
-    ProxyProtocolConfig proxyProtocol() {
-        return config.proxyProtocol();
-    }
-
-    ServerTls serverTls() {
-        return config.tls();
+    ConnectionObserver observer() {
+        return spec.observer();
     }
 
     LogThrottle handshakeFailureLog() {
         return handshakeFailureLog;
     }
 
-    ConnectionObserver observer() {
-        return config.observer();
-    }
-
     Optional<byte[]> rejectionMessage(RejectReason reason) {
-        return config.rejectionMessage().apply(reason);
+        return spec.rejectionMessage().apply(reason);
     }
 
-    /** Runs in the connection task's finally: the one place a connection's permits are returned. */
-    void connectionEnded(ConnectionImpl conn) {
-        CloseReason reason = conn.closeReason() == null ? CloseReason.SERVER_CLOSED : conn.closeReason();
-        counters.closed(reason); // before the registry lets close() return, so its counts are final
+    /**
+     * Tells the observer something; an observer that throws (its contract says it must not) is
+     * logged, never allowed to stop the acceptor or a connection's end.
+     */
+    void observed(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            observerFailureLog.log(LOG, Level.WARNING, n -> this + ": the connection observer failed: " + e
+                    + (n > 0 ? " (and " + n + " more times since the last report)" : ""));
+        }
+    }
+
+    /** Client addresses holding a per-address slot: for tests of permit leaks. */
+    int trackedAddresses() {
+        return registry.addressCount();
+    }
+
+    /** A client was refused (at accept or in the prelude): counted, told to the observer, logged (throttled). */
+    void refused(InetSocketAddress from, RejectReason reason, String detail) {
+        counters.rejected(reason);
+        if (from != null) {
+            observed(() -> spec.observer().rejected(from, reason));
+        }
+        refusalLog.log(LOG, Level.WARNING, n -> this + ": refused " + (from == null ? "?" : format(from)) + ": "
+                + reason + (detail == null ? "" : " (" + detail + ")")
+                + (n > 0 ? "; " + n + " more refusals since the last report" : ""));
+    }
+
+    /**
+     * The end of a connection, once: counted by reason (a refusal was counted as one already, so
+     * that accepted = refused + closed + open), told to the observer, and its permits returned.
+     */
+    void connectionEnded(ConnectionImpl conn, CloseReason reason, boolean opened) {
+        if (reason != CloseReason.REJECTED) {
+            counters.closed(reason); // before the registry lets close() return, so its counts are final
+        }
         ConnectionInfo info = conn.info();
         try {
-            config.observer().closed(info, reason);
+            if (opened) {
+                observed(() -> spec.observer().closed(info, reason));
+            }
         } finally {
             registry.remove(conn);
         }
@@ -174,6 +181,9 @@ public final class EngineServer implements TcpServer {
     static String format(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         String host = ip == null ? address.getHostString() : ip.getHostAddress();
+        if (ip instanceof java.net.Inet6Address) {
+            host = Ipv6.compress(host);
+        }
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
@@ -186,12 +196,12 @@ public final class EngineServer implements TcpServer {
 
     @Override
     public String service() {
-        return config.service();
+        return spec.service();
     }
 
     @Override
     public Limits limits() {
-        return config.limits();
+        return spec.limits();
     }
 
     @Override
@@ -202,11 +212,6 @@ public final class EngineServer implements TcpServer {
     @Override
     public ServerStats stats() {
         return counters.snapshot(registry.size());
-    }
-
-    /** Open connections and addresses tracked, for leak checks in tests. */
-    public int trackedAddresses() {
-        return registry.addressCount();
     }
 
     @Override
@@ -221,12 +226,12 @@ public final class EngineServer implements TcpServer {
 
     @Override
     public Optional<String> tlsFingerprint() {
-        return Optional.ofNullable(config.tls()).map(ServerTls::fingerprint);
+        return Optional.ofNullable(spec.tls()).map(ServerTls::fingerprint);
     }
 
     @Override
     public boolean reloadTls() {
-        return config.tls() != null && config.tls().reload();
+        return spec.tls() != null && spec.tls().reload();
     }
 
     @Override
@@ -246,50 +251,54 @@ public final class EngineServer implements TcpServer {
             Thread.currentThread().interrupt();
             forceClose();
         } finally {
-            sweeper.stop();
-            if (idler != null) {
-                idler.stop();
-            }
-            if (config.tls() != null) {
-                config.tls().close();
+            reactor.stop();
+            if (spec.tls() != null) {
+                spec.tls().close();
             }
             terminated.countDown();
         }
     }
 
+    /**
+     * The port closes at once; connections waiting for a request see end of stream (those with no
+     * thread get one for that); the rest get the drain timeout to finish; then they are forced.
+     */
     private void drain() throws InterruptedException {
-        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        long deadline = System.nanoTime() + spec.drainTimeout().toNanos();
         draining = true;
-        listener.stop();
+        acceptor.stop();
         int open = registry.size();
         if (open > 0) {
-            LOG.log(Level.INFO, () -> config.service() + ": draining " + open + " connection(s), up to "
-                    + config.drainTimeout().toMillis() + " ms");
+            LOG.log(Level.INFO, () -> spec.service() + ": draining " + open + " connection(s), up to "
+                    + spec.drainTimeout().toMillis() + " ms");
         }
-        // Pairs with ConnectionImpl.read: we set draining, then wake readers already waiting.
+        // Pairs with Input.read: we set draining, then wake readers already WAITING; a reader sets
+        // WAITING, then checks draining.
         for (ConnectionImpl conn : registry.all()) {
-            conn.wakeForDrain();
+            if (conn.state() == ConnectionState.WAITING) {
+                conn.in().wakeForDrain();
+            }
         }
-        if (idler != null) {
-            idler.resumeAll(); // connections waiting without a thread get one to see the drain
-        }
+        reactor.drainStarted();
         if (!registry.awaitEmpty(deadline)) {
             forceClose();
             if (!registry.awaitEmpty(System.nanoTime() + FORCED_CLOSE_GRACE.toNanos())) {
-                    LOG.log(Level.WARNING, () -> config.service() + ": " + registry.size()
+                LOG.log(Level.WARNING, () -> spec.service() + ": " + registry.size()
                         + " handler(s) did not return after their sockets were closed");
             }
         }
-        rejector.awaitIdle(System.nanoTime() + ConnectionTask.LINGER.toNanos());
+        rejector.awaitIdle(System.nanoTime() + Input.LINGER_NANOS);
     }
 
     private void forceClose() {
         int n = registry.size();
         if (n > 0) {
-            LOG.log(Level.WARNING, () -> config.service() + ": drain deadline passed, closing " + n + " connection(s)");
+            LOG.log(Level.WARNING, () -> spec.service() + ": drain deadline passed, closing " + n + " connection(s)");
         }
         for (ConnectionImpl conn : registry.all()) {
-            conn.close(CloseReason.SHUTDOWN_FORCED);
+            conn.abort(CloseReason.SHUTDOWN_FORCED);
+            // Also one that was closing already (stuck flushing to a peer that does not read).
+            conn.closeChannel();
             // Closing the socket wakes a handler blocked in I/O; this wakes one waiting on anything else.
             conn.interruptOwner();
         }
@@ -310,6 +319,6 @@ public final class EngineServer implements TcpServer {
 
     @Override
     public String toString() {
-        return config.service() + "@" + format(localAddress);
+        return spec.service() + "@" + format(localAddress);
     }
 }

@@ -3,70 +3,99 @@ package io.tcpkit.engine;
 import io.tcpkit.RejectReason;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Tells a refused client why, then closes. Each refusal runs on a short-lived virtual thread
- * (write the line, FIN, briefly discard input so the close doesn't turn into a reset that eats
- * the line). At most {@link #MAX_IN_FLIGHT} at once: past that, in a connect flood, the socket is
- * closed with no message rather than spending more on clients the server cannot serve.
+ * Tells a client refused at accept why, then closes. Each refusal runs on a short-lived virtual
+ * thread (write the line, FIN, briefly discard input so the close doesn't turn into a reset that
+ * eats the line). At most {@link #MAX_IN_FLIGHT} at once: past that, in a connect flood, the socket
+ * is closed with no message rather than spending more on clients the server cannot serve.
+ *
+ * <p>These sockets never become connections (no permit, no deadline), so the linger here is a
+ * plain timed read: a refusal is not the fast path.
  */
 final class Rejector {
-    private static final System.Logger LOG = System.getLogger(Rejector.class.getName());
     static final int MAX_IN_FLIGHT = 64;
+    private static final int DISCARD_MAX_BYTES = 64 * 1024;
 
     private final EngineServer server;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-    private final LogThrottle log = new LogThrottle(10_000);
 
     Rejector(EngineServer server) {
         this.server = server;
     }
 
-    void reject(Socket socket, RejectReason reason) {
-        server.counters().rejected(reason);
-        java.net.InetSocketAddress from = (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
-        server.observer().rejected(from, reason);
-        log(from, reason, null);
+    void reject(SocketChannel channel, InetSocketAddress from, RejectReason reason) {
+        server.refused(from, reason, null);
         // A TLS client would read a plain-text line as a broken handshake: just close.
-        byte[] message = server.serverTls() != null ? null : server.rejectionMessage(reason).orElse(null);
+        byte[] message = server.spec().tls() != null ? null : server.rejectionMessage(reason).orElse(null);
         if (message == null || !inFlight.tryAcquire()) {
-            Listener.closeQuietly(socket);
+            closeQuietly(channel);
             return;
         }
         try {
             Thread.ofVirtual().name("tcpkit-reject-" + server.service()).start(() -> {
                 try {
-                    socket.setSoLinger(false, 0);
-                    socket.getOutputStream().write(message);
-                    socket.shutdownOutput();
-                    ConnectionTask.discardInput(socket);
+                    channel.write(ByteBuffer.wrap(message));
+                    channel.shutdownOutput();
+                    discardInput(channel.socket());
                 } catch (IOException e) {
                     // The client left first.
                 } finally {
-                    Listener.closeQuietly(socket);
+                    closeQuietly(channel);
                     inFlight.release();
                 }
             });
         } catch (RuntimeException | OutOfMemoryError e) {
             inFlight.release();
-            Listener.closeQuietly(socket);
+            closeQuietly(channel);
         }
     }
 
-    /** Logs a refusal, at most once per 10 s per listener (with a count of the rest). */
-    void log(java.net.InetSocketAddress from, RejectReason reason, String detail) {
-        log.log(LOG, Level.WARNING, n -> server + ": refused " + EngineServer.format(from) + ": " + reason
-                + (detail == null ? "" : " (" + detail + ")")
-                + (n > 0 ? "; " + n + " more refusals since the last report" : ""));
+    /** Discards what the peer still sends, for at most the linger time and 64 KiB, whatever it trickles. */
+    private static void discardInput(Socket socket) throws IOException {
+        long end = System.nanoTime() + Input.LINGER_NANOS;
+        InputStream in = socket.getInputStream();
+        byte[] sink = new byte[512];
+        int total = 0;
+        try {
+            while (total < DISCARD_MAX_BYTES) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                socket.setSoTimeout((int) left);
+                int n = in.read(sink);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+            }
+        } catch (SocketTimeoutException e) {
+            // The peer kept the connection open; close it anyway.
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing more to do.
+        }
     }
 
     /** Waits (bounded) for refusals in progress, so shutdown leaves no thread behind. */
     void awaitIdle(long deadlineNanos) throws InterruptedException {
         long left = deadlineNanos - System.nanoTime();
-        if (left > 0 && inFlight.tryAcquire(MAX_IN_FLIGHT, left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        if (left > 0 && inFlight.tryAcquire(MAX_IN_FLIGHT, left, TimeUnit.NANOSECONDS)) {
             inFlight.release(MAX_IN_FLIGHT);
         }
     }

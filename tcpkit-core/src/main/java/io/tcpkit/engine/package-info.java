@@ -1,8 +1,10 @@
 /**
- * The engine behind {@link io.tcpkit.TcpServer}: the accept loop, one virtual thread per
- * connection, the registry of open connections, the sweeper and shutdown.
+ * The engine behind {@link io.tcpkit.TcpServer}: the acceptor, the connections and their
+ * lifecycle, their input and one ordered output, the turns their threads run, and the reactor
+ * where idle connections wait without a thread and every deadline is enforced. See
+ * {@code docs/engine.md} for the life of a connection.
  *
- * <p>Internal: these types are public only so that {@code io.tcpkit} can reach them. They are not
- * API and change without notice; use the interfaces in {@code io.tcpkit}.
+ * <p>Internal: the module does not export this package; only {@link io.tcpkit.engine.Engine}, the
+ * builder's way in, is public.
  */
 package io.tcpkit.engine;

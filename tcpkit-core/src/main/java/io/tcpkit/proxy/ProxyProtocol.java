@@ -4,12 +4,9 @@ import io.tcpkit.Cidr;
 import io.tcpkit.LogText;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,40 +26,12 @@ public final class ProxyProtocol {
     static final int MAX_V1_BYTES = 107;
     /** Addresses plus TLVs; the spec allows 64 KiB, real senders stay far below. */
     static final int MAX_V2_LENGTH = 4096;
+    /** The longest header accepted: a reader needs no more than this before {@link #decode} decides. */
+    public static final int MAX_HEADER_BYTES = 16 + MAX_V2_LENGTH;
     static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static final byte[] V1_PREFIX = "PROXY ".getBytes(StandardCharsets.US_ASCII);
 
     private ProxyProtocol() {
-    }
-
-    /** Reads and decodes the header from a fresh connection, within {@code timeout}. */
-    public static ProxyHeader read(Socket socket, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        InputStream in = socket.getInputStream();
-        byte[] buf = new byte[16 + MAX_V2_LENGTH];
-        int n = 0;
-        try {
-            while (true) {
-                ProxyHeader header = decode(buf, n);
-                if (header != null) {
-                    return header;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("no complete PROXY header in " + timeout.toMillis() + " ms");
-                }
-                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
-                int r = in.read(buf, n, buf.length - n);
-                if (r < 0) {
-                    throw new ProtocolException("connection closed inside the PROXY header");
-                }
-                n += r;
-            }
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no complete PROXY header in " + timeout.toMillis() + " ms");
-        } finally {
-            socket.setSoTimeout(0);
-        }
     }
 
     /**

@@ -12,14 +12,14 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The read buffer: adaptive size, compaction, the midFrame hint, and index bounds. */
+/** The read buffer: adaptive size, compaction, appending, and index bounds. */
 @Timeout(10)
 class ReadBufferTest {
 
     /** A source that fills as much as it is offered, with a counting byte pattern. */
     private static ReadBuffer.Source greedy() {
         int[] next = {0};
-        return (b, off, len, mid) -> {
+        return (b, off, len) -> {
             for (int i = 0; i < len; i++) {
                 b[off + i] = (byte) next[0]++;
             }
@@ -60,7 +60,7 @@ class ReadBufferTest {
     @Test
     void halvesAfterEightSmallReadsInARowAndShrinksBackToTheInitialSize() throws Exception {
         int[] size = {Integer.MAX_VALUE};
-        ReadBuffer buffer = new ReadBuffer((b, off, len, mid) -> {
+        ReadBuffer buffer = new ReadBuffer((b, off, len) -> {
             int n = Math.min(len, size[0]);
             Arrays.fill(b, off, off + n, (byte) 'x');
             return n;
@@ -90,7 +90,7 @@ class ReadBufferTest {
     void shrinkingKeepsTheUnconsumedBytes() throws Exception {
         int[] size = {Integer.MAX_VALUE};
         char[] next = {'a'};
-        ReadBuffer buffer = new ReadBuffer((b, off, len, mid) -> {
+        ReadBuffer buffer = new ReadBuffer((b, off, len) -> {
             int n = Math.min(len, size[0]);
             for (int i = 0; i < n; i++) {
                 b[off + i] = (byte) next[0];
@@ -176,23 +176,6 @@ class ReadBufferTest {
     }
 
     @Test
-    void tellsTheSourceWhetherAPartialFrameIsBuffered() throws Exception {
-        List<Boolean> midFrame = new ArrayList<>();
-        ReadBuffer buffer = new ReadBuffer((b, off, len, mid) -> {
-            midFrame.add(mid);
-            b[off] = 'x';
-            return 1;
-        }, 16, 16);
-        buffer.fill();
-        buffer.fill();
-        buffer.skip(1);
-        buffer.fill();
-        buffer.skip(2);
-        buffer.fill();
-        assertThat(midFrame).containsExactly(false, true, true, false);
-    }
-
-    @Test
     void consumingEverythingResetsTheIndices() throws Exception {
         ReadBuffer buffer = new ReadBuffer(Chunks.of("abc"));
         buffer.fill();
@@ -262,7 +245,7 @@ class ReadBufferTest {
 
     @Test
     void aFullBufferOfOneFrameMustBeGrownExplicitly() throws Exception {
-        ReadBuffer buffer = new ReadBuffer((b, off, len, mid) -> len, 16, 16);
+        ReadBuffer buffer = new ReadBuffer((b, off, len) -> len, 16, 16);
         buffer.fill();
         assertThatThrownBy(buffer::fill).isInstanceOf(IllegalStateException.class);
         buffer.ensureCapacity(64);

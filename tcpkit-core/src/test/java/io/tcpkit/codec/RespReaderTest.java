@@ -57,7 +57,7 @@ class RespReaderTest {
         }
 
         @Override
-        public int read(byte[] b, int off, int len, boolean midFrame) {
+        public int read(byte[] b, int off, int len) {
             assertThat(len).as("a read always offers room").isPositive();
             while (current == null || position == current.length) {
                 current = chunks.poll();
@@ -88,7 +88,7 @@ class RespReaderTest {
         }
 
         @Override
-        public int read(byte[] b, int off, int len, boolean midFrame) {
+        public int read(byte[] b, int off, int len) {
             int n = Math.min(len, perRead);
             for (int i = 0; i < n; i++) {
                 long at = delivered + i;

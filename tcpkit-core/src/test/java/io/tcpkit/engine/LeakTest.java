@@ -57,7 +57,7 @@ class LeakTest {
         try {
             assertThat(Net.socketsOnPort(port)).isEqualTo(Map.of("LISTEN", 1));
             assertThat(Net.threadsOf("leak-busy")).containsExactly("tcpkit-accept-leak-busy-" + port,
-                    "tcpkit-sweeper-leak-busy-" + port);
+                    "tcpkit-reactor-leak-busy-" + port);
             fillUpThenRefuse(server, cap, 30);
             Await.until("the held connections to end", WAIT, () -> server.stats().open() == 0);
             long refusedSoFar = server.stats().rejectedTotal();
@@ -102,7 +102,7 @@ class LeakTest {
             assertThat(server.connections()).isEmpty();
             assertOnlyTheListenerLeft(server);
             assertThat(Net.threadsOf("leak-busy")).containsExactly("tcpkit-accept-leak-busy-" + port,
-                    "tcpkit-sweeper-leak-busy-" + port);
+                    "tcpkit-reactor-leak-busy-" + port);
         } finally {
             server.close();
         }
@@ -147,7 +147,7 @@ class LeakTest {
         CountDownLatch blocked = new CountDownLatch(clients);
         TcpServer server = TcpServer.builder().port(0).service("leak-forced")
                 .drainTimeout(Duration.ofMillis(200))
-                .limits(Limits.DEFAULT.withWriteTimeout(Duration.ofSeconds(1))) // starts the sweeper thread too
+                .limits(Limits.DEFAULT.withWriteTimeout(Duration.ofSeconds(1)))
                 .handler(conn -> {
                     blocked.countDown();
                     new CountDownLatch(1).await(); // never returns on its own
@@ -160,7 +160,7 @@ class LeakTest {
             }
             assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(Net.threadsOf("leak-forced")).containsExactlyInAnyOrder(
-                    "tcpkit-accept-leak-forced-" + port, "tcpkit-sweeper-leak-forced-" + port);
+                    "tcpkit-accept-leak-forced-" + port, "tcpkit-reactor-leak-forced-" + port);
             server.close();
             for (Socket s : sockets) {
                 assertThat(Net.closedByPeer(s)).isTrue();

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,15 +27,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Request handlers: served in turns, with no thread while quiet. A new connection waits for its
- * first request in the idler's selector; one that has been quiet (a wait of 50 ms or more, see
- * ConnectionTask.QUIET_NANOS) gives its thread back after the release time. Each test makes a
- * connection quiet, lets it wait without a thread, and checks it comes back right: exact bytes,
- * half-close, the idle timeout, kill, drain, and no leaked connection.
+ * first request in the reactor's selector; after its first request, and after any wait of the
+ * quiet time or more (50 ms by default), it waits without a thread. Each test makes a connection
+ * quiet, lets it wait without a thread, and checks it comes back right: exact bytes, half-close,
+ * the idle timeout, kill, drain, messages sent to it meanwhile, and no leaked connection.
  */
 @Timeout(30)
 class RequestHandlerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final Duration RELEASE = Duration.ofMillis(50);
+    private static final Duration QUIET = TcpServer.DEFAULT_QUIET_AFTER;
 
     /** The threads that served each turn, by connection id. */
     private final Map<Long, List<Thread>> turns = new ConcurrentHashMap<>();
@@ -61,12 +60,12 @@ class RequestHandlerTest {
     }
 
     private int start(Limits limits, RequestHandler handler) throws IOException {
-        return start(limits, handler, RELEASE);
+        return start(limits, handler, QUIET);
     }
 
-    private int start(Limits limits, RequestHandler handler, Duration releaseIdleAfter) throws IOException {
+    private int start(Limits limits, RequestHandler handler, Duration quietAfter) throws IOException {
         server = TcpServer.builder().port(0).service("req").requestHandler(handler)
-                .releaseIdleAfter(releaseIdleAfter).limits(limits).start();
+                .quietAfter(quietAfter).limits(limits).start();
         return server.port();
     }
 
@@ -75,7 +74,7 @@ class RequestHandlerTest {
      * quiet. (A pause is the behaviour under test here: there is no condition to await.)
      */
     private static void quietEcho(Socket s, String text) throws Exception {
-        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
+        Thread.sleep(QUIET.toMillis() + 20);
         Net.send(s, text);
         assertThat(Net.read(s, text.length())).isEqualTo(text);
     }
@@ -130,7 +129,7 @@ class RequestHandlerTest {
 
     @Test
     void aBusyConnectionKeepsItsThread() throws Exception {
-        // A release time no gap between two pings comes near, however loaded the machine.
+        // A quiet time no gap between two pings comes near, however loaded the machine.
         int port = start(Limits.DEFAULT, echo, Duration.ofSeconds(5));
         try (Socket s = Net.connect(port)) {
             for (int i = 0; i < 200; i++) {
@@ -138,7 +137,12 @@ class RequestHandlerTest {
                 assertThat(Net.readLine(s)).isEqualTo("ping " + i + "\n");
             }
             long id = onlyConnectionId();
-            assertThat(turns.get(id).stream().distinct().count()).isEqualTo(1);
+            // Until it has shown it is busy, each request is served by a thread that gives the
+            // connection back (see aConnectionThatAskedOnceGivesItsThreadBack); then one thread
+            // keeps it for the rest.
+            List<Thread> served = turns.get(id);
+            assertThat(served.subList(0, Input.BUSY_AFTER).stream().distinct().count()).isEqualTo(Input.BUSY_AFTER);
+            assertThat(served.subList(Input.BUSY_AFTER, 200).stream().distinct().count()).isEqualTo(1);
         }
     }
 
@@ -230,7 +234,7 @@ class RequestHandlerTest {
                 assertThat(s.getInputStream().read()).isEqualTo(-1);
             }
             assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(20);
-            assertThat(Net.threadsOf(server.service())).as("the idler and every other thread of the server").isEmpty();
+            assertThat(Net.threadsOf(server.service())).as("the reactor and every other thread of the server").isEmpty();
         } finally {
             for (Socket s : clients) {
                 s.close();
@@ -252,7 +256,7 @@ class RequestHandlerTest {
             for (int i = 0; i < n; i++) {
                 assertThat(Net.readLine(clients.get(i))).isEqualTo("hello " + i + "\n");
             }
-            Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
+            Thread.sleep(QUIET.toMillis() + 20);
             for (int i = 0; i < n; i++) {
                 Net.send(clients.get(i), "quiet " + i + "\n");
             }
@@ -294,12 +298,12 @@ class RequestHandlerTest {
         try (Socket s = Net.connect(port)) {
             Net.send(s, "zero\n");
             assertThat(Net.readLine(s)).isEqualTo("<zero>\n");
-            Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ConnectionTask.QUIET_NANOS) + 20);
+            Thread.sleep(QUIET.toMillis() + 20);
             Net.send(s, "one\ntw");
             assertThat(Net.readLine(s)).isEqualTo("<one>\n");
             long id = onlyConnectionId();
             // "tw" is buffered, so the turn is reading the rest of its line: it keeps its thread.
-            Thread.sleep(RELEASE.multipliedBy(4).toMillis());
+            Thread.sleep(QUIET.multipliedBy(4).toMillis());
             assertThat(turns.get(id).getLast().isAlive()).isTrue();
             Net.send(s, "o\n");
             assertThat(Net.readLine(s)).isEqualTo("<two>\n");
@@ -307,9 +311,9 @@ class RequestHandlerTest {
     }
 
     @Test
-    void aLineHandlerThatAnsweredOnceAndWentQuietGivesItsThreadBack() throws Exception {
-        // The line a turn has read stays in the buffer until the turn ends: it must not count as
-        // input still waiting, or the connection would never be quiet.
+    void aConnectionThatAskedOnceGivesItsThreadBack() throws Exception {
+        // A pooled client: it connects, asks once at once, and goes quiet. The line a turn has
+        // read must not count as input still waiting, or the connection would never be quiet.
         RequestHandler lines = conn -> {
             turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
             if (!conn.lines().next()) {
@@ -360,26 +364,61 @@ class RequestHandlerTest {
     void theBuilderTakesExactlyOneKindOfHandler() {
         assertThatThrownBy(() -> TcpServer.builder().port(0).handler(Net.ECHO).requestHandler(echo).start())
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> TcpServer.builder().releaseIdleAfter(Duration.ZERO))
+        assertThatThrownBy(() -> TcpServer.builder().quietAfter(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void sendIsRefusedBecauseTheSocketMayBeWaitingInTheSelector() throws Exception {
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
+    void messagesSentToAConnectionWaitingWithoutAThreadArriveInOrder() throws Exception {
+        List<io.tcpkit.Connection> subscribers = new CopyOnWriteArrayList<>();
         int port = start(Limits.DEFAULT, conn -> {
-            try {
-                conn.send(new byte[] {1});
-            } catch (UnsupportedOperationException e) {
-                failures.add(e);
+            turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
+            if (!conn.lines().next()) {
+                return false;
             }
-            return false;
+            conn.write("+OK\n".getBytes(StandardCharsets.US_ASCII));
+            subscribers.add(conn);
+            return true;
         });
         try (Socket s = Net.connect(port)) {
-            Net.send(s, "x");
-            InputStream in = s.getInputStream();
-            assertThat(in.read()).isEqualTo(-1);
+            Net.send(s, "subscribe\n");
+            assertThat(Net.readLine(s)).isEqualTo("+OK\n");
+            long id = onlyConnectionId();
+            awaitReleased(id);
+            io.tcpkit.Connection conn = subscribers.getFirst();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                String message = "message " + i + "\n";
+                assertThat(conn.send(message.getBytes(StandardCharsets.US_ASCII))).isTrue();
+                expected.append(message);
+            }
+            assertThat(Net.read(s, expected.length())).isEqualTo(expected.toString());
+            assertThat(turns.get(id)).hasSize(1); // written by the reactor: no thread was needed
         }
-        assertThat(failures).hasSize(1);
+    }
+
+    @Test
+    void aMessageSentAfterAReplyWasWrittenNeverOvertakesIt() throws Exception {
+        // The reply sits in the turn's batch, unflushed, when another thread sends the message:
+        // the message must wait for it (a pub/sub message after the subscription's confirmation).
+        int port = start(Limits.DEFAULT, conn -> {
+            if (!conn.lines().next()) {
+                return false;
+            }
+            for (int i = 0; i < 50; i++) {
+                conn.write(("reply " + i + "\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] message = ("message " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+                Thread sender = Thread.ofVirtual().start(() -> conn.send(message));
+                sender.join();
+            }
+            return true;
+        });
+        try (Socket s = Net.connect(port)) {
+            Net.send(s, "go\n");
+            for (int i = 0; i < 50; i++) {
+                assertThat(Net.readLine(s)).isEqualTo("reply " + i + "\n");
+                assertThat(Net.readLine(s)).isEqualTo("message " + i + "\n");
+            }
+        }
     }
 }

@@ -45,7 +45,7 @@ public final class Chunks implements ReadBuffer.Source {
     }
 
     @Override
-    public int read(byte[] b, int off, int len, boolean midFrame) {
+    public int read(byte[] b, int off, int len) {
         reads++;
         while (current == null || position == current.length) {
             current = chunks.poll();

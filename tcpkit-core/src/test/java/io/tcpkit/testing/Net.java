@@ -225,7 +225,7 @@ public final class Net {
 
     /**
      * Live platform threads of the listener of {@code service} ("tcpkit-accept-SERVICE-PORT",
-     * "tcpkit-sweeper-SERVICE-PORT", "tcpkit-idler-SERVICE"...), by name; give each server in a
+     * "tcpkit-reactor-SERVICE-PORT"...), by name; give each server in a
      * test its own service name so that no other test's threads are counted.
      */
     public static List<String> threadsOf(String service) {

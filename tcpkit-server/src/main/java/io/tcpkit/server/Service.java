@@ -1,29 +1,23 @@
 package io.tcpkit.server;
 
-import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RejectReason;
-import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** A service the program can run on a listener: a name, a default port, and a handler. */
+/** A service the program can run on a listener: a name, a default port, and its handlers. */
 public interface Service {
 
     String name();
 
     int defaultPort();
 
-    ConnectionHandler handler();
-
     /**
-     * The same service as a {@link RequestHandler}, when it can be served in turns with no thread
-     * per idle connection; the program then uses it instead of {@link #handler()}.
+     * Sets the service's handler on a listener's builder: every service is served in turns
+     * ({@link io.tcpkit.RequestHandler}), so that its idle connections hold no thread.
      */
-    default RequestHandler requestHandler() {
-        return null;
-    }
+    TcpServer.Builder handle(TcpServer.Builder builder);
 
     /** What a client refused at a connection limit is told, in the service's own protocol. */
     default Optional<byte[]> rejectionMessage(RejectReason reason) {

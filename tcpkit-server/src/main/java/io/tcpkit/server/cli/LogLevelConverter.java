@@ -23,9 +23,21 @@ final class LogLevelConverter implements ITypeConverter<String> {
         return level;
     }
 
-    /** Sets the level of every logger that does not have its own. */
+    /**
+     * Loggers whose DEBUG lines are noise here (logback.xml keeps them at INFO): they follow a
+     * stricter level (warn, error) but never go below INFO.
+     */
+    private static final java.util.List<String> QUIETED =
+            java.util.List.of("java.lang.Runtime", "io.tcpkit.engine.EngineServer", "com.sun.net.httpserver");
+
+    /** Sets the level of every logger; the quieted ones never go below INFO. */
     static void apply(String level) {
+        Level wanted = Level.toLevel(level);
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(Level.toLevel(level));
+                .setLevel(wanted);
+        Level quieted = wanted.isGreaterOrEqual(Level.INFO) ? wanted : Level.INFO;
+        for (String name : QUIETED) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(quieted);
+        }
     }
 }

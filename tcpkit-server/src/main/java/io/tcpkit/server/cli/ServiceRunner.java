@@ -72,11 +72,7 @@ final class ServiceRunner {
                         .drainTimeout(options.drainTimeout)
                         .rejectionMessage(service::rejectionMessage)
                         .observer(monitoring.observer(service.name()));
-                if (service.requestHandler() != null) {
-                    builder.requestHandler(service.requestHandler());
-                } else {
-                    builder.handler(service.handler());
-                }
+                service.handle(builder);
                 edge.apply(builder, service.name(), selfSigned);
                 TcpServer server = builder.start();
                 servers.add(server);

@@ -14,25 +14,19 @@ import java.util.Locale;
  * What a command handler works with: the request's arguments, the reply writer, the session, and
  * the service. One per connection, reused for every request on it.
  *
- * <p>Replies normally go to the connection's output buffer (flushed once per read batch). While
- * the connection has subscriptions, published messages reach it through its outbound queue, so
- * replies go there too, in order: each command's replies are queued when it ends, or earlier with
- * {@link #flushReply()}, which pub/sub commands call before they (un)subscribe.
+ * <p>Replies go to the connection's output buffer (flushed once per read batch). Published
+ * messages reach a subscribed connection through {@link Connection#send}, which keeps the order in
+ * which things were issued: a message that arrives through a subscription is written after the
+ * subscription's confirmation, however the two threads interleave, and a long run of replies
+ * (SUBSCRIBE with 100,000 rooms) goes out as the buffer fills, never counted against the
+ * slow-consumer limit that guards messages from others.
  */
 final class CommandContext {
-    /**
-     * Replies queued in subscribed mode are handed over in pieces of about this size, each written
-     * out before the next is made, so that one command's replies (SUBSCRIBE with 100,000 rooms)
-     * never wait in the queue long enough to pass the slow-consumer limit.
-     */
-    static final int REPLY_BATCH_BYTES = 64 * 1024;
     final CommandService service;
     final Session session;
     final Connection connection;
     final RespReader request;
     final RespWriter reply;
-    private final ByteArrayOutputStream queuedReply = new ByteArrayOutputStream();
-    private boolean queueReplies;
     private PubSubClient pubsub;
     private boolean quit;
     private CloseReason closeAfterReply;
@@ -55,11 +49,7 @@ final class CommandContext {
             replyBegun = true;
             replyIsError = b[off] == '-';
         }
-        if (queueReplies) {
-            queuedReply.write(b, off, len);
-        } else {
-            connection.write(b, off, len);
-        }
+        connection.write(b, off, len);
     }
 
     /** Marks the start of a command's reply, for {@link #replyWasError()}. */
@@ -73,54 +63,10 @@ final class CommandContext {
         return replyIsError;
     }
 
-    /** Sends the replies written so far now: queued in subscribed mode, else flushed. */
-    void flushReply() throws IOException {
-        if (queueReplies) {
-            if (queuedReply.size() > 0) {
-                connection.send(queuedReply.toByteArray());
-                queuedReply.reset();
-            }
-        } else {
-            connection.flush();
-        }
-    }
-
-    /** Bytes of reply written in subscribed mode and not yet handed over. */
-    int pendingReplyBytes() {
-        return queuedReply.size();
-    }
-
-    /** Waits (up to the write timeout) until what was handed over has been written; hold no lock. */
-    void awaitRepliesSent() throws InterruptedException {
-        connection.awaitSent(writeTimeout());
-    }
-
-    private java.time.Duration writeTimeout() {
-        return connection.limits().writeTimeout().isZero()
-                ? java.time.Duration.ofSeconds(30) : connection.limits().writeTimeout();
-    }
-
-    /** After each command: hands queued replies over, and leaves subscribed mode when nothing is left. */
-    void endCommand() throws IOException, InterruptedException {
-        if (!queueReplies) {
-            return;
-        }
-        flushReply();
-        if (pubsub.count() == 0) {
-            // Later replies go straight to the socket: let queued messages and replies go first.
-            connection.awaitSent(writeTimeout());
-            queueReplies = false;
-        }
-    }
-
-    /** The connection's subscriptions; entering subscribed mode flushes what was written before. */
-    PubSubClient pubsub() throws IOException {
+    /** The connection's subscriptions. */
+    PubSubClient pubsub() {
         if (pubsub == null) {
             pubsub = new PubSubClient(connection, session, service.hub());
-        }
-        if (!queueReplies) {
-            connection.flush();
-            queueReplies = true;
         }
         return pubsub;
     }

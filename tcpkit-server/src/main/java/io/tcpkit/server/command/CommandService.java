@@ -2,7 +2,7 @@ package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
-import io.tcpkit.ConnectionHandler;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.RejectReason;
 import io.tcpkit.LogText;
 import io.tcpkit.TcpServer;
@@ -32,9 +32,10 @@ import java.util.concurrent.atomic.LongAdder;
  * lines from people), with connection, session and server commands, so that redis-cli,
  * redis-benchmark and Redis client libraries work against it unchanged.
  *
- * <p>Each connection parses requests in place and writes replies to its output buffer; the
- * engine flushes once per read batch, so a pipeline of N requests gets one write. A protocol
- * error gets {@code -ERR Protocol error: ...} and a close, as in Redis.
+ * <p>Each connection is served in turns, a request per turn, so an idle client holds no thread.
+ * Requests are parsed in place and replies written to the connection's output buffer; the engine
+ * flushes once per read batch, so a pipeline of N requests gets one write. A protocol error gets
+ * {@code -ERR Protocol error: ...} and a close, as in Redis.
  */
 public final class CommandService implements Service {
     public static final int DEFAULT_PORT = 7002;
@@ -127,56 +128,58 @@ public final class CommandService implements Service {
     }
 
     @Override
-    public ConnectionHandler handler() {
-        return this::serve;
+    public TcpServer.Builder handle(TcpServer.Builder builder) {
+        return builder.requestHandlers(this::open);
     }
 
-    private void serve(Connection conn) throws IOException, InterruptedException {
+    /** A new connection: its session, and a handler that serves its requests in turns. */
+    private RequestHandler open(Connection conn) {
         Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
-        try {
-            RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
-                    RespReader.DEFAULT_MAX_ARGUMENTS);
-            CommandContext ctx = new CommandContext(this, session, conn, request);
-            try {
-                serve(conn, ctx);
-            } finally {
-                ctx.leaveAll();
+        RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
+                RespReader.DEFAULT_MAX_ARGUMENTS);
+        CommandContext ctx = new CommandContext(this, session, conn, request);
+        return new RequestHandler() {
+            @Override
+            public boolean serve(Connection c) throws IOException, InterruptedException {
+                return serveOne(ctx);
             }
-        } finally {
-            sessions.close(session);
-        }
+
+            @Override
+            public void closed(Connection c, CloseReason reason) {
+                ctx.leaveAll();
+                sessions.close(session);
+            }
+        };
     }
 
-    private void serve(Connection conn, CommandContext ctx) throws IOException, InterruptedException {
+    /** One turn: one request (reading the rest of it if it is still arriving); false to end. */
+    private boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
         RespReader request = ctx.request;
-        while (true) {
-            try {
-                // As Redis with a password set: small requests only until the client has logged in.
-                request.limitUnauthenticated(!ctx.session.isAuthenticated());
-                if (!request.next()) {
-                    return;
-                }
-            } catch (RespProtocolException e) {
-                // ISO-8859-1: the message quotes a client's byte as that byte ("expected '$', got 'x'"), as Redis.
-                ctx.reply.error(("ERR Protocol error: " + e.getMessage()).getBytes(StandardCharsets.ISO_8859_1));
-                ctx.endCommand();
-                LOG.debug("{}: protocol error: {}", conn, LogText.of(e.getMessage()));
-                conn.close(CloseReason.PROTOCOL_ERROR);
-                return;
+        try {
+            // As Redis with a password set: small requests only until the client has logged in.
+            request.limitUnauthenticated(!ctx.session.isAuthenticated());
+            if (!request.next()) {
+                return false;
             }
-            execute(ctx);
-            ctx.endCommand();
-            if (ctx.quitRequested()) {
-                return;
-            }
-            CloseReason close = ctx.closeRequested();
-            if (close != null) {
-                // The reply first (a close from the connection's own thread writes what is owed,
-                // queued replies too), then the close; nothing else pipelined behind it runs.
-                conn.close(close);
-                return;
-            }
+        } catch (RespProtocolException e) {
+            // ISO-8859-1: the message quotes a client's byte as that byte ("expected '$', got 'x'"), as Redis.
+            ctx.reply.error(("ERR Protocol error: " + e.getMessage()).getBytes(StandardCharsets.ISO_8859_1));
+            LOG.debug("{}: protocol error: {}", ctx.connection, LogText.of(e.getMessage()));
+            ctx.connection.close(CloseReason.PROTOCOL_ERROR);
+            return false;
         }
+        execute(ctx);
+        if (ctx.quitRequested()) {
+            return false;
+        }
+        CloseReason close = ctx.closeRequested();
+        if (close != null) {
+            // The reply first (a close from the connection's own thread writes what is owed),
+            // then the close; nothing else pipelined behind it runs.
+            ctx.connection.close(close);
+            return false;
+        }
+        return true;
     }
 
     private void execute(CommandContext ctx) throws IOException, InterruptedException {

@@ -31,9 +31,9 @@ final class PubSubClient implements Subscriber {
 
     @Override
     public boolean deliver(Message message, Glob pattern) {
-        synchronized (this) { // see PubSubCommands.subscribe: no message overtakes a confirmation
-            return connection.send(pattern == null ? message.resp() : message.resp(pattern));
-        }
+        // The connection's output keeps the order: no message overtakes the confirmation that
+        // was written before its subscription was made (see PubSubCommands.subscribe).
+        return connection.send(pattern == null ? message.resp() : message.resp(pattern));
     }
 
     int count() {

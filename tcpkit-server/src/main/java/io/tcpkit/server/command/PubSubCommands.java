@@ -42,40 +42,30 @@ final class PubSubCommands {
                         "Inspect rooms and subscriptions.", "pubsub", PubSubCommands::pubsub));
     }
 
-    private static void subscribe(CommandContext ctx, boolean patterns) throws IOException, InterruptedException {
+    private static void subscribe(CommandContext ctx, boolean patterns) throws IOException {
         if (!namesFit(ctx, 1, ctx.argc(), patterns)) {
             return;
         }
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "psubscribe" : "subscribe";
-        int i = 1;
-        while (i < ctx.argc()) {
-            // In force before the client can read the confirmation, and the confirmation queued
-            // before the first message: deliveries take the same lock. Nothing here does I/O (in
-            // subscribed mode flushReply only queues). Thousands of names go in batches, each
-            // written out before the next, so the replies never pile up past the outbound limit.
-            synchronized (client) {
-                do {
-                    if (patterns) {
-                        Glob pattern = Glob.of(ctx.request.bytes(i));
-                        client.psubscribe(pattern);
-                        confirm(ctx, kind, pattern.bytes(), client.count());
-                    } else {
-                        Channel room = channel(ctx, i);
-                        client.subscribe(room);
-                        confirm(ctx, kind, room.bytes(), client.count());
-                    }
-                    i++;
-                } while (i < ctx.argc() && ctx.pendingReplyBytes() < CommandContext.REPLY_BATCH_BYTES);
-                ctx.flushReply();
-            }
-            if (i < ctx.argc()) {
-                ctx.awaitRepliesSent();
+        for (int i = 1; i < ctx.argc(); i++) {
+            // The confirmation is written before the subscription is in force, so the connection's
+            // ordered output puts every message the subscription brings after it. Thousands of
+            // names are fine: the replies go out as the buffer fills (they are not messages from
+            // others, which the slow-consumer limit counts).
+            if (patterns) {
+                Glob pattern = Glob.of(ctx.request.bytes(i));
+                confirm(ctx, kind, pattern.bytes(), client.count() + (client.patterns.contains(pattern) ? 0 : 1));
+                client.psubscribe(pattern);
+            } else {
+                Channel room = channel(ctx, i);
+                confirm(ctx, kind, room.bytes(), client.count() + (client.rooms.contains(room) ? 0 : 1));
+                client.subscribe(room);
             }
         }
     }
 
-    private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException, InterruptedException {
+    private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException {
         PubSubClient client = ctx.pubsub();
         String kind = patterns ? "punsubscribe" : "unsubscribe";
         List<byte[]> names = new ArrayList<>();
@@ -103,10 +93,6 @@ final class PubSubCommands {
                 client.unsubscribe(Channel.of(name));
             }
             confirm(ctx, kind, name, client.count());
-            if (ctx.pendingReplyBytes() >= CommandContext.REPLY_BATCH_BYTES) {
-                ctx.flushReply();
-                ctx.awaitRepliesSent();
-            }
         }
     }
 

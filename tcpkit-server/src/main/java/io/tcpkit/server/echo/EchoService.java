@@ -1,12 +1,12 @@
 package io.tcpkit.server.echo;
 
-import io.tcpkit.ConnectionHandler;
 import io.tcpkit.RequestHandler;
+import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.server.Service;
 
 /**
- * Echo (RFC 862, and the "Smoke Test" rules in PROTOCOLS.md): every byte received is sent back
+ * Echo (RFC 862, and the "Smoke Test" rules in docs/protocols.md): every byte received is sent back
  * unchanged. When the client half-closes, what is still owed is sent and then the connection
  * closes; the engine does that when the handler returns.
  *
@@ -21,7 +21,7 @@ public final class EchoService implements Service {
     public static final int DEFAULT_PORT = 7000;
 
     /** One turn: echo what has arrived (reading first if nothing has); false at end of stream. */
-    private static final RequestHandler ECHO = conn -> {
+    public static final RequestHandler ECHO = conn -> {
         ReadBuffer in = conn.input();
         if (in.readable() == 0 && in.fill() < 0) {
             return false;
@@ -42,16 +42,7 @@ public final class EchoService implements Service {
     }
 
     @Override
-    public ConnectionHandler handler() {
-        return conn -> {
-            while (ECHO.serve(conn)) {
-                // each turn blocks in fill() until bytes or end of stream arrive
-            }
-        };
-    }
-
-    @Override
-    public RequestHandler requestHandler() {
-        return ECHO;
+    public TcpServer.Builder handle(TcpServer.Builder builder) {
+        return builder.requestHandler(ECHO);
     }
 }

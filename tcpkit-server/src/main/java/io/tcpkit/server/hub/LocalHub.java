@@ -2,18 +2,28 @@ package io.tcpkit.server.hub;
 
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-process {@link Hub}: concurrent maps from room to subscribers and, as in Redis, from
  * pattern to subscribers, so that a publish matches each distinct pattern once. Thread-safe;
  * publishing takes no lock.
+ *
+ * <p>Each room's subscribers are an array replaced whole on every (un)subscribe, and a publish
+ * delivers to the array it read when it began. So a publish reaches exactly those who were
+ * subscribed when it started, however long it takes: someone who joins while a message is on its
+ * way to the others (the publishing thread preempted half-way, say) never receives it, which
+ * keeps cause before effect for people ("alice said it before you came in"). A weakly consistent
+ * set would hand the late joiner some of those messages. Joining costs a copy of the room's
+ * array, which is cheap next to a publish: rooms are joined once and spoken in many times.
  */
 public final class LocalHub implements Hub {
-    private final ConcurrentHashMap<Channel, Set<Subscriber>> rooms = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Glob, Set<Subscriber>> patterns = new ConcurrentHashMap<>();
+    private static final Subscriber[] NONE = new Subscriber[0];
+
+    private final ConcurrentHashMap<Channel, Subscriber[]> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Glob, Subscriber[]> patterns = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Subscriber> names = new ConcurrentHashMap<>();
 
     @Override
@@ -36,25 +46,47 @@ public final class LocalHub implements Hub {
         remove(patterns, pattern, subscriber);
     }
 
-    private static <K> void add(ConcurrentHashMap<K, Set<Subscriber>> map, K key, Subscriber subscriber) {
-        map.compute(key, (k, set) -> {
-            Set<Subscriber> s = set == null ? ConcurrentHashMap.newKeySet() : set;
-            s.add(subscriber);
-            return s;
+    private static <K> void add(ConcurrentHashMap<K, Subscriber[]> map, K key, Subscriber subscriber) {
+        map.compute(key, (k, old) -> {
+            Subscriber[] current = old == null ? NONE : old;
+            if (indexOf(current, subscriber) >= 0) {
+                return current;
+            }
+            Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = subscriber;
+            return grown;
         });
     }
 
-    private static <K> void remove(ConcurrentHashMap<K, Set<Subscriber>> map, K key, Subscriber subscriber) {
-        map.computeIfPresent(key, (k, set) -> {
-            set.remove(subscriber);
-            return set.isEmpty() ? null : set;
+    private static <K> void remove(ConcurrentHashMap<K, Subscriber[]> map, K key, Subscriber subscriber) {
+        map.computeIfPresent(key, (k, current) -> {
+            int i = indexOf(current, subscriber);
+            if (i < 0) {
+                return current;
+            }
+            if (current.length == 1) {
+                return null;
+            }
+            Subscriber[] shrunk = new Subscriber[current.length - 1];
+            System.arraycopy(current, 0, shrunk, 0, i);
+            System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+            return shrunk;
         });
+    }
+
+    private static int indexOf(Subscriber[] subscribers, Subscriber s) {
+        for (int i = 0; i < subscribers.length; i++) {
+            if (subscribers[i] == s) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override
     public int publish(Message message, Subscriber except) {
         int receivers = 0;
-        Set<Subscriber> direct = rooms.get(message.room());
+        Subscriber[] direct = rooms.get(message.room());
         if (direct != null) {
             for (Subscriber s : direct) {
                 if (s != except && s.deliver(message, null)) {
@@ -93,8 +125,8 @@ public final class LocalHub implements Hub {
 
     @Override
     public int subscribers(Channel room) {
-        Set<Subscriber> set = rooms.get(room);
-        return set == null ? 0 : set.size();
+        Subscriber[] subscribers = rooms.get(room);
+        return subscribers == null ? 0 : subscribers.length;
     }
 
     @Override

@@ -71,11 +71,6 @@ public final class LogSetup {
         root.addAppender(appender);
     }
 
-    /** Sets the level of every logger but those the configuration keeps quieter. */
-    public static void level(Level level) {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
-    }
-
     private static Encoder<ILoggingEvent> text(LoggerContext context) {
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);

@@ -20,6 +20,11 @@ class DebugEndpointsTest {
     void threadDumpIsJsonAndShowsConnectionsVirtualThreads() throws Exception {
         try (AdminFixture admin = new AdminFixture(null); Socket alice = Net.connect(admin.chat.port())) {
             Net.readLine(alice);
+            // Half a name: the connection's thread waits for the rest (an idle one would have none).
+            Net.send(alice, "ali");
+            Await.until("a thread reading the rest of the name", TIMEOUT,
+                    () -> admin.chat.connections().get(0).state() == io.tcpkit.ConnectionState.ACTIVE
+                            && admin.chat.stats().bytesIn() == 3);
             HttpResponse<String> dump = admin.get("/debug/threads");
             assertThat(dump.statusCode()).isEqualTo(200);
             assertThat(dump.headers().firstValue("Content-Type")).hasValue("application/json");

@@ -82,7 +82,7 @@ class BenchRunnerTest {
 
     @Test
     void echoLineAndOpenLoopRunsCheckEveryReply() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             String closed = run(echo, "echo", 4, 100, 8, 0, 1);
             assertThat(number(closed, "replies")).isPositive();
             assertThat(closed).contains("\"errors\":0,", "\"mode\":\"echo\"", "\"serverCpuSeconds\":");
@@ -282,7 +282,7 @@ class BenchRunnerTest {
 
     @Test
     void twoThreadsShareTheConnections() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             assertClean(result(echo.port(), "echo", 5, 64, 4, 0, 2), 64);
         }
         AtomicLong received = new AtomicLong();
@@ -299,7 +299,7 @@ class BenchRunnerTest {
     void tlsRunsOnBlockingSockets(@TempDir Path dir) throws Exception {
         TestPki pki = TestPki.copyTo(dir);
         TestPki.Pair cert = pki.serverEc();
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler())
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO)
                 .tls(TlsServerConfig.of(cert.cert(), cert.key())).start()) {
             for (double rate : new double[] {0, 1000}) {
                 BenchResult r = new BenchRunner(config(echo.port(), "echo", 2, 64, 2, rate, 1, 1, 600, pki.ca()),
@@ -331,7 +331,7 @@ class BenchRunnerTest {
     /** --server-pid auto: the process listening on the target's port, so that two servers are told apart. */
     @Test
     void theServerProcessIsFoundByTheAddressItListensOn() throws Exception {
-        try (TcpServer here = TcpServer.builder().port(0).handler(new EchoService().handler()).start();
+        try (TcpServer here = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start();
              ChildProcess other = Tcpkit.start("echo", "--port", "0")) {
             int otherPort = Tcpkit.awaitPort(other, "echo");
             assertThat(ServerProcess.listeningOn(new InetSocketAddress("127.0.0.1", otherPort))).hasValue(other.pid());
@@ -347,7 +347,7 @@ class BenchRunnerTest {
 
     @Test
     void idleModeHoldsConnectionsAndMeasuresMemory() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).handler(new EchoService().handler()).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start()) {
             String idle = run(echo, "idle", 50, 0, 1, 0, 1);
             assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
                     "\"replies\":0,");
@@ -358,13 +358,13 @@ class BenchRunnerTest {
     /**
      * With a size, each connection echoes once before idling and once after: against the echo
      * service's request handler, which releases quiet connections' threads, the second echo
-     * comes back through the engine's idler. (The server here is this JVM, whose heap also holds
+     * comes back through the engine's reactor. (The server here is this JVM, whose heap also holds
      * the generator's: live heap is measured only for another process.)
      */
     @Test
     void idleModeUsesEachConnectionBeforeAndAfterIdling() throws Exception {
-        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(new EchoService().requestHandler())
-                .releaseIdleAfter(java.time.Duration.ofMillis(20)).start()) {
+        try (TcpServer echo = TcpServer.builder().port(0).requestHandler(EchoService.ECHO)
+                .start()) {
             String idle = run(echo, "idle", 50, 16, 1, 0, 1);
             assertThat(idle).contains("\"mode\":\"idle\"", "\"connections\":50,", "\"errors\":0,",
                     "\"replies\":100,", "\"size\":16,");

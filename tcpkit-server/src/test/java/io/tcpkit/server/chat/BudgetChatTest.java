@@ -29,7 +29,7 @@ import static io.tcpkit.server.chat.ChatPeers.joinAll;
 import static io.tcpkit.server.chat.ChatPeers.repeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Protohackers "Budget Chat" rules (PROTOCOLS.md, "Chat"), one by one, on real sockets. */
+/** The Protohackers "Budget Chat" rules (docs/protocols.md, "Chat"), one by one, on real sockets. */
 @Timeout(30)
 class BudgetChatTest {
     private static final Duration WAIT = Duration.ofSeconds(10);

@@ -31,7 +31,7 @@ class ConnectProgramTest {
     }
 
     private String echoServer() throws Exception {
-        server = TcpServer.builder().port(0).handler(new EchoService().handler()).start();
+        server = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start();
         return "127.0.0.1:" + server.port();
     }
 

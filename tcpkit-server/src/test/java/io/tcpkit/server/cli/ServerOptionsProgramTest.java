@@ -139,7 +139,7 @@ class ServerOptionsProgramTest {
             halfRequest.send("*1\r\n$4\r\nPI");
             assertThat(halfRequest.readToEnd()).isEmpty();
             serve.process().awaitStderr(closed(halfRequest, " user 'default'", "read timeout"), LOG);
-            // The sweeper has enforced a 300 ms deadline since idle last spoke: it is still served.
+            // The deadline service has enforced a 300 ms deadline since idle last spoke: it is still served.
             assertThat(idle.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(serve.process().stderr()).doesNotContain("idle timeout");
         }

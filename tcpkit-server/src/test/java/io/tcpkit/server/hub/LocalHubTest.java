@@ -206,4 +206,52 @@ class LocalHubTest {
         hub.unsubscribe(Channel.of("busy"), stayer);
         assertThat(rooms(null)).isEmpty();
     }
+
+    /**
+     * A publish reaches exactly those subscribed when it began: who joins while it is still on its
+     * way to the others (here the first receiver holds the publishing thread, as a preempted
+     * carrier would) never gets it, so nobody hears what was said before they came in.
+     */
+    @Test
+    void aPublishUnderWayDoesNotReachThoseWhoJoinMeanwhile() throws Exception {
+        CountDownLatch inDelivery = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger deliveries = new AtomicInteger();
+        // Whichever early subscriber the publish reaches first holds it there.
+        Subscriber early = (message, pattern) -> {
+            if (deliveries.getAndIncrement() == 0) {
+                inDelivery.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return true;
+        };
+        Channel room = Channel.of("lobby");
+        int earlyOnes = 256;
+        List<Subscriber> earlySubscribers = new ArrayList<>();
+        for (int i = 0; i < earlyOnes; i++) {
+            Subscriber s = (message, pattern) -> early.deliver(message, pattern);
+            earlySubscribers.add(s);
+            hub.subscribe(room, s);
+        }
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<Integer> publish = pool.submit(() -> hub.publish(msg("lobby", "before"), null));
+            inDelivery.await();
+            List<Recorder> late = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                Recorder r = new Recorder();
+                hub.subscribe(room, r);
+                late.add(r);
+            }
+            release.countDown();
+            assertThat(publish.get()).isEqualTo(earlyOnes);
+            hub.publish(msg("lobby", "after"), null);
+            for (Recorder r : late) {
+                assertThat(r.got()).containsExactly("lobby:after");
+            }
+        }
+    }
 }

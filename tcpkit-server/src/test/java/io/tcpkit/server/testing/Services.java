@@ -138,11 +138,7 @@ public final class Services implements AutoCloseable {
         if (monitoring != null) {
             builder.observer(monitoring.observer(service.name()));
         }
-        if (service.requestHandler() != null) {
-            builder.requestHandler(service.requestHandler());
-        } else {
-            builder.handler(service.handler());
-        }
+        service.handle(builder);
         TcpServer server = edge.apply(builder).start();
         track(server);
         if (monitoring != null) {

@@ -1,0 +1,278 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.ConnectionState;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The writing half of a connection's {@link Output}: who may write the queued output now, and how.
+ * One drainer at a time, by a compare-and-set flag: the serving thread when it flushes, a writer
+ * virtual thread while the serving thread waits for input, or the {@link Reactor} (non-blocking
+ * writes) while the connection waits without a thread. Whoever lets go of the flag looks at the
+ * queue again, so nothing queued is left with nobody to write it. It is also the connection's write
+ * {@link Deadline}: every blocking write is held to the write timeout.
+ */
+abstract class Drainer extends Deadline {
+    /** A drainer gathers queued chunks into one write of at most this many bytes. */
+    static final int GATHER_BYTES = 64 * 1024;
+    private static final VarHandle DRAINER;
+
+    static {
+        try {
+            DRAINER = MethodHandles.lookup().findVarHandle(Drainer.class, "drainer", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ConnectionImpl conn;
+    final OutputQueue queue = new OutputQueue();
+    /** 1 while someone drains. */
+    @SuppressWarnings("unused") // through DRAINER
+    private volatile int drainer;
+    /** Whether the reactor holds the flag across a wait for the socket to be writable (reactor only). */
+    private boolean heldByReactor;
+    /** The serving thread while it waits for queued output to be written. */
+    volatile Thread waiter;
+    private volatile long bytesOut;
+
+    Drainer(ConnectionImpl conn) {
+        this.conn = conn;
+    }
+
+    /** Hands the serving thread's batch to the queue; the caller holds the queue's monitor. */
+    abstract void settleBatch();
+
+    /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
+    void requestDrain() {
+        if (!drainableNow()) {
+            return;
+        }
+        switch (conn.state()) {
+            case IDLE -> conn.server.reactor().drainSoon(conn);
+            case CLOSING, CLOSED -> {
+            }
+            default -> {
+                if (tryAcquire()) {
+                    // The state may have moved on to IDLE between the look and the flag: a blocking
+                    // writer must never run on a socket the reactor makes non-blocking.
+                    if (conn.state() == ConnectionState.IDLE) {
+                        release(); // which asks again, and sends it to the reactor
+                    } else {
+                        startWriter();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the head of the queue may be written by any drainer now. The unlocked look at the
+     * queued bytes first keeps the serving thread's fast path free of the monitor; it cannot miss
+     * a message: a sender raises them before it tries the drainer's flag, and a drainer lowers the
+     * flag before it looks (both volatile, so one of the two sees the other).
+     */
+    private boolean drainableNow() {
+        return queue.queued() > 0 && queue.headDrainable();
+    }
+
+    private void startWriter() {
+        try {
+            Thread.ofVirtual().name(conn + " writer").start(() -> {
+                try {
+                    drainBlocking(false, Long.MAX_VALUE);
+                } catch (IOException e) {
+                    conn.abort(CloseReason.IO_ERROR);
+                } finally {
+                    release();
+                }
+            });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            release();
+            conn.abort(CloseReason.IO_ERROR);
+        }
+    }
+
+    final boolean tryAcquire() {
+        return DRAINER.compareAndSet(this, 0, 1);
+    }
+
+    /** Gives up draining; if more came meanwhile, makes sure someone writes it. */
+    final void release() {
+        DRAINER.setVolatile(this, 0);
+        wakeWaiter();
+        requestDrain();
+    }
+
+    final void wakeWaiter() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+
+    // ---- the drainer (whoever holds the flag) ----
+
+    /**
+     * Writes queued chunks in order with blocking writes, until {@code target} bytes of the queue
+     * are written or nothing more may be written now.
+     */
+    final void drainBlocking(boolean owner, long target) throws IOException {
+        byte[] gather = null;
+        while (queue.written() < target) {
+            if (owner) {
+                synchronized (queue) {
+                    settleBatch();
+                }
+            }
+            int bytes = queue.takeRun(owner, GATHER_BYTES);
+            if (bytes == 0) {
+                return;
+            }
+            OutputQueue.Chunk first = queue.runFirst();
+            if (queue.runChunks() == 1) {
+                writeBlocking(first.data, first.off, first.len, null);
+            } else {
+                if (gather == null || gather.length < bytes) {
+                    gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
+                }
+                queue.copyRun(gather);
+                writeBlocking(gather, 0, bytes, null);
+            }
+            queue.written(bytes);
+            wakeWaiter();
+        }
+    }
+
+    /**
+     * The reactor drains with non-blocking writes while the connection waits without a thread.
+     * The caller holds the drainer's flag and keeps it while this returns false (the socket is
+     * full: wait until it is writable and call again).
+     *
+     * @return true when the queue is empty
+     */
+    boolean drainNow(byte[] gather) throws IOException {
+        while (true) {
+            int bytes = queue.takeRun(true, gather.length);
+            if (bytes == 0) {
+                return true;
+            }
+            OutputQueue.Chunk first = queue.runFirst();
+            ByteBuffer out;
+            if (queue.runChunks() == 1) {
+                out = ByteBuffer.wrap(first.data, first.off, first.len);
+            } else {
+                queue.copyRun(gather);
+                out = ByteBuffer.wrap(gather, 0, bytes);
+            }
+            int n = conn.channel.write(out);
+            if (n > 0) {
+                wrote(n);
+                queue.written(n);
+            }
+            if (n < bytes) {
+                return false;
+            }
+        }
+    }
+
+    boolean tryAcquireForReactor() {
+        return tryAcquire();
+    }
+
+    /** The reactor wrote everything; or it gives up the flag it kept while the socket was full. */
+    void releaseFromReactor() {
+        heldByReactor = false;
+        release();
+    }
+
+    /** The reactor keeps the drainer's flag until the socket is writable again. */
+    void keptByReactor() {
+        heldByReactor = true;
+    }
+
+    /**
+     * The connection leaves the reactor: no writer thread may start while its socket is still
+     * non-blocking, so the reactor holds the drainer's flag until the socket blocks again (it
+     * may hold it already, waiting for OP_WRITE). True if it holds it now.
+     */
+    boolean holdForResume() {
+        if (!heldByReactor && tryAcquire()) {
+            heldByReactor = true;
+        }
+        return heldByReactor;
+    }
+
+    /** The socket blocks again: a write the reactor left half-done is the new thread's (or a writer's) to finish. */
+    void releaseIfReactorHeld() {
+        if (heldByReactor) {
+            disarm(); // the reactor's own wait for OP_WRITE
+            releaseFromReactor();
+        }
+    }
+
+    /**
+     * A blocking write of the whole slice, held to the write timeout; {@code view}, if not null,
+     * already wraps it (the batch keeps its wrapper, so the fast path allocates nothing).
+     */
+    final void writeBlocking(byte[] b, int off, int len, ByteBuffer view) throws IOException {
+        arm(conn.server.clock(), conn.server.limits().writeTimeout().toNanos(), CloseReason.WRITE_TIMEOUT);
+        try {
+            SSLSocket ssl = conn.tls();
+            if (ssl != null) {
+                ssl.getOutputStream().write(b, off, len);
+            } else {
+                ByteBuffer out = view != null ? view : ByteBuffer.wrap(b, off, len);
+                while (out.hasRemaining()) {
+                    conn.channel.write(out);
+                }
+            }
+        } finally {
+            disarm();
+        }
+        wrote(len);
+    }
+
+
+    private void wrote(int n) {
+        bytesOut += n;
+        conn.active();
+        conn.server.counters().bytesOut(n);
+    }
+
+
+    /** Waits until {@code target} bytes of the queue have been written, draining itself when it may. */
+    final void awaitWritten(long target) throws IOException {
+        waiter = Thread.currentThread();
+        try {
+            while (queue.written() < target) {
+                if (!conn.channel.isOpen()) {
+                    throw new IOException("connection closed while its output was waiting");
+                }
+                if (tryAcquire()) {
+                    try {
+                        drainBlocking(true, target);
+                    } finally {
+                        release();
+                    }
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+
+    long bytesOut() {
+        return bytesOut;
+    }
+}

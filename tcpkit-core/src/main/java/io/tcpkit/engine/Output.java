@@ -1,0 +1,252 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.CloseReason;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A connection's one ordered output path. The serving thread's {@code write}s gather in a
+ * private batch; messages {@link #send sent} from other threads join the {@link OutputQueue};
+ * everything leaves in the order it was issued, written by one drainer at a time (see
+ * {@link Drainer}, whose writing half this class extends): the serving thread when it flushes (the
+ * fast path: a direct write of its batch), a writer thread while the serving thread waits for
+ * input, or the {@link Reactor} while the connection waits without a thread.
+ *
+ * <p><b>Order without a lock per write.</b> The batch is the serving thread's alone. A message
+ * from another thread records how much of the batch was written before it; when the batch is
+ * handed over it is cut at those positions, so a message sent after a reply was written
+ * (causally after: the subscription that let it come was made after the reply) goes after it, and
+ * one sent before goes before. A drainer other than the serving thread stops at a message that
+ * waits for part of the batch: the serving thread will flush soon, since it flushes before it
+ * waits for input. The batch's length is read by senders under the queue's monitor and reset by
+ * the serving thread under it, so a position always refers to the batch it was taken from.
+ *
+ * <p><b>Back-pressure.</b> The serving thread writes with blocking writes when it drains; when
+ * another drainer is busy it waits once more than {@link #HIGH_WATER_BYTES} are queued, so a
+ * client that does not read its replies stops being read. Messages from others are never waited
+ * for: past {@code maxOutboundBytes} the receiver is closed as a slow consumer. A blocked write is
+ * held to the write timeout by the write {@link Deadline}.
+ */
+final class Output extends Drainer {
+    private static final System.Logger LOG = System.getLogger(Output.class.getName());
+    static final int INITIAL_BYTES = 512;
+    /** The batch is flushed before it grows past this. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    /** A write at least this large, with nothing buffered or queued, goes straight to the socket. */
+    static final int DIRECT_WRITE_BYTES = 8 * 1024;
+    /** Queued output past which the serving thread waits for it to be written before reading on. */
+    static final int HIGH_WATER_BYTES = 256 * 1024;
+    // The serving thread's batch; count is read by senders under the queue's monitor.
+    private byte[] batch;
+    private int count;
+    private ByteBuffer batchView;
+
+    Output(ConnectionImpl conn) {
+        super(conn);
+    }
+
+    /** The write deadline: this object itself. */
+    Deadline deadline() {
+        return this;
+    }
+
+    // ---- the serving thread ----
+
+    void write(byte[] b, int off, int len) throws IOException {
+        if (len >= DIRECT_WRITE_BYTES && count == 0 && writeDirect(b, off, len)) {
+            return;
+        }
+        while (len > 0) {
+            if (batch == null) {
+                batch = new byte[Math.min(MAX_BATCH_BYTES, Math.max(INITIAL_BYTES, Integer.highestOneBit(len) << 1))];
+            }
+            if (count + len > batch.length && batch.length < MAX_BATCH_BYTES) {
+                batch = Arrays.copyOf(batch, Math.min(MAX_BATCH_BYTES, Integer.highestOneBit(count + len) << 1));
+                batchView = null;
+            }
+            int n = Math.min(len, batch.length - count);
+            System.arraycopy(b, off, batch, count, n);
+            count += n;
+            off += n;
+            len -= n;
+            if (len > 0) {
+                flush();
+                if (len >= DIRECT_WRITE_BYTES && writeDirect(b, off, len)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A large write with nothing before it goes out without a copy; false if it cannot now. */
+    private boolean writeDirect(byte[] b, int off, int len) throws IOException {
+        if (queue.queued() > 0 || !tryAcquire()) {
+            return false;
+        }
+        try {
+            if (!queue.isEmpty()) {
+                return false;
+            }
+            writeBlocking(b, off, len, null);
+            return true;
+        } finally {
+            release();
+        }
+    }
+
+    /** Connection.flush: when this returns, everything written or sent so far has been written. */
+    void flush() throws IOException {
+        flush(true);
+    }
+
+    /** Before a blocking read: hand the batch over and write; wait only past the high-water mark. */
+    void flushBeforeRead() throws IOException {
+        if (count > 0 || queue.queued() > 0) {
+            flush(false);
+        }
+    }
+
+    private void flush(boolean waitForAll) throws IOException {
+        if (tryAcquire()) {
+            try {
+                drainAsOwner();
+            } finally {
+                release();
+            }
+            return;
+        }
+        long target;
+        synchronized (queue) {
+            settleBatch();
+            target = queue.enqueued();
+        }
+        // The drainer that held the flag may have let go between our try and the hand-over,
+        // having looked at the queue before our batch was in it: look again, or it is stranded.
+        if (tryAcquire()) {
+            try {
+                drainBlocking(true, target);
+            } finally {
+                release();
+            }
+        } else if (waitForAll || queue.queued() > HIGH_WATER_BYTES) {
+            awaitWritten(target);
+        }
+    }
+
+    /** The serving thread drains: its batch straight out when nothing is queued, else the queue in order. */
+    private void drainAsOwner() throws IOException {
+        int direct = 0;
+        long target;
+        synchronized (queue) {
+            if (queue.isEmpty()) {
+                direct = count;
+                count = 0; // messages sent from now on come after this batch
+            } else {
+                settleBatch();
+            }
+            target = queue.enqueued();
+        }
+        if (direct > 0) {
+            writeBlocking(batch, 0, direct, batchView(0, direct));
+        }
+        drainBlocking(true, target);
+    }
+
+    /** Hands the batch to the queue (the caller holds the queue's monitor); the next write starts a new one. */
+    @Override
+    void settleBatch() {
+        if (count > 0) {
+            queue.settle(batch, count);
+            batch = null;
+            batchView = null;
+            count = 0;
+        }
+    }
+
+    // ---- any thread ----
+
+    /** Queues a message; false if the connection is closed or was just closed as a slow consumer. */
+    boolean send(byte[] message) {
+        if (!conn.isOpen()) {
+            return false;
+        }
+        if (conn.isOwner()) {
+            try {
+                write(message, 0, message.length);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        long max = conn.server.limits().maxOutboundBytes();
+        long waiting;
+        synchronized (queue) {
+            waiting = queue.queued();
+            if (waiting + message.length <= max) {
+                queue.append(message, 0, message.length, count);
+                waiting = -1;
+            }
+        }
+        if (waiting >= 0) {
+            long held = waiting;
+            LOG.log(Level.WARNING, () -> conn + ": slow consumer: " + held + " bytes waiting and more arriving, "
+                    + "over the limit of " + max + "; closing");
+            // At once, whoever's thread this is: a graceful close would wait for the very queue
+            // that overflowed, and a sender must never wait.
+            conn.abort(CloseReason.SLOW_CONSUMER);
+            return false;
+        }
+        requestDrain();
+        return true;
+    }
+
+    /** The batch's array keeps its wrapper: no allocation on the fast path. */
+    private ByteBuffer batchView(int off, int len) {
+        ByteBuffer v = batchView;
+        if (v == null || v.array() != batch) {
+            batchView = v = ByteBuffer.wrap(batch);
+        }
+        v.limit(off + len).position(off);
+        return v;
+    }
+
+    // ---- life ----
+
+    /** Takes the drainer's flag while the connection goes to wait without a thread; false if busy. */
+    boolean holdForParking() {
+        if (count != 0 || !tryAcquire()) {
+            return false;
+        }
+        if (queue.isEmpty()) {
+            return true;
+        }
+        release();
+        return false;
+    }
+
+    /** Lets go of the flag taken by {@link #holdForParking}, once the connection waits without a thread. */
+    void parked() {
+        release();
+    }
+
+    /** Drops the batch's array before the connection waits without a thread. */
+    void releaseMemory() {
+        if (count == 0) {
+            batch = null;
+            batchView = null;
+        }
+    }
+
+    /** After the connection closed: what is queued will never be written. */
+    void discard() {
+        queue.clear();
+        wakeWaiter();
+    }
+
+    long queuedBytes() {
+        return queue.queued() + count;
+    }
+}

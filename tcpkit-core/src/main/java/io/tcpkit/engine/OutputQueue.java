@@ -1,0 +1,180 @@
+package io.tcpkit.engine;
+
+/**
+ * The queue of a connection's {@link Output}: slices of arrays waiting to be written, in order.
+ * Every method holds the queue's monitor; {@link Output} holds it too around the steps that must
+ * happen together with a change to its batch. Appending is any thread's; taking and unlinking are
+ * the drainer's alone (one at a time, see {@link Output}), so a run of chunks taken stays at the
+ * head until the drainer unlinks it.
+ */
+final class OutputQueue {
+    /** Queued output: a slice of an array that is never modified again. */
+    static final class Chunk {
+        final byte[] data;
+        int off;
+        int len;
+        /** Bytes of the serving thread's batch written before this chunk; -1 once that is settled. */
+        int pos;
+        Chunk next;
+
+        Chunk(byte[] data, int off, int len, int pos) {
+            this.data = data;
+            this.off = off;
+            this.len = len;
+            this.pos = pos;
+        }
+    }
+
+    private Chunk head;
+    private Chunk tail;
+    /** Bytes ever queued. */
+    private long enqueued;
+    /** Bytes queued now; read without the monitor by those deciding whether to look closer. */
+    private volatile long queued;
+    /** Set when the connection ended: what a drainer still writes is not accounted any more. */
+    private boolean cleared;
+    // The run of chunks the drainer took last.
+    private Chunk runFirst;
+    private int runChunks;
+    private int runBytes;
+
+    synchronized boolean isEmpty() {
+        return head == null;
+    }
+
+    /** Bytes queued now, without taking the monitor. */
+    long queued() {
+        return queued;
+    }
+
+    synchronized long enqueued() {
+        return enqueued;
+    }
+
+    /** Bytes of the queue written so far. */
+    synchronized long written() {
+        return enqueued - queued;
+    }
+
+    /** Whether the head may be written by any drainer now: it waits for no part of the batch. */
+    synchronized boolean headDrainable() {
+        return head != null && head.pos <= 0;
+    }
+
+    synchronized void append(byte[] data, int off, int len, int pos) {
+        if (cleared) {
+            return;
+        }
+        Chunk c = new Chunk(data, off, len, pos);
+        if (tail == null) {
+            head = c;
+        } else {
+            tail.next = c;
+        }
+        tail = c;
+        count(len);
+    }
+
+    /**
+     * Hands the serving thread's batch (its first {@code count} bytes) to the queue, cut at the
+     * positions of the chunks waiting for it, so that each goes after the part of the batch
+     * written before it and before the rest. The array belongs to the queue from now on.
+     */
+    synchronized void settle(byte[] batch, int count) {
+        int done = 0;
+        Chunk before = null;
+        for (Chunk c = head; c != null; before = c, c = c.next) {
+            if (c.pos < 0) {
+                continue;
+            }
+            int p = Math.min(c.pos, count);
+            if (p > done) {
+                Chunk slice = new Chunk(batch, done, p - done, -1);
+                slice.next = c;
+                if (before == null) {
+                    head = slice;
+                } else {
+                    before.next = slice;
+                }
+                count(slice.len);
+                done = p;
+            }
+            c.pos = -1;
+        }
+        if (count > done) {
+            append(batch, done, count - done, -1);
+        }
+    }
+
+    /**
+     * Takes a run of chunks from the head, of at most {@code maxBytes} (or one larger chunk), for
+     * one write; a drainer that is not the serving thread stops at a chunk that waits for the
+     * batch. Returns the run's size in bytes, 0 if there is nothing to write now.
+     */
+    synchronized int takeRun(boolean owner, int maxBytes) {
+        runFirst = head;
+        runChunks = 0;
+        runBytes = 0;
+        for (Chunk c = head; c != null && (owner || c.pos <= 0)
+                && (runChunks == 0 || runBytes + c.len <= maxBytes); c = c.next) {
+            c.pos = -1;
+            runBytes += c.len;
+            runChunks++;
+        }
+        return runBytes;
+    }
+
+    /** The first chunk of the run taken last. */
+    Chunk runFirst() {
+        return runFirst;
+    }
+
+    int runChunks() {
+        return runChunks;
+    }
+
+    /** Copies the run taken last into {@code into}. */
+    void copyRun(byte[] into) {
+        int at = 0;
+        Chunk c = runFirst;
+        for (int i = 0; i < runChunks; i++, c = c.next) {
+            System.arraycopy(c.data, c.off, into, at, c.len);
+            at += c.len;
+        }
+    }
+
+    /** Forgets the first {@code n} bytes of the run taken last, which were written. */
+    synchronized void written(int n) {
+        if (cleared) {
+            return; // the connection ended while this was being written
+        }
+        int left = n;
+        while (left > 0) {
+            Chunk c = head;
+            if (left >= c.len) {
+                left -= c.len;
+                head = c.next;
+            } else {
+                c.off += left;
+                c.len -= left;
+                left = 0;
+            }
+        }
+        if (head == null) {
+            tail = null;
+        }
+        queued -= n;
+    }
+
+    /** Drops everything: the connection closed, and nothing queued will be written. */
+    synchronized void clear() {
+        head = tail = null;
+        queued = 0;
+        cleared = true;
+    }
+
+    private void count(int len) {
+        enqueued += len;
+        queued += len;
+    }
+}

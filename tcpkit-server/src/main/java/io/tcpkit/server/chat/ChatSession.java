@@ -1,0 +1,153 @@
+package io.tcpkit.server.chat;
+
+import io.tcpkit.CloseReason;
+import io.tcpkit.Connection;
+import io.tcpkit.RequestHandler;
+import io.tcpkit.codec.FrameTooLongException;
+import io.tcpkit.codec.LineReader;
+import io.tcpkit.server.CrossProtocol;
+import io.tcpkit.server.auth.Authenticator;
+import io.tcpkit.server.auth.User;
+import io.tcpkit.server.hub.Hub;
+import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Names;
+import io.tcpkit.server.session.Session;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * One person's conversation with the chat, a line per turn: first their name (and the password
+ * of a registered one), then what they say and their {@code /commands}. The state lives here, not
+ * on a thread's stack, so that between lines the connection holds no thread.
+ */
+final class ChatSession implements RequestHandler {
+    private enum Stage { NAME, PASSWORD, JOINED }
+
+    private final ChatService chat;
+    private final Session session;
+    private Stage stage = Stage.NAME;
+    private String name;
+    /** The registered user whose name was asked for, while the password is awaited. */
+    private User registered;
+    private ChatMember me;
+    /** The member's allowance of lines and bytes, from the moment they join. */
+    private FloodControl flood;
+    /** Names tried that were taken. */
+    private int taken;
+
+    ChatSession(ChatService chat, Connection conn, Session session) {
+        this.chat = chat;
+        this.session = session;
+    }
+
+    @Override
+    public boolean serve(Connection conn) throws IOException, InterruptedException {
+        LineReader lines = conn.lines();
+        String line;
+        try {
+            line = lines.readLine();
+        } catch (FrameTooLongException e) {
+            if (stage == Stage.JOINED) {
+                me.tell("* line too long (over " + e.limit() + " bytes): dropped");
+                flood.sent(me, conn, e.limit());
+                return true;
+            }
+            line = ""; // an overlong name or password is a wrong one
+        }
+        return switch (stage) {
+            case NAME -> line != null && name(conn, line.strip());
+            case PASSWORD -> line != null && password(conn, line);
+            case JOINED -> converse(conn, line);
+        };
+    }
+
+    private boolean name(Connection conn, String wanted) throws IOException {
+        if (!Names.isValid(wanted)) {
+            // An HTTP request sent here by a web page ends here too: its first line cannot be a
+            // name (names have no spaces), so it never joins or speaks. Say so in the log.
+            if (CrossProtocol.isHttpRequestLine(wanted)) {
+                chat.crossProtocol().report(conn.remoteAddress());
+            }
+            conn.write("* illegal name: use 1 to 32 letters and digits\n");
+            return false;
+        }
+        name = wanted;
+        // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password,
+        // unless the session is that user already (by its client certificate, or a password given before).
+        Optional<User> user = chat.authenticator().users().findIgnoringCase(wanted);
+        if (user.isPresent() && !(session.user() != null && session.user().name().equals(user.get().name()))) {
+            registered = user.get();
+            stage = Stage.PASSWORD;
+            conn.write("* " + wanted + " is a registered name: password?\n");
+            return true;
+        }
+        return join(conn);
+    }
+
+    private boolean password(Connection conn, String password) throws IOException, InterruptedException {
+        Optional<User> user;
+        try {
+            user = chat.authenticator().login(registered.name(), password.toCharArray(),
+                    conn.remoteAddress().getAddress());
+        } catch (Authenticator.TooManyLoginsException e) {
+            conn.write(ChatService.TOO_MANY_LOGINS + "\n");
+            return false;
+        }
+        if (user.isEmpty()) {
+            conn.write("* wrong password for " + name + "\n");
+            return false;
+        }
+        session.user(user.get());
+        return join(conn);
+    }
+
+    private boolean join(Connection conn) throws IOException {
+        ChatMember member = new ChatMember(conn, session, name);
+        if (!chat.rooms().claim(name, member)) {
+            if (++taken == ChatService.MAX_NAME_TRIES) {
+                conn.write("* the name " + name + " is taken too: bye\n");
+                return false;
+            }
+            conn.write("* the name " + name + " is taken: choose another\n");
+            stage = Stage.NAME; // asked again
+            return true;
+        }
+        me = member;
+        session.name(name);
+        stage = Stage.JOINED;
+        flood = new FloodControl(chat.limits(), System.nanoTime());
+        chat.rooms().join(me, ChatRooms.LOBBY);
+        return true;
+    }
+
+    private boolean converse(Connection conn, String line) throws InterruptedException {
+        if (line == null) {
+            if (conn.isDraining()) {
+                me.tell("* the server is shutting down: bye");
+            }
+            return false;
+        }
+        session.active(); // CLIENT LIST's idle
+        if (line.startsWith("/")) {
+            if (!chat.commands().run(me, line)) {
+                return false;
+            }
+        } else if (!line.isEmpty()) {
+            Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(me.room().channel(), me.name(), line), me));
+        }
+        flood.sent(me, conn, conn.lines().length() + 1);
+        return true;
+    }
+
+    /** However the connection ended: out of the room, the name free again, the session gone. */
+    @Override
+    public void closed(Connection conn, CloseReason reason) {
+        if (me != null) {
+            // After "the server is shutting down: bye" nobody is told who else leaves.
+            chat.rooms().leave(me, !conn.isDraining());
+            chat.rooms().release(me.name(), me);
+        }
+        chat.sessions().close(session);
+    }
+}
