@@ -213,6 +213,28 @@ class RedisHubClusterTest {
     }
 
     @Test
+    void theMembersOfAStoppedInstanceLeaveTheOthersAtOnceAndStrayFramesAreIgnored() throws Exception {
+        redis = RedisServer.start();
+        Tcpkit.Serve a = instance();
+        Tcpkit.Serve b = instance();
+        LineClient alice = member(a, "alice", "");
+        LineClient dave = member(b, "dave", "alice");
+        alice.expectLine("* dave has entered the room");
+        // Someone else PUBLISHes on the hub's channel: not a frame of ours, dropped by every instance.
+        try (RespClient other = RespClient.connect(redis.port(), "stray publisher")) {
+            assertThat(other.call("PUBLISH", "tcpkit:hub", "M\u0000\u0000\u0000\u0009garbage")).isEqualTo(":2\r\n");
+        }
+        dave.sendLine("still here");
+        alice.expectLine("[dave] still here");
+
+        b.process().terminate(); // SIGTERM: B drains, its members leave silently there but not for A
+        alice.expectLine("* dave has left the room");
+        alice.sendLine("/who");
+        alice.expectLine("* in lobby: alice");
+        assertThat(b.process().awaitExit(Tcpkit.STARTUP)).isZero();
+    }
+
+    @Test
     void redisStoppedAndStartedAgainIsSurvived() throws Exception {
         redis = RedisServer.start();
         int port = redis.port();
