@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,13 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Delivery to other instances is at most once: while Redis is unreachable, or when it drops a
  * subscriber that reads too slowly, messages are lost, never repeated. Meanwhile each instance
  * serves its own members, is not ready ({@link ReadinessCheck}), and says so in one log line, and
- * another when Redis is back; then it republishes its presence. A heartbeat every
- * {@link #HEARTBEAT} proves the round trip (a ping through the channel back to itself) and keeps
- * the instance's key alive; see {@link RedisLink} for what lives in Redis.
+ * another when Redis is back; then it republishes its presence. A {@link Heartbeat} every
+ * second proves the round trip (a ping through the channel back to itself) and keeps
+ * the instance's key alive; see {@link RedisLink} for what lives in Redis. (A little over 300
+ * lines: the whole Hub interface, delegated, and the presence reads; the pulse and the Redis keys
+ * are in their own classes.)
  */
 public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoCloseable {
-    /** How often an instance proves it is alive and reaps the instances that are not. */
-    public static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(RedisHub.class);
     /** A name held on another instance, for {@link #nameHolder}: it receives nothing here. */
     private static final Subscriber ELSEWHERE = (message, pattern) -> false;
@@ -49,16 +48,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Subscriber, String> keyOf = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Subscriber, Channel> roomOf = new ConcurrentHashMap<>();
-    private final Object echoes = new Object();
-    private long echoed;
-    private long pinged;
-    private volatile boolean up;
-    private volatile boolean everUp;
-    private volatile String downReason = "connecting";
-    private volatile boolean closed;
-    /** Whether the "unreachable" line was written for a hub not yet connected (once only). */
-    private boolean downLogged;
-    private final Thread heartbeat;
+    private final Heartbeat heartbeat;
 
     private record Held(String name, Subscriber holder) {
     }
@@ -68,7 +58,17 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
         new SecureRandom().nextBytes(random);
         this.id = HexFormat.of().formatHex(random);
         this.link = new RedisLink(uri, id, this::received);
-        this.heartbeat = Thread.ofPlatform().daemon().name("tcpkit-hub-heartbeat").unstarted(this::beat);
+        this.heartbeat = new Heartbeat(link, id, new Heartbeat.Hub() {
+            @Override
+            public void republish() {
+                RedisHub.this.republish();
+            }
+
+            @Override
+            public void reaped(List<String> entries) {
+                RedisHub.this.reaped(entries);
+            }
+        });
     }
 
     /**
@@ -78,7 +78,6 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
      */
     public static RedisHub start(String uri) {
         RedisHub hub = new RedisHub(RedisURI.create(uri));
-        hub.tick();
         hub.heartbeat.start();
         return hub;
     }
@@ -93,7 +92,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     @Override
     public int publish(Message message, Subscriber except) {
         int receivers = local.publish(message, except);
-        if (up) {
+        if (heartbeat.up()) {
             link.publish(Relayed.message(id, message));
         }
         return receivers;
@@ -101,7 +100,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
 
     @Override
     public void publishElsewhere(Message message) {
-        if (up) {
+        if (heartbeat.up()) {
             link.publish(Relayed.message(id, message));
         }
     }
@@ -118,10 +117,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
                 local.publish(r.message(), null);
             }
         } else if (r.kind() == Relayed.PING) {
-            synchronized (echoes) {
-                echoed = Math.max(echoed, r.ping());
-                echoes.notifyAll();
-            }
+            heartbeat.echoed(r.ping());
         }
     }
 
@@ -180,7 +176,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
         String key = Names.key(name);
         held.put(key, new Held(name, holder));
         keyOf.put(holder, key);
-        if (up) {
+        if (heartbeat.up()) {
             try {
                 if (!link.claim(key, entry(name, holder))) {
                     forget(key, holder);
@@ -215,7 +211,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     @Override
     public Subscriber nameHolder(String name) {
         Subscriber here = local.nameHolder(name);
-        if (here != null || !up) {
+        if (here != null || !heartbeat.up()) {
             return here;
         }
         try {
@@ -233,7 +229,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
 
     @Override
     public List<String> names(Channel room) {
-        if (!up) {
+        if (!heartbeat.up()) {
             return null;
         }
         try {
@@ -253,7 +249,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
 
     @Override
     public Map<String, Integer> roomSizes() {
-        if (!up) {
+        if (!heartbeat.up()) {
             return null;
         }
         try {
@@ -281,7 +277,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
      */
     private void entryChanged(String key) {
         Held h = held.get(key);
-        if (h != null && up) {
+        if (h != null && heartbeat.up()) {
             try {
                 link.claim(key, entry(h.name(), h.holder()));
             } catch (RedisException e) {
@@ -299,76 +295,17 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
 
     @Override
     public String notReadyReason() {
-        return up ? null : "redis unreachable (" + downReason + ")";
+        return heartbeat.up() ? null : "redis unreachable (" + heartbeat.downReason() + ")";
     }
 
-    private void beat() {
-        while (!closed) {
-            try {
-                Thread.sleep(HEARTBEAT);
-            } catch (InterruptedException e) {
-                return;
-            }
-            tick();
-        }
-    }
-
-    /** One heartbeat: connect if need be, prove the round trip, republish after an outage, reap the dead. */
-    private void tick() {
-        try {
-            link.connect();
-            link.heartbeat();
-            long ping;
-            synchronized (echoes) {
-                ping = ++pinged;
-            }
-            if (!link.publish(Relayed.ping(id, ping)) || !awaitEcho(ping)) {
-                throw new RedisException("no answer through the pub/sub channel within " + RedisLink.TIMEOUT.toMillis() + " ms");
-            }
-            if (!up) {
-                republish();
-                up = true;
-                if (everUp) {
-                    LOG.info("hub: Redis at {} is reachable again: resubscribed, presence republished (instance {})",
-                            link.where(), id);
-                } else {
-                    LOG.info("hub: connected to Redis at {} as instance {}", link.where(), id);
-                }
-                everUp = true;
-            }
-            for (String entry : link.reap()) {
-                String[] parts = entry.split("\n", 3);
-                if (parts.length == 3 && !parts[2].isEmpty()) {
-                    publish(Message.notice(Channel.of(parts[2]), parts[1] + " has left the room"), null);
-                }
-            }
-        } catch (RedisException | InterruptedException e) {
-            if (closed) {
-                return;
-            }
-            downReason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            boolean wasUp = up;
-            up = false;
-            if (wasUp || !everUp && !downLogged) {
-                downLogged = true;
-                LOG.warn("hub: Redis at {} is unreachable ({}): each instance serves its own members until it is back; "
-                        + "messages to other instances are lost meanwhile", link.where(), downReason);
+    /** Leave notices for the members of instances that died. */
+    private void reaped(List<String> entries) {
+        for (String entry : entries) {
+            String[] parts = entry.split("\n", 3);
+            if (parts.length == 3 && !parts[2].isEmpty()) {
+                publish(Message.notice(Channel.of(parts[2]), parts[1] + " has left the room"), null);
             }
         }
-    }
-
-    private boolean awaitEcho(long ping) throws InterruptedException {
-        long deadline = System.nanoTime() + RedisLink.TIMEOUT.toNanos();
-        synchronized (echoes) {
-            while (echoed < ping) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                echoes.wait(Math.max(1, left / 1_000_000));
-            }
-        }
-        return true;
     }
 
     /** After an outage (or at first), every name held here goes (back) into Redis. */
@@ -383,14 +320,7 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
 
     @Override
     public void close() {
-        closed = true;
-        heartbeat.interrupt();
-        try {
-            heartbeat.join(RedisLink.TIMEOUT.toMillis() * 2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        up = false;
+        heartbeat.close();
         link.close();
     }
 }
