@@ -94,8 +94,10 @@ final class Heartbeat implements AutoCloseable {
                 throw new RedisException("no answer through the pub/sub channel within " + RedisLink.TIMEOUT.toMillis() + " ms");
             }
             if (!up) {
-                hub.republish();
+                // Up first, so that names claimed from now on go to Redis themselves; then the
+                // names held already (a name given back meanwhile is taken out again).
                 up = true;
+                hub.republish();
                 if (everUp) {
                     LOG.info("hub: Redis at {} is reachable again: resubscribed, presence republished (instance {})",
                             link.where(), id);

@@ -314,6 +314,8 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
             if (!link.claim(key, entry(h.name(), h.holder()))) {
                 LOG.warn("hub: the name {} is held here and on another instance too (taken there during the outage)",
                         h.name());
+            } else if (held.get(key) != h) {
+                link.release(key); // given back while it was being put there
             }
         });
     }

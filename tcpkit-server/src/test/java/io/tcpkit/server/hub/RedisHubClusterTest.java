@@ -272,6 +272,27 @@ class RedisHubClusterTest {
         alice.expectLine("[bob] and B hears A");
     }
 
+    @Test
+    void anInstanceStartedBeforeRedisServesAloneUntilItComes() throws Exception {
+        int port = freePort();
+        int admin = freePort();
+        Tcpkit.Serve a = keep(Tcpkit.serve(dir, "--hub", "redis://127.0.0.1:" + port, "--admin-port", Integer.toString(admin)));
+        a.process().awaitStderr("hub: Redis at redis://127.0.0.1:" + port + " is unreachable", Tcpkit.STARTUP);
+        assertThat(status(admin)).isEqualTo(503);
+        LineClient alice = member(a, "alice", ""); // its own members are served meanwhile
+        LineClient bob = member(a, "bob", "alice");
+        alice.expectLine("* bob has entered the room");
+
+        redis = RedisServer.startOn(port);
+        a.process().awaitStderr("hub: connected to Redis at redis://127.0.0.1:" + port, Tcpkit.STARTUP);
+        Await.until("ready", () -> status(admin) == 200);
+        assertThat(a.process().stderr().split("is unreachable", -1)).as("one line while it was away").hasSize(2);
+        Tcpkit.Serve b = instance();
+        member(b, "carol", "alice, bob"); // A's presence went to Redis when it came
+        alice.expectLine("* carol has entered the room");
+        bob.expectLine("* carol has entered the room");
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
