@@ -293,6 +293,21 @@ class RedisHubClusterTest {
         bob.expectLine("* carol has entered the room");
     }
 
+    /** What bench/cluster measures: publishers on one instance, subscribers on another, every message through Redis. */
+    @Test
+    void benchFansOutAcrossInstances() throws Exception {
+        redis = RedisServer.start();
+        Tcpkit.Serve a = instance();
+        Tcpkit.Serve b = instance();
+        try (ChildProcess bench = Tcpkit.start(dir, "bench", "--mode", "pubsub", "-c", "10", "--publishers", "2",
+                "--subscribers-at", "127.0.0.1:" + b.command(), "--duration", "2s", "--warmup", "1s", "--json",
+                "127.0.0.1:" + a.command())) {
+            assertThat(bench.awaitExit(Duration.ofSeconds(60))).as(bench.output()).isZero();
+            assertThat(bench.stdout()).contains("\"errors\":0,", "\"mode\":\"pubsub\"", "\"connections\":10,");
+            assertThat(bench.stdout()).doesNotContain("\"replies\":0,");
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
