@@ -27,7 +27,10 @@ import java.util.Arrays;
  * <p><b>Back-pressure.</b> The serving thread writes with blocking writes when it drains; when
  * another drainer is busy it waits once more than {@link #HIGH_WATER_BYTES} are queued, so a
  * client that does not read its replies stops being read. Messages from others are never waited
- * for: past {@code maxOutboundBytes} the receiver is closed as a slow consumer. A blocked write is
+ * for: a sender whose messages take a receiver's queue past a quarter of
+ * {@code maxOutboundBytes} is slowed down before it reads its next request ({@link Pressure}), and
+ * past {@code maxOutboundBytes} (chunks' overhead counted) the receiver is closed as a slow
+ * consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
  */
 final class Output extends Drainer {
@@ -184,8 +187,9 @@ final class Output extends Drainer {
         long max = conn.server.limits().maxOutboundBytes();
         long waiting;
         synchronized (queue) {
-            waiting = queue.queued();
-            if (waiting + message.length <= max) {
+            // Counted as held, chunks' overhead included: a flood of tiny messages is no cheaper.
+            waiting = queue.held();
+            if (waiting + message.length + OutputQueue.CHUNK_OVERHEAD_BYTES <= max) {
                 queue.append(message, 0, message.length, count);
                 waiting = -1;
             }
@@ -199,8 +203,24 @@ final class Output extends Drainer {
             conn.abort(CloseReason.SLOW_CONSUMER);
             return false;
         }
+        if (!conn.isOpen()) {
+            return false; // evicted by the charge for this very message
+        }
         requestDrain();
+        if (queue.held() > pressureMark(max)) {
+            Pressure.behind(this);
+        }
         return true;
+    }
+
+    /** Queued bytes past which a receiver slows its senders down (see {@link Pressure}). */
+    static long pressureMark(long maxOutboundBytes) {
+        return maxOutboundBytes / 4;
+    }
+
+    /** A sender waits, at most {@code nanos}, until this output has drained to half its pressure mark. */
+    void awaitDrained(long nanos) throws InterruptedException {
+        queue.awaitBelow(pressureMark(conn.server.limits().maxOutboundBytes()) / 2, nanos);
     }
 
     /** The batch's array keeps its wrapper: no allocation on the fast path. */
@@ -248,5 +268,11 @@ final class Output extends Drainer {
 
     long queuedBytes() {
         return queue.queued() + count;
+    }
+
+    /** What the output holds: the queue with its chunks' overhead, and the batch's array. */
+    long heldBytes() {
+        byte[] b = batch;
+        return queue.held() + (b == null ? 0 : b.length);
     }
 }

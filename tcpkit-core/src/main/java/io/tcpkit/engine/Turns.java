@@ -123,6 +123,7 @@ final class Turns implements Runnable {
         while (true) {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
+                Pressure.await();
                 if (!input.busy() && park()) {
                     return true;
                 }

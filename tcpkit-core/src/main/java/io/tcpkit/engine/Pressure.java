@@ -1,0 +1,65 @@
+package io.tcpkit.engine;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Back-pressure from receivers to the connections that send to them (a PUBLISH to subscribers, a
+ * chat line to a room). A send never blocks: it queues, and if that takes the receiver's queue
+ * past its pressure mark (a quarter of {@code maxOutboundBytes}) the receiver is noted against
+ * the sending thread. Before that thread reads its sender's next request, it waits for the noted
+ * receivers to drain to half the mark, for at most {@link #MAX_WAIT_NANOS} in all (as NATS
+ * stalls a fast producer): a receiver that reads at full speed soon catches up and the sender
+ * goes on at the pace it sets; one that does not read holds the sender at most that long per
+ * request, and is closed as a slow consumer when its queue is full. Because the sender stops
+ * reading meanwhile, its own TCP window pushes back on the client that sends.
+ *
+ * <p>Per thread: only the serving thread of the sending connection notes and waits.
+ */
+final class Pressure {
+    /** The longest a sender waits for its receivers before it reads its next request. */
+    static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Receivers noted at most per wait; a sender to many slow ones waits for the first few. */
+    private static final int MAX_NOTED = 32;
+    private static final ThreadLocal<ArrayList<Output>> BEHIND = new ThreadLocal<>();
+
+    private Pressure() {
+    }
+
+    /** A send from this thread took {@code receiver} past its pressure mark. */
+    static void behind(Output receiver) {
+        if (!Thread.currentThread().isVirtual()) {
+            return; // the engine's own threads and a program's platform threads are never held
+        }
+        ArrayList<Output> noted = BEHIND.get();
+        if (noted == null) {
+            noted = new ArrayList<>(4);
+            BEHIND.set(noted);
+        }
+        if (noted.size() < MAX_NOTED && !noted.contains(receiver)) {
+            noted.add(receiver);
+        }
+    }
+
+    /** Before the serving thread reads: waits for the receivers its sends left behind. */
+    static void await() {
+        ArrayList<Output> noted = BEHIND.get();
+        if (noted == null || noted.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+        try {
+            for (Output receiver : noted) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                receiver.awaitDrained(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // a forced shutdown: the read that follows fails
+        } finally {
+            noted.clear();
+        }
+    }
+}
