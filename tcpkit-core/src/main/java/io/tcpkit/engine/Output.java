@@ -46,6 +46,8 @@ final class Output extends Drainer {
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
+    /** Set when it kept a sender waiting and hardly drained (see {@link #awaitDrained}). */
+    private volatile boolean stuck;
 
     Output(ConnectionImpl conn) {
         super(conn);
@@ -207,8 +209,14 @@ final class Output extends Drainer {
             return false; // evicted by the charge for this very message
         }
         requestDrain();
-        if (queue.held() > pressureMark(max)) {
-            Pressure.behind(this);
+        long held = queue.held();
+        long mark = pressureMark(max);
+        if (held > mark) {
+            if (!stuck) {
+                Pressure.behind(this);
+            }
+        } else if (stuck && held <= mark / 2) {
+            stuck = false; // it caught up: its senders wait for it again
         }
         return true;
     }
@@ -218,9 +226,19 @@ final class Output extends Drainer {
         return maxOutboundBytes / 4;
     }
 
-    /** A sender waits, at most {@code nanos}, until this output has drained to half its pressure mark. */
+    /**
+     * A sender waits, at most {@code nanos}, until this output has drained to half its pressure
+     * mark. A receiver that drained less than an eighth of the mark meanwhile is stuck (it does
+     * not read, or reads a trickle): its senders stop waiting for it until it catches up, and it
+     * fills up to the slow-consumer limit instead of holding every sender back.
+     */
     void awaitDrained(long nanos) throws InterruptedException {
-        queue.awaitBelow(pressureMark(conn.server.limits().maxOutboundBytes()) / 2, nanos);
+        long mark = pressureMark(conn.server.limits().maxOutboundBytes());
+        long before = queue.written();
+        queue.awaitBelow(mark / 2, nanos);
+        if (queue.held() > mark / 2 && queue.written() - before < mark / 8) {
+            stuck = true;
+        }
     }
 
     /** The batch's array keeps its wrapper: no allocation on the fast path. */

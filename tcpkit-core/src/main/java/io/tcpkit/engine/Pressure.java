@@ -7,11 +7,12 @@ import java.util.concurrent.TimeUnit;
  * Back-pressure from receivers to the connections that send to them (a PUBLISH to subscribers, a
  * chat line to a room). A send never blocks: it queues, and if that takes the receiver's queue
  * past its pressure mark (a quarter of {@code maxOutboundBytes}) the receiver is noted against
- * the sending thread. Before that thread reads its sender's next request, it waits for the noted
+ * the sending thread. After the request (and before any read), that thread waits for the noted
  * receivers to drain to half the mark, for at most {@link #MAX_WAIT_NANOS} in all (as NATS
  * stalls a fast producer): a receiver that reads at full speed soon catches up and the sender
- * goes on at the pace it sets; one that does not read holds the sender at most that long per
- * request, and is closed as a slow consumer when its queue is full. Because the sender stops
+ * goes on at the pace it sets. One that hardly drains during a wait is marked stuck and not
+ * waited for again until it catches up ({@link Output#awaitDrained}): it fills to the
+ * slow-consumer limit and is closed, rather than hold its senders back. Because the sender stops
  * reading meanwhile, its own TCP window pushes back on the client that sends.
  *
  * <p>Per thread: only the serving thread of the sending connection notes and waits.
