@@ -203,12 +203,6 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         abort(CloseReason.MEMORY_EVICTED);
     }
 
-    /** Bytes the budget counts for this connection now. */
-    long memory() {
-        MemoryBudget.Account a = account;
-        return a == null ? 0 : a.held();
-    }
-
     void closeChannel() {
         try {
             channel.close();

@@ -287,10 +287,4 @@ final class Output extends Drainer {
     long queuedBytes() {
         return queue.queued() + count;
     }
-
-    /** What the output holds: the queue with its chunks' overhead, and the batch's array. */
-    long heldBytes() {
-        byte[] b = batch;
-        return queue.held() + (b == null ? 0 : b.length);
-    }
 }

@@ -75,7 +75,7 @@ public final class Message {
     /** {@code *4 pmessage pattern room payload}, one array for every subscriber of the pattern. Shared: do not modify. */
     public byte[] resp(Glob pattern) {
         PatternFrame last = lastPattern;
-        if (last != null && last.pattern.equals(pattern)) {
+        if (last != null && (last.pattern == pattern || last.pattern.equals(pattern))) {
             return last.frame;
         }
         byte[] frame = frame("pmessage", pattern.bytes(), room, payload);
