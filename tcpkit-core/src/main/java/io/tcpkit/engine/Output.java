@@ -28,7 +28,7 @@ import java.util.Arrays;
  * another drainer is busy it waits once more than {@link #HIGH_WATER_BYTES} are queued, so a
  * client that does not read its replies stops being read. Messages from others are never waited
  * for: a sender whose messages take a receiver's queue past a quarter of
- * {@code maxOutboundBytes} is slowed down before it reads its next request ({@link Pressure}), and
+ * {@code maxOutboundBytes} is slowed down after its request ({@link Pressure}), and
  * past {@code maxOutboundBytes} (chunks' overhead counted) the receiver is closed as a slow
  * consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
