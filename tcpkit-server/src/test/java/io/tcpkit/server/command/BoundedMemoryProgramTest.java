@@ -113,6 +113,29 @@ class BoundedMemoryProgramTest {
         }
     }
 
+    @Test
+    void subscriptionsAreBoundedPerConnection() throws Exception {
+        try (ChildProcess server = command("--max-subscriptions", "2")) {
+            int port = Tcpkit.awaitPort(server, "command");
+            try (Socket s = Net.connect(port)) {
+                Net.send(s, "SUBSCRIBE a b c\r\n");
+                String expected = "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n"
+                        + "*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n"
+                        + "-ERR max subscriptions per connection (2) reached\r\n";
+                assertThat(Net.read(s, expected.length())).isEqualTo(expected);
+                Net.send(s, "PSUBSCRIBE x* a\r\n");
+                String refused = "-ERR max subscriptions per connection (2) reached\r\n";
+                assertThat(Net.read(s, refused.length())).isEqualTo(refused);
+                Net.send(s, "SUBSCRIBE b\r\nUNSUBSCRIBE a\r\nPSUBSCRIBE x*\r\n");
+                String after = "*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n"
+                        + "*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n"
+                        + "*3\r\n$10\r\npsubscribe\r\n$2\r\nx*\r\n:2\r\n";
+                assertThat(Net.read(s, after.length())).as("one already held is no new one; one left makes room")
+                        .isEqualTo(after);
+            }
+        }
+    }
+
     /** Whether the server closed {@code s}: it reads end of stream or a reset at once, an open one times out. */
     private static boolean closedNow(Socket s) {
         try {
