@@ -14,6 +14,12 @@ final class OutputQueue {
      * more than its payload.
      */
     static final int CHUNK_OVERHEAD_BYTES = 40;
+    /**
+     * What a queue may hold before it is charged to the memory budget: the fan-out fast path (a
+     * few small messages to a receiver that keeps up) then never touches the budget's shared
+     * counters. Like the read buffer's first 512 bytes, it is bounded by the connection count.
+     */
+    static final int FREE_BYTES = 4 * 1024;
 
     /** Queued output: a slice of an array that is never modified again. */
     static final class Chunk {
@@ -41,6 +47,8 @@ final class OutputQueue {
     private volatile long queued;
     /** Bytes queued now plus {@link #CHUNK_OVERHEAD_BYTES} per chunk: what the queue holds; read without the monitor. */
     private volatile long held;
+    /** What is charged to the budget for this queue: what it holds past {@link #FREE_BYTES}. */
+    private long charged;
     /** Threads waiting for the queue to fall below a mark (see {@link #awaitBelow}). */
     private int belowWaiters;
     /** Set when the connection ended: what a drainer still writes is not accounted any more. */
@@ -222,8 +230,13 @@ final class OutputQueue {
 
     /** Counts {@code delta} more bytes held, in the connection's part of the memory budget too. */
     private void hold(long delta) {
-        held += delta;
-        conn.charge(delta);
+        long h = held + delta;
+        held = h;
+        long c = Math.max(0, h - FREE_BYTES);
+        if (c != charged) {
+            conn.charge(c - charged);
+            charged = c;
+        }
     }
 
     private void count(int len) {
