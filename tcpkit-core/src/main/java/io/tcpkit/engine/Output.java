@@ -42,6 +42,8 @@ final class Output extends Drainer {
     static final int DIRECT_WRITE_BYTES = 8 * 1024;
     /** Queued output past which the serving thread waits for it to be written before reading on. */
     static final int HIGH_WATER_BYTES = 256 * 1024;
+    /** The most a receiver's queue holds before its senders are slowed down, whatever the cap. */
+    static final int MAX_PRESSURE_MARK_BYTES = 128 * 1024;
     // The serving thread's batch; count is read by senders under the queue's monitor.
     private byte[] batch;
     private int count;
@@ -221,9 +223,13 @@ final class Output extends Drainer {
         return true;
     }
 
-    /** Queued bytes past which a receiver slows its senders down (see {@link Pressure}). */
+    /**
+     * Queued bytes past which a receiver slows its senders down (see {@link Pressure}): a quarter
+     * of the slow-consumer cap, and at most {@link #MAX_PRESSURE_MARK_BYTES}, so that with a large
+     * cap (Redis's 32 MiB) a publisher is slowed before its receivers are seconds behind.
+     */
     static long pressureMark(long maxOutboundBytes) {
-        return maxOutboundBytes / 4;
+        return Math.min(maxOutboundBytes / 4, MAX_PRESSURE_MARK_BYTES);
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Back-pressure from receivers to the connections that send to them (a PUBLISH to subscribers, a
  * chat line to a room). A send never blocks: it queues, and if that takes the receiver's queue
- * past its pressure mark (a quarter of {@code maxOutboundBytes}) the receiver is noted against
+ * past its pressure mark ({@link Output#pressureMark}) the receiver is noted against
  * the sending thread. After the request (and before any read), that thread waits for the noted
  * receivers to drain to half the mark, for at most {@link #MAX_WAIT_NANOS} in all (as NATS
  * stalls a fast producer): a receiver that reads at full speed soon catches up and the sender
