@@ -8,8 +8,6 @@ import io.tcpkit.server.hub.Message;
 import io.tcpkit.server.hub.Subscriber;
 import io.tcpkit.server.session.Session;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * One command-protocol connection's subscriptions. Messages reach it from publishers' threads
@@ -26,8 +24,8 @@ final class PubSubClient implements Subscriber {
     private final Connection connection;
     private final Session session;
     private final Hub hub;
-    final Set<Channel> rooms = new LinkedHashSet<>();
-    final Set<Glob> patterns = new LinkedHashSet<>();
+    final SmallSet<Channel> rooms = new SmallSet<>();
+    final SmallSet<Glob> patterns = new SmallSet<>();
 
     PubSubClient(Connection connection, Session session, Hub hub) {
         this.connection = connection;
