@@ -20,6 +20,12 @@ final class OutputQueue {
      * counters. Like the read buffer's first 512 bytes, it is bounded by the connection count.
      */
     static final int FREE_BYTES = 4 * 1024;
+    /**
+     * The budget is charged in steps of this, rounded up: a queue of many small messages touches
+     * the budget's shared counters once per step, not once per message (the sender and the
+     * writer contend for this queue's monitor, which a charge would hold longer).
+     */
+    static final int CHARGE_STEP_BYTES = 16 * 1024;
 
     /** Queued output: a slice of an array that is never modified again. */
     static final class Chunk {
@@ -232,7 +238,8 @@ final class OutputQueue {
     private void hold(long delta) {
         long h = held + delta;
         held = h;
-        long c = Math.max(0, h - FREE_BYTES);
+        long over = h - FREE_BYTES;
+        long c = over <= 0 ? 0 : (over + CHARGE_STEP_BYTES - 1) / CHARGE_STEP_BYTES * CHARGE_STEP_BYTES;
         if (c != charged) {
             conn.charge(c - charged);
             charged = c;
