@@ -35,15 +35,18 @@ final class ServerCommands {
                         "Read configuration parameters (read-only here).", "server", ServerCommands::config));
     }
 
-    /** HELLO's reply: a map of server facts, written as a RESP2 array of name, value pairs. */
+    /**
+     * HELLO's reply, in Redis 7's order: a map of server facts (in RESP2 an array of name, value
+     * pairs); proto is the version the connection now speaks.
+     */
     static void helloMap(CommandContext ctx) throws IOException {
-        ctx.reply.arrayHeader(14);
+        ctx.reply.mapHeader(7);
         ctx.reply.bulk("server");
         ctx.reply.bulk("tcpkit");
         ctx.reply.bulk("version");
         ctx.reply.bulk(BuildInfo.version());
         ctx.reply.bulk("proto");
-        ctx.reply.integer(2);
+        ctx.reply.integer(ctx.reply.protocol());
         ctx.reply.bulk("id");
         ctx.reply.integer(ctx.session.id());
         ctx.reply.bulk("mode");
@@ -82,7 +85,7 @@ final class ServerCommands {
                     for (int i = 2; i < ctx.argc(); i++) {
                         Command c = table.find(ctx.arg(i));
                         if (c == null) {
-                            ctx.reply.raw(io.tcpkit.codec.RespWriter.NULL_ARRAY);
+                            ctx.reply.nullArray();
                         } else {
                             commandInfo(ctx, c);
                         }
@@ -91,10 +94,10 @@ final class ServerCommands {
             }
             case "DOCS" -> {
                 List<Command> wanted = selected(ctx, table);
-                ctx.reply.arrayHeader(wanted.size() * 2);
+                ctx.reply.mapHeader(wanted.size());
                 for (Command c : wanted) {
                     ctx.reply.bulk(c.lowerName());
-                    ctx.reply.arrayHeader(6);
+                    ctx.reply.mapHeader(3);
                     ctx.reply.bulk("summary");
                     ctx.reply.bulk(c.summary());
                     ctx.reply.bulk("since");
@@ -129,7 +132,7 @@ final class ServerCommands {
         ctx.reply.arrayHeader(10);
         ctx.reply.bulk(c.lowerName());
         ctx.reply.integer(c.arity());
-        ctx.reply.arrayHeader(c.beforeLogin() ? 3 : 2);
+        ctx.reply.setHeader(c.beforeLogin() ? 3 : 2); // sets in RESP3, as Redis 7
         ctx.reply.simple("fast");
         ctx.reply.simple("stale");
         if (c.beforeLogin()) {
@@ -138,10 +141,10 @@ final class ServerCommands {
         ctx.reply.integer(0);
         ctx.reply.integer(0);
         ctx.reply.integer(0);
-        ctx.reply.arrayHeader(1);
+        ctx.reply.setHeader(1);
         ctx.reply.simple("@" + c.group());
-        ctx.reply.arrayHeader(0);
-        ctx.reply.arrayHeader(0);
+        ctx.reply.setHeader(0);
+        ctx.reply.setHeader(0);
         ctx.reply.arrayHeader(0);
     }
 
@@ -163,7 +166,7 @@ final class ServerCommands {
                 fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
             }
         });
-        ctx.reply.bulk(sb.toString());
+        ctx.reply.verbatim(sb.toString());
     }
 
     private static Map<String, Map<String, Object>> sections(CommandContext ctx) {
@@ -221,7 +224,7 @@ final class ServerCommands {
                         }
                     });
                 }
-                ctx.reply.arrayHeader(matched.size() * 2);
+                ctx.reply.mapHeader(matched.size());
                 for (Map.Entry<String, String> e : matched.entrySet()) {
                     ctx.reply.bulk(e.getKey());
                     ctx.reply.bulk(e.getValue());

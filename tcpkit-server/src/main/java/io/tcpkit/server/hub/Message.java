@@ -24,6 +24,9 @@ public final class Message {
     private record PatternFrame(Glob pattern, byte[] frame) {
     }
 
+    /** The RESP3 push frame ({@code >3}), made by the first RESP3 subscriber and then shared. */
+    private volatile byte[] push;
+
     private Message(Channel room, byte[] payload, String lineText) {
         this.room = room;
         this.payload = payload;
@@ -70,6 +73,31 @@ public final class Message {
     /** {@code *3 message room payload}. Shared: do not modify. */
     public byte[] resp() {
         return resp;
+    }
+
+    /**
+     * {@code >3 message room payload}: the RESP3 push frame, made once for the first RESP3
+     * receiver and shared by the rest. Shared: do not modify.
+     */
+    public byte[] push() {
+        byte[] p = push;
+        if (p == null) {
+            // Racing threads may each make one; they are equal, and one of them stays.
+            p = asPush(resp.clone());
+            push = p;
+        }
+        return p;
+    }
+
+    /** {@code >4 pmessage pattern room payload}. */
+    public byte[] push(Glob pattern) {
+        return asPush(frame("pmessage", pattern.bytes(), room, payload));
+    }
+
+    /** A RESP2 frame as a push: the same elements under a {@code >} header (the array's {@code *}). */
+    private static byte[] asPush(byte[] frame) {
+        frame[0] = '>';
+        return frame;
     }
 
     /** {@code *4 pmessage pattern room payload}, one array for every subscriber of the pattern. Shared: do not modify. */

@@ -148,9 +148,9 @@ class CommandProtocolTest {
     }
 
     @Test
-    void helloRefusesProtocolVersionsOtherThanTwoAsRedisDoes() throws Exception {
+    void helloRefusesProtocolVersionsOtherThanTwoAndThreeAsRedisDoes() throws Exception {
         try (RespClient c = server.commandClient()) {
-            assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "4")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "1")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "x")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
             assertThat(c.call("HELLO", "2", "BOGUS")).isEqualTo("-ERR Syntax error in HELLO option 'BOGUS'\r\n");
