@@ -18,6 +18,11 @@ public enum CloseReason {
     PROTOCOL_ERROR("protocol error"),
     /** The peer read too slowly for the messages sent to it. */
     SLOW_CONSUMER("slow consumer"),
+    /**
+     * Evicted to keep the server inside its client memory budget: it held the most when the
+     * budget (or its address's share) was reached. See {@link MemoryBudget}.
+     */
+    MEMORY_EVICTED("evicted: client memory budget"),
     /** The service ended the conversation (for example after QUIT). */
     SERVER_CLOSED("closed by server"),
     /** Closed on request by an administrator or another connection (CLIENT KILL). */

@@ -98,6 +98,17 @@ public interface Connection {
      */
     boolean send(byte[] message);
 
+    /**
+     * Counts memory a service holds for this connection (its subscriptions, say) in the server's
+     * {@link MemoryBudget}, or returns some with a negative delta. A charge that takes the budget
+     * past its limit evicts the biggest holders, maybe this connection: then this returns false,
+     * the connection is closing ({@link CloseReason#MEMORY_EVICTED}) and nothing more should be
+     * allocated for it.
+     */
+    default boolean accountMemory(long deltaBytes) {
+        return true;
+    }
+
     /** Flushes, then half-closes: the peer reads end of stream; we can still read. */
     void shutdownOutput() throws IOException;
 

@@ -107,6 +107,7 @@ public interface TcpServer extends AutoCloseable {
         private ProxyProtocolConfig proxyProtocol;
         private TlsServerConfig tls;
         private ConnectionObserver observer = ConnectionObserver.NONE;
+        private MemoryBudget budget;
 
         private Builder() {
         }
@@ -237,6 +238,16 @@ public interface TcpServer extends AutoCloseable {
             return this;
         }
 
+        /**
+         * What the server may hold for its clients (partial requests, output waiting to be
+         * written, what services account), shared with other servers given the same budget.
+         * Default: a budget of its own, {@link MemoryBudget#DEFAULT_HEAP_PERCENT} of the max heap.
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
         /** Binds the port and starts accepting. */
         public TcpServer start() throws IOException {
             if (blocking == null && shared == null && factory == null) {
@@ -244,7 +255,7 @@ public interface TcpServer extends AutoCloseable {
             }
             ServerTls serverTls = tls == null ? null : new ServerTls(tls);
             return Engine.start(new Engine.Spec(host, port, backlog, service, blocking, shared, factory, quietAfter, limits, drainTimeout,
-                    rejectionMessage, access, proxyProtocol, serverTls, observer, System::nanoTime));
+                    rejectionMessage, access, proxyProtocol, serverTls, observer, System::nanoTime, budget));
         }
 
         private static Optional<byte[]> defaultRejection(RejectReason reason) {

@@ -25,6 +25,17 @@ public final class ReadBuffer {
          * @return the number of bytes read, or -1 at end of stream
          */
         int read(byte[] b, int off, int len) throws IOException;
+
+        /**
+         * The buffer is about to grow to {@code newCapacity} bytes: a source that accounts memory
+         * charges it here, before the array is allocated, and may refuse by throwing.
+         */
+        default void growing(int newCapacity) throws IOException {
+        }
+
+        /** The buffer shrank to {@code newCapacity} bytes (0 when it let its array go). */
+        default void shrunk(int newCapacity) {
+        }
     }
 
     public static final int DEFAULT_INITIAL_CAPACITY = 512;
@@ -130,11 +141,17 @@ public final class ReadBuffer {
      * Makes room for at least {@code bytes} buffered bytes in total, growing the array if needed.
      * Decoders call this to hold a frame larger than the read size, after checking their limit.
      */
-    public void ensureCapacity(int bytes) {
+    public void ensureCapacity(int bytes) throws IOException {
         if (bytes > buf.length) {
             compact();
-            buf = Arrays.copyOf(buf, Math.max(bytes, Math.min(buf.length * 2, maxReadCapacity)));
+            grow(Math.max(bytes, Math.min(buf.length * 2, maxReadCapacity)));
         }
+    }
+
+    /** Every growth goes through here, so that the source can account for it first. */
+    private void grow(int size) throws IOException {
+        source.growing(size);
+        buf = Arrays.copyOf(buf, size);
     }
 
     /** Copies up to {@code len} buffered bytes into {@code dst}, consuming them. */
@@ -151,13 +168,18 @@ public final class ReadBuffer {
      */
     public void release() {
         if (readIndex == writeIndex) {
+            boolean had = buf.length > 0;
             buf = NONE;
             readIndex = writeIndex = smallReads = 0;
+            if (had) {
+                source.shrunk(0);
+            }
         }
     }
 
-    private void makeRoom() {
+    private void makeRoom() throws IOException {
         if (buf.length == 0) {
+            source.growing(initialCapacity);
             buf = new byte[initialCapacity];
         }
         if (writeIndex < buf.length) {
@@ -166,7 +188,7 @@ public final class ReadBuffer {
         if (readIndex > 0) {
             compact();
         } else if (buf.length < maxReadCapacity) {
-            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxReadCapacity));
+            grow(Math.min(buf.length * 2, maxReadCapacity));
         } else {
             throw new IllegalStateException("read buffer full (" + buf.length
                     + " bytes of one frame): consume bytes or ensureCapacity first");
@@ -181,9 +203,9 @@ public final class ReadBuffer {
     }
 
     /** Grow after a read that filled the array; halve after a run of small reads into an empty one. */
-    private void adapt(int n) {
+    private void adapt(int n) throws IOException {
         if (writeIndex == buf.length && buf.length < maxReadCapacity && readIndex == 0) {
-            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxReadCapacity));
+            grow(Math.min(buf.length * 2, maxReadCapacity));
             smallReads = 0;
         } else if (buf.length > initialCapacity && n < buf.length / 4) {
             if (++smallReads >= SMALL_READS_BEFORE_SHRINK && n <= buf.length / 2) {
@@ -195,6 +217,7 @@ public final class ReadBuffer {
                     buf = smaller;
                     readIndex = 0;
                     writeIndex = keep;
+                    source.shrunk(size);
                 }
                 smallReads = 0;
             }

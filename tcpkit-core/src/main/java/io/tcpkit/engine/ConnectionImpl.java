@@ -5,6 +5,7 @@ import io.tcpkit.Connection;
 import io.tcpkit.ConnectionInfo;
 import io.tcpkit.ConnectionState;
 import io.tcpkit.Limits;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.LineReader;
 import io.tcpkit.codec.ReadBuffer;
@@ -65,6 +66,8 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
+    /** Its part of the client memory budget, from when its service sees it; null before. */
+    private volatile MemoryBudget.Account account;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
 
@@ -98,6 +101,8 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     }
 
     private void announceOpen() {
+        // Opened here, after the prelude, so that the share is the real client's (PROXY header).
+        account = server.budget().open(remoteAddress().getAddress(), this::evicted);
         opened = true;
         server.observed(() -> server.observer().opened(info()));
     }
@@ -173,6 +178,10 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
+        MemoryBudget.Account a = account;
+        if (a != null) {
+            a.close();
+        }
         try {
             if (opened && handler != null) {
                 handler.closed(this, why);
@@ -182,6 +191,21 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         } finally {
             server.connectionEnded(this, why, opened); // whatever the handler threw: permits return
         }
+    }
+
+    /**
+     * Counts memory held for this connection in the budget (a negative delta returns some);
+     * false if the connection was evicted (or has ended): then nothing should be allocated.
+     */
+    boolean charge(long delta) {
+        MemoryBudget.Account a = account;
+        return a == null || delta == 0 || a.charge(delta);
+    }
+
+    /** The budget chose this connection to free memory: it closes at once, whoever's thread this is. */
+    private void evicted(long held, String why) {
+        LOG.log(Level.WARNING, () -> this + ": evicted, holding " + held + " bytes: " + why);
+        abort(CloseReason.MEMORY_EVICTED);
     }
 
     void closeChannel() {
@@ -324,6 +348,11 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     @Override
     public OutputStream outputStream() {
         return new ConnectionStreams.Out(this);
+    }
+
+    @Override
+    public boolean accountMemory(long deltaBytes) {
+        return charge(deltaBytes);
     }
 
     @Override

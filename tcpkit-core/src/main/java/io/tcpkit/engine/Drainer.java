@@ -32,7 +32,7 @@ abstract class Drainer extends Deadline {
     }
 
     final ConnectionImpl conn;
-    final OutputQueue queue = new OutputQueue();
+    final OutputQueue queue;
     /** 1 while someone drains. */
     @SuppressWarnings("unused") // through DRAINER
     private volatile int drainer;
@@ -44,6 +44,7 @@ abstract class Drainer extends Deadline {
 
     Drainer(ConnectionImpl conn) {
         this.conn = conn;
+        this.queue = new OutputQueue(conn);
     }
 
     /** Hands the serving thread's batch to the queue; the caller holds the queue's monitor. */

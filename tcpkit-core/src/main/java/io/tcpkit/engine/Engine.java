@@ -4,6 +4,7 @@ import io.tcpkit.AccessRules;
 import io.tcpkit.ConnectionHandler;
 import io.tcpkit.ConnectionObserver;
 import io.tcpkit.Limits;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.RejectReason;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
@@ -34,6 +35,7 @@ public final class Engine {
      *
      * @param quietAfter a wait for a request this long marks a connection quiet (see {@link Turns})
      * @param clock      System.nanoTime() or a stand-in, for the deadlines
+     * @param budget     what the server may hold for its clients, maybe shared with other servers; null for its own
      */
     public record Spec(String host, int port, int backlog, String service,
                        ConnectionHandler blocking, RequestHandler shared, RequestHandler.Factory factory,
@@ -41,7 +43,16 @@ public final class Engine {
                        Limits limits, Duration drainTimeout,
                        Function<RejectReason, Optional<byte[]>> rejectionMessage, AccessRules access,
                        ProxyProtocolConfig proxyProtocol, ServerTls tls, ConnectionObserver observer,
-                       LongSupplier clock) {
+                       LongSupplier clock, MemoryBudget budget) {
+        /** Without a budget: the server makes its own of {@link MemoryBudget#DEFAULT_HEAP_PERCENT} of the heap. */
+        public Spec(String host, int port, int backlog, String service,
+                    ConnectionHandler blocking, RequestHandler shared, RequestHandler.Factory factory,
+                    Duration quietAfter, Limits limits, Duration drainTimeout,
+                    Function<RejectReason, Optional<byte[]>> rejectionMessage, AccessRules access,
+                    ProxyProtocolConfig proxyProtocol, ServerTls tls, ConnectionObserver observer, LongSupplier clock) {
+            this(host, port, backlog, service, blocking, shared, factory, quietAfter, limits, drainTimeout,
+                    rejectionMessage, access, proxyProtocol, tls, observer, clock, null);
+        }
     }
 
     /** Binds the port and starts accepting. */

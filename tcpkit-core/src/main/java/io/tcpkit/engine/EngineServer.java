@@ -5,6 +5,7 @@ import io.tcpkit.ConnectionInfo;
 import io.tcpkit.ConnectionObserver;
 import io.tcpkit.ConnectionState;
 import io.tcpkit.Limits;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.RejectReason;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
@@ -38,6 +39,7 @@ final class EngineServer implements TcpServer {
     private final InetSocketAddress localAddress;
     private final ConnectionRegistry registry;
     private final Counters counters = new Counters();
+    private final MemoryBudget budget;
     private final Rejector rejector;
     private final Admission admission;
     private final LogThrottle refusalLog = new LogThrottle(10_000);
@@ -51,6 +53,7 @@ final class EngineServer implements TcpServer {
 
     private EngineServer(Engine.Spec spec, ServerSocketChannel serverChannel) throws IOException {
         this.spec = spec;
+        this.budget = spec.budget() != null ? spec.budget() : MemoryBudget.ofHeapPercent(MemoryBudget.DEFAULT_HEAP_PERCENT);
         this.serverChannel = serverChannel;
         this.localAddress = (InetSocketAddress) serverChannel.getLocalAddress();
         this.registry = new ConnectionRegistry(spec.limits().maxConnections(), spec.limits().maxConnectionsPerAddress());
@@ -102,6 +105,10 @@ final class EngineServer implements TcpServer {
 
     Reactor reactor() {
         return reactor;
+    }
+
+    MemoryBudget budget() {
+        return budget;
     }
 
     Counters counters() {

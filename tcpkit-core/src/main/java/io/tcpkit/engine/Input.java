@@ -62,6 +62,8 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /** Set when the drain shut our input to wake a waiting read. */
     private volatile boolean wokenForDrain;
     private volatile long bytesIn;
+    /** What the buffer's array is charged to the budget: its size past the initial one, which is free. */
+    private long charged;
 
     Input(ConnectionImpl conn) {
         this.conn = conn;
@@ -130,6 +132,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
             return readNow(b, off, len);
         }
         conn.out().flushBeforeRead();
+        Pressure.await(); // a sender whose receivers fell behind reads on at their pace
         boolean midFrame = buffer.readable() > 0;
         long now = conn.server.clock();
         if (midFrame) {
@@ -249,6 +252,31 @@ final class Input extends Deadline implements ReadBuffer.Source {
             drainEof = !peerEof;
         }
         return n;
+    }
+
+    /**
+     * The buffer grows (a request larger than it, a half-sent bulk): charged before the array is
+     * allocated, so a peer's claim is paid for as its bytes arrive; refused if the budget evicts
+     * this connection to make room.
+     */
+    @Override
+    public void growing(int newCapacity) throws IOException {
+        long next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        if (next > charged) {
+            if (!conn.charge(next - charged)) {
+                throw new IOException("evicted: client memory budget");
+            }
+            charged = next;
+        }
+    }
+
+    @Override
+    public void shrunk(int newCapacity) {
+        long next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        if (next < charged) {
+            conn.charge(next - charged);
+            charged = next;
+        }
     }
 
     private void received(int n) {

@@ -27,7 +27,10 @@ import java.util.Arrays;
  * <p><b>Back-pressure.</b> The serving thread writes with blocking writes when it drains; when
  * another drainer is busy it waits once more than {@link #HIGH_WATER_BYTES} are queued, so a
  * client that does not read its replies stops being read. Messages from others are never waited
- * for: past {@code maxOutboundBytes} the receiver is closed as a slow consumer. A blocked write is
+ * for: a sender whose messages take a receiver's queue past a quarter of
+ * {@code maxOutboundBytes} is slowed down after its request ({@link Pressure}), and
+ * past {@code maxOutboundBytes} (chunks' overhead counted) the receiver is closed as a slow
+ * consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
  */
 final class Output extends Drainer {
@@ -39,10 +42,14 @@ final class Output extends Drainer {
     static final int DIRECT_WRITE_BYTES = 8 * 1024;
     /** Queued output past which the serving thread waits for it to be written before reading on. */
     static final int HIGH_WATER_BYTES = 256 * 1024;
+    /** The most a receiver's queue holds before its senders are slowed down, whatever the cap. */
+    static final int MAX_PRESSURE_MARK_BYTES = 128 * 1024;
     // The serving thread's batch; count is read by senders under the queue's monitor.
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
+    /** Set when it kept a sender waiting and hardly drained (see {@link #awaitDrained}). */
+    private volatile boolean stuck;
 
     Output(ConnectionImpl conn) {
         super(conn);
@@ -184,8 +191,9 @@ final class Output extends Drainer {
         long max = conn.server.limits().maxOutboundBytes();
         long waiting;
         synchronized (queue) {
-            waiting = queue.queued();
-            if (waiting + message.length <= max) {
+            // Counted as held, chunks' overhead included: a flood of tiny messages is no cheaper.
+            waiting = queue.held();
+            if (waiting + message.length + OutputQueue.CHUNK_OVERHEAD_BYTES <= max) {
                 queue.append(message, 0, message.length, count);
                 waiting = -1;
             }
@@ -199,8 +207,44 @@ final class Output extends Drainer {
             conn.abort(CloseReason.SLOW_CONSUMER);
             return false;
         }
+        if (!conn.isOpen()) {
+            return false; // evicted by the charge for this very message
+        }
         requestDrain();
+        long held = queue.held();
+        long mark = pressureMark(max);
+        if (held > mark) {
+            if (!stuck) {
+                Pressure.behind(this);
+            }
+        } else if (stuck && held <= mark / 2) {
+            stuck = false; // it caught up: its senders wait for it again
+        }
         return true;
+    }
+
+    /**
+     * Queued bytes past which a receiver slows its senders down (see {@link Pressure}): a quarter
+     * of the slow-consumer cap, and at most {@link #MAX_PRESSURE_MARK_BYTES}, so that with a large
+     * cap (Redis's 32 MiB) a publisher is slowed before its receivers are seconds behind.
+     */
+    static long pressureMark(long maxOutboundBytes) {
+        return Math.min(maxOutboundBytes / 4, MAX_PRESSURE_MARK_BYTES);
+    }
+
+    /**
+     * A sender waits, at most {@code nanos}, until this output has drained to half its pressure
+     * mark. A receiver that drained less than an eighth of the mark meanwhile is stuck (it does
+     * not read, or reads a trickle): its senders stop waiting for it until it catches up, and it
+     * fills up to the slow-consumer limit instead of holding every sender back.
+     */
+    void awaitDrained(long nanos) throws InterruptedException {
+        long mark = pressureMark(conn.server.limits().maxOutboundBytes());
+        long before = queue.written();
+        queue.awaitBelow(mark / 2, nanos);
+        if (queue.held() > mark / 2 && queue.written() - before < mark / 8) {
+            stuck = true;
+        }
     }
 
     /** The batch's array keeps its wrapper: no allocation on the fast path. */

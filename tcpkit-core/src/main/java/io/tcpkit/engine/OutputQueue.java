@@ -8,6 +8,25 @@ package io.tcpkit.engine;
  * head until the drainer unlinks it.
  */
 final class OutputQueue {
+    /**
+     * What a queued chunk costs besides its bytes (object header, fields, the reference to it),
+     * counted in the slow-consumer cap and the memory budget: a flood of tiny messages holds far
+     * more than its payload.
+     */
+    static final int CHUNK_OVERHEAD_BYTES = 40;
+    /**
+     * What a queue may hold before it is charged to the memory budget: the fan-out fast path (a
+     * few small messages to a receiver that keeps up) then never touches the budget's shared
+     * counters. Like the read buffer's first 512 bytes, it is bounded by the connection count.
+     */
+    static final int FREE_BYTES = 4 * 1024;
+    /**
+     * The budget is charged in steps of this, rounded up: a queue of many small messages touches
+     * the budget's shared counters once per step, not once per message (the sender and the
+     * writer contend for this queue's monitor, which a charge would hold longer).
+     */
+    static final int CHARGE_STEP_BYTES = 16 * 1024;
+
     /** Queued output: a slice of an array that is never modified again. */
     static final class Chunk {
         final byte[] data;
@@ -25,18 +44,29 @@ final class OutputQueue {
         }
     }
 
+    private final ConnectionImpl conn;
     private Chunk head;
     private Chunk tail;
     /** Bytes ever queued. */
     private long enqueued;
     /** Bytes queued now; read without the monitor by those deciding whether to look closer. */
     private volatile long queued;
+    /** Bytes queued now plus {@link #CHUNK_OVERHEAD_BYTES} per chunk: what the queue holds; read without the monitor. */
+    private volatile long held;
+    /** What is charged to the budget for this queue: what it holds past {@link #FREE_BYTES}. */
+    private long charged;
+    /** Threads waiting for the queue to fall below a mark (see {@link #awaitBelow}). */
+    private int belowWaiters;
     /** Set when the connection ended: what a drainer still writes is not accounted any more. */
     private boolean cleared;
     // The run of chunks the drainer took last.
     private Chunk runFirst;
     private int runChunks;
     private int runBytes;
+
+    OutputQueue(ConnectionImpl conn) {
+        this.conn = conn;
+    }
 
     synchronized boolean isEmpty() {
         return head == null;
@@ -45,6 +75,11 @@ final class OutputQueue {
     /** Bytes queued now, without taking the monitor. */
     long queued() {
         return queued;
+    }
+
+    /** What the queue holds now, chunks' overhead included, without taking the monitor. */
+    long held() {
+        return held;
     }
 
     synchronized long enqueued() {
@@ -73,6 +108,7 @@ final class OutputQueue {
         }
         tail = c;
         count(len);
+        hold(len + CHUNK_OVERHEAD_BYTES);
     }
 
     /**
@@ -97,6 +133,7 @@ final class OutputQueue {
                     before.next = slice;
                 }
                 count(slice.len);
+                hold(slice.len + CHUNK_OVERHEAD_BYTES);
                 done = p;
             }
             c.pos = -1;
@@ -149,11 +186,13 @@ final class OutputQueue {
             return; // the connection ended while this was being written
         }
         int left = n;
+        int unlinked = 0;
         while (left > 0) {
             Chunk c = head;
             if (left >= c.len) {
                 left -= c.len;
                 head = c.next;
+                unlinked++;
             } else {
                 c.off += left;
                 c.len -= left;
@@ -164,13 +203,47 @@ final class OutputQueue {
             tail = null;
         }
         queued -= n;
+        hold(-(n + (long) unlinked * CHUNK_OVERHEAD_BYTES));
+        if (belowWaiters > 0) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most {@code nanos}, until the queue holds at most {@code mark} bytes or the
+     * connection ended: how a publisher is slowed to the pace of a receiver that falls behind.
+     */
+    synchronized void awaitBelow(long mark, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        belowWaiters++;
+        try {
+            for (long left = nanos; held > mark && !cleared && left > 0; left = deadline - System.nanoTime()) {
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } finally {
+            belowWaiters--;
+        }
     }
 
     /** Drops everything: the connection closed, and nothing queued will be written. */
     synchronized void clear() {
         head = tail = null;
         queued = 0;
+        hold(-held);
         cleared = true;
+        notifyAll();
+    }
+
+    /** Counts {@code delta} more bytes held, in the connection's part of the memory budget too. */
+    private void hold(long delta) {
+        long h = held + delta;
+        held = h;
+        long over = h - FREE_BYTES;
+        long c = over <= 0 ? 0 : (over + CHARGE_STEP_BYTES - 1) / CHARGE_STEP_BYTES * CHARGE_STEP_BYTES;
+        if (c != charged) {
+            conn.charge(c - charged);
+            charged = c;
+        }
     }
 
     private void count(int len) {

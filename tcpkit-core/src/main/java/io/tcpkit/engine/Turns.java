@@ -126,6 +126,7 @@ final class Turns implements Runnable {
         while (true) {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
+                Pressure.await();
                 if (!input.busy() && park()) {
                     return true;
                 }
@@ -135,6 +136,7 @@ final class Turns implements Runnable {
             if (!handler.serve(conn)) {
                 return false;
             }
+            Pressure.await(); // after each request: a publisher is held to its receivers' pace
             if (in.readable() > 0 && input.consumed() == consumed) {
                 // It took nothing of what is buffered: it needs more of a frame. Read it here,
                 // under the frame's read timeout, rather than call it again at once; at end of

@@ -55,9 +55,15 @@ public final class ChildProcess implements AutoCloseable {
      * these runs are short, and start faster that way), in {@code dir}.
      */
     public static ChildProcess java(Path dir, String mainClass, String... args) throws IOException {
+        return java(dir, List.of(), mainClass, args);
+    }
+
+    /** As {@link #java(Path, String, String...)}, with options for the JVM ({@code -Xmx64m}, say). */
+    public static ChildProcess java(Path dir, List<String> jvmOptions, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

@@ -1,6 +1,7 @@
 package io.tcpkit.server.admin;
 
 import io.tcpkit.CloseReason;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.ConnectionInfo;
 import io.tcpkit.ConnectionObserver;
 import io.tcpkit.RejectReason;
@@ -41,6 +42,7 @@ public final class Monitoring {
     private volatile Supplier<Map<String, Integer>> chatRooms = Map::of;
     private volatile Map<String, String> options = Map.of();
     private volatile Phase phase = Phase.STARTING;
+    private volatile MemoryBudget budget;
 
     /**
      * @param withMetrics whether to keep metrics (the admin listener is on)
@@ -122,6 +124,19 @@ public final class Monitoring {
     /** Adds something {@code /readyz} must ask (a distributed hub, say). */
     public void addReadinessCheck(ReadinessCheck check) {
         checks.add(check);
+    }
+
+    /** The client memory budget the listeners share: shown in /varz and metrics. */
+    public void memoryBudget(MemoryBudget budget) {
+        this.budget = budget;
+        if (metrics != null) {
+            metrics.memoryBudget(budget);
+        }
+    }
+
+    /** Null before the listeners start. */
+    MemoryBudget budget() {
+        return budget;
     }
 
     // ---- the program's life ----

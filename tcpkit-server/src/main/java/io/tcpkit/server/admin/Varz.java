@@ -2,6 +2,7 @@ package io.tcpkit.server.admin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.tcpkit.CloseReason;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.RejectReason;
 import io.tcpkit.ServerStats;
 import io.tcpkit.TcpServer;
@@ -63,6 +64,16 @@ final class Varz {
             json.writeObjectFieldStart("pubsub");
             json.writeNumberField("channels", monitoring.hub().rooms(null).size());
             json.writeNumberField("patterns", monitoring.hub().patterns());
+            json.writeEndObject();
+        }
+        MemoryBudget budget = monitoring.budget();
+        if (budget != null) {
+            json.writeObjectFieldStart("client_memory");
+            json.writeNumberField("used_bytes", budget.used());
+            json.writeNumberField("limit_bytes", budget.limit());
+            json.writeNumberField("address_limit_bytes", budget.addressLimit());
+            json.writeNumberField("evictions", budget.evictions());
+            json.writeNumberField("evicted_bytes", budget.evictedBytes());
             json.writeEndObject();
         }
         jvm(json);

@@ -22,6 +22,11 @@ final class CommandOptions {
             description = "Largest command-protocol request, all arguments together (default: ${DEFAULT-VALUE}).")
     int maxRequestBytes;
 
+    @Option(names = "--max-subscriptions", converter = Bounded.AtLeastOne.class,
+            defaultValue = "" + CommandService.DEFAULT_MAX_SUBSCRIPTIONS,
+            description = "Rooms and patterns one command-protocol connection may subscribe to (default: ${DEFAULT-VALUE}).")
+    int maxSubscriptions;
+
     /** The users file's authenticator, or null after saying on stderr why the file cannot be used. */
     Authenticator authenticator() {
         try {
@@ -33,6 +38,6 @@ final class CommandOptions {
     }
 
     CommandService commandService(Sessions sessions, Authenticator authenticator, Hub hub, CommandMetrics metrics) {
-        return new CommandService(sessions, authenticator, hub, maxRequestBytes, metrics);
+        return new CommandService(sessions, authenticator, hub, maxRequestBytes, metrics).maxSubscriptions(maxSubscriptions);
     }
 }

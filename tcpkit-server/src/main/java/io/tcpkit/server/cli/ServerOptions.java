@@ -1,6 +1,7 @@
 package io.tcpkit.server.cli;
 
 import io.tcpkit.Limits;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.TcpServer;
 import picocli.CommandLine.Option;
 
@@ -41,9 +42,27 @@ final class ServerOptions {
                     + "disconnected as a slow consumer (default: ${DEFAULT-VALUE}).")
     int maxOutboundBytes;
 
+    @Option(names = "--max-client-memory", paramLabel = "BYTES|PERCENT", converter = ClientMemory.class,
+            defaultValue = ClientMemory.DEFAULT,
+            description = "What the server may hold for all its clients together (partial requests, replies and messages "
+                    + "waiting, subscriptions): bytes (k, m, g suffixes) or a percentage of the max heap. At the limit "
+                    + "the biggest holders are evicted; one address may hold " + MemoryBudget.DEFAULT_ADDRESS_SHARE_PERCENT
+                    + "% of it (default: ${DEFAULT-VALUE} of the heap).")
+    ClientMemory maxClientMemory;
+
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
             description = "On shutdown, time given to open connections to finish (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
+
+    private MemoryBudget budget;
+
+    /** The one budget every listener of this run shares. */
+    MemoryBudget budget() {
+        if (budget == null) {
+            budget = MemoryBudget.of(maxClientMemory.bytes());
+        }
+        return budget;
+    }
 
     Limits limits() {
         return Limits.DEFAULT

@@ -56,6 +56,7 @@ final class ServiceRunner {
             out.printf("%-8s listening on %s  (open http://%s/ in a browser; metrics at /metrics)%n", "admin", address,
                     address);
         }
+        monitoring.memoryBudget(options.budget());
         List<String> listeners = new ArrayList<>();
         Path selfSigned = null;
         for (Map.Entry<Service, Integer> entry : ports.entrySet()) {
@@ -69,6 +70,7 @@ final class ServiceRunner {
                         .port(entry.getValue())
                         .service(service.name())
                         .limits(options.limits())
+                        .memoryBudget(options.budget())
                         .drainTimeout(options.drainTimeout)
                         .rejectionMessage(service::rejectionMessage)
                         .observer(monitoring.observer(service.name()));

@@ -50,6 +50,9 @@ public final class CommandService implements Service {
     private final LongAdder commandsProcessed = new LongAdder();
     private final Instant startedAt = Instant.now();
     private final int maxRequestBytes;
+    /** Rooms and patterns one connection may subscribe to (--max-subscriptions). */
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 100_000;
+    private volatile int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
     private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
     private final CommandMetrics metrics;
     private volatile TcpServer server;
@@ -242,6 +245,19 @@ public final class CommandService implements Service {
 
     CommandTable table() {
         return table;
+    }
+
+    /** Sets how many rooms and patterns one connection may subscribe to; returns this. */
+    public CommandService maxSubscriptions(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max subscriptions must be at least 1, got " + max);
+        }
+        this.maxSubscriptions = max;
+        return this;
+    }
+
+    int maxSubscriptions() {
+        return maxSubscriptions;
     }
 
     int maxRequestBytes() {

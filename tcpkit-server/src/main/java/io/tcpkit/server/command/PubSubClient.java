@@ -15,6 +15,12 @@ import io.tcpkit.server.session.Session;
  * patterns belong to the connection's own thread.
  */
 final class PubSubClient implements Subscriber {
+    /**
+     * What one subscription holds besides its name, counted in the client memory budget: the set
+     * entry here, the room or pattern object, its slot in the hub's map and array.
+     */
+    static final int SUBSCRIPTION_OVERHEAD_BYTES = 160;
+
     private final Connection connection;
     private final Session session;
     private final Hub hub;
@@ -48,35 +54,55 @@ final class PubSubClient implements Subscriber {
         return rooms.size() + patterns.size();
     }
 
-    void subscribe(Channel room) {
-        if (rooms.add(room)) {
-            hub.subscribe(room, this);
-            counted();
+    /** Subscribes; false if the memory budget evicted the connection instead (nothing was subscribed). */
+    boolean subscribe(Channel room) {
+        if (rooms.contains(room)) {
+            return true;
         }
+        if (!connection.accountMemory(cost(room.bytes()))) {
+            return false;
+        }
+        rooms.add(room);
+        hub.subscribe(room, this);
+        counted();
+        return true;
     }
 
     void unsubscribe(Channel room) {
         if (rooms.remove(room)) {
             hub.unsubscribe(room, this);
+            connection.accountMemory(-cost(room.bytes()));
             counted();
         }
     }
 
-    void psubscribe(Glob pattern) {
-        if (patterns.add(pattern)) {
-            hub.psubscribe(pattern, this);
-            counted();
+    /** Subscribes to a pattern; false if the memory budget evicted the connection instead. */
+    boolean psubscribe(Glob pattern) {
+        if (patterns.contains(pattern)) {
+            return true;
         }
+        if (!connection.accountMemory(cost(pattern.bytes()))) {
+            return false;
+        }
+        patterns.add(pattern);
+        hub.psubscribe(pattern, this);
+        counted();
+        return true;
     }
 
     void punsubscribe(Glob pattern) {
         if (patterns.remove(pattern)) {
             hub.punsubscribe(pattern, this);
+            connection.accountMemory(-cost(pattern.bytes()));
             counted();
         }
     }
 
-    /** Leaves everything; in the connection's finally. */
+    private static long cost(byte[] name) {
+        return SUBSCRIPTION_OVERHEAD_BYTES + name.length;
+    }
+
+    /** Leaves everything; in the connection's finally (the engine returns its memory to the budget itself). */
     void leaveAll() {
         rooms.forEach(r -> hub.unsubscribe(r, this));
         patterns.forEach(p -> hub.punsubscribe(p, this));

@@ -55,14 +55,36 @@ final class PubSubCommands {
             // others, which the slow-consumer limit counts).
             if (patterns) {
                 Glob pattern = Glob.of(ctx.request.bytes(i));
-                confirm(ctx, kind, pattern.bytes(), client.count() + (client.patterns.contains(pattern) ? 0 : 1));
-                client.psubscribe(pattern);
+                boolean more = !client.patterns.contains(pattern);
+                if (more && !room(ctx, client)) {
+                    return;
+                }
+                confirm(ctx, kind, pattern.bytes(), client.count() + (more ? 1 : 0));
+                if (!client.psubscribe(pattern)) {
+                    return; // evicted to keep the server inside its memory budget: closing
+                }
             } else {
                 Channel room = channel(ctx, i);
-                confirm(ctx, kind, room.bytes(), client.count() + (client.rooms.contains(room) ? 0 : 1));
-                client.subscribe(room);
+                boolean more = !client.rooms.contains(room);
+                if (more && !room(ctx, client)) {
+                    return;
+                }
+                confirm(ctx, kind, room.bytes(), client.count() + (more ? 1 : 0));
+                if (!client.subscribe(room)) {
+                    return;
+                }
             }
         }
+    }
+
+    /** Whether one more subscription is allowed; if not, says so (the names after it are not subscribed). */
+    private static boolean room(CommandContext ctx, PubSubClient client) throws IOException {
+        int max = ctx.service.maxSubscriptions();
+        if (client.count() < max) {
+            return true;
+        }
+        ctx.reply.error("ERR max subscriptions per connection (" + max + ") reached");
+        return false;
     }
 
     private static void unsubscribe(CommandContext ctx, boolean patterns) throws IOException {

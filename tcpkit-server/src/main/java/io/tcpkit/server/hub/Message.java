@@ -15,6 +15,15 @@ public final class Message {
     private final byte[] payload;
     private final byte[] line;
     private final byte[] resp;
+    /**
+     * The last pattern's frame: a publish delivers to each pattern's subscribers in a row, so one
+     * frame serves all of them (racing threads at worst build an equal one twice).
+     */
+    private volatile PatternFrame lastPattern;
+
+    private record PatternFrame(Glob pattern, byte[] frame) {
+    }
+
     /** The RESP3 push frame ({@code >3}), made by the first RESP3 subscriber and then shared. */
     private volatile byte[] push;
 
@@ -99,9 +108,15 @@ public final class Message {
         return frame;
     }
 
-    /** {@code *4 pmessage pattern room payload}. */
+    /** {@code *4 pmessage pattern room payload}, one array for every subscriber of the pattern. Shared: do not modify. */
     public byte[] resp(Glob pattern) {
-        return frame("pmessage", pattern.bytes(), room, payload);
+        PatternFrame last = lastPattern;
+        if (last != null && (last.pattern == pattern || last.pattern.equals(pattern))) {
+            return last.frame;
+        }
+        byte[] frame = frame("pmessage", pattern.bytes(), room, payload);
+        lastPattern = new PatternFrame(pattern, frame);
+        return frame;
     }
 
     private static byte[] frame(String kind, byte[] p, Channel room, byte[] payload) {

@@ -1,5 +1,6 @@
 package io.tcpkit.server.metrics;
 
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -7,6 +8,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tcpkit.ConnectionObserver;
+import io.tcpkit.MemoryBudget;
 import io.tcpkit.TcpServer;
 import io.tcpkit.server.BuildInfo;
 import io.tcpkit.server.command.CommandMetrics;
@@ -100,6 +102,25 @@ public final class Metrics {
                 .name("tcpkit_pubsub_patterns")
                 .help("Pattern subscriptions (PSUBSCRIBE) in force.")
                 .callback(cb -> cb.call(hub.patterns()))
+                .register(registry);
+    }
+
+    /** The client memory budget: what it holds, its limit, and the connections it evicted. */
+    public void memoryBudget(MemoryBudget budget) {
+        GaugeWithCallback.builder()
+                .name("tcpkit_client_memory_bytes")
+                .help("Bytes held for clients (partial requests, output waiting, subscriptions), counted by the budget.")
+                .callback(cb -> cb.call(budget.used()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tcpkit_client_memory_limit_bytes")
+                .help("The client memory budget (--max-client-memory).")
+                .callback(cb -> cb.call(budget.limit()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tcpkit_client_memory_evictions")
+                .help("Connections evicted to keep the server inside its client memory budget.")
+                .callback(cb -> cb.call(budget.evictions()))
                 .register(registry);
     }
 

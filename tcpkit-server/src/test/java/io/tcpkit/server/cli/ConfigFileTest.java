@@ -74,6 +74,21 @@ class ConfigFileTest {
     }
 
     @Test
+    void memoryOptionsHaveKeysTakeSizesOrAShareOfTheHeapAndRoundTrip() throws Exception {
+        assertThat(printConfig("serve").out()).contains("\nmax-client-memory = 40%\n", "\nmax-subscriptions = 100000\n");
+        assertThat(printConfig("command").out()).contains("\nmax-client-memory = 40%\n", "\nmax-subscriptions = 100000\n");
+        Path conf = file("memory.conf", "max-client-memory = 512m\nmax-subscriptions = 10\n");
+        String printed = printConfig("serve", "--config", conf.toString()).out();
+        assertThat(settings(printed)).contains("max-client-memory = 512m", "max-subscriptions = 10");
+        assertThat(printConfig("serve", "--config", file("saved-memory.conf", printed).toString()).out()).isEqualTo(printed);
+        for (String bad : List.of("0", "101%", "lots", "-1g")) {
+            InProcess.Run run = tcpkit("serve", "--max-client-memory", bad, "--print-config");
+            assertThat(run.status()).as(bad).isEqualTo(2);
+            assertThat(run.err()).as(bad).startsWith("tcpkit serve: Invalid value for option '--max-client-memory': ");
+        }
+    }
+
+    @Test
     void adminAndLogOptionsHaveKeysAndRoundTrip() throws Exception {
         assertThat(printConfig("serve").out()).contains("\nadmin-port = 7080\n", "\nadmin-host = 127.0.0.1\n",
                 "\n# admin-token =\n", "\nlog-format = text\n", "\n# log-file =\n");

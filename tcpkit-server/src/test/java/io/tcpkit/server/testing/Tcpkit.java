@@ -40,6 +40,16 @@ public final class Tcpkit {
         return ChildProcess.java(dir, Main.class.getName(), withoutAdminListener(args));
     }
 
+    /**
+     * {@code tcpkit ARGS...} on a JVM with {@code jvmOptions} (a small {@code -Xmx}), as the
+     * launcher runs it: with {@code -XX:+ExitOnOutOfMemoryError}.
+     */
+    public static ChildProcess startWithJvm(List<String> jvmOptions, String... args) throws IOException {
+        List<String> jvm = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError"));
+        jvm.addAll(jvmOptions);
+        return ChildProcess.java(Path.of("."), jvm, Main.class.getName(), withoutAdminListener(args));
+    }
+
     /** The arguments with {@code --admin-port 0} after a server command that names no admin port. */
     static String[] withoutAdminListener(String... args) {
         if (args.length == 0 || !SERVER_COMMANDS.contains(args[0])

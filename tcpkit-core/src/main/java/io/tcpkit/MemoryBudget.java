@@ -1,0 +1,235 @@
+package io.tcpkit;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a server may hold on behalf of its clients, in total and per client address: partial
+ * requests, replies and messages waiting to be written, and what services hold for a connection
+ * (subscriptions). One budget may be shared by several listeners (the program shares one among
+ * its services). At the limit the budget does not grow: it evicts the biggest holders first, as
+ * Redis's {@code maxmemory-clients} does, until it is back under {@link #LOW_WATER_PERCENT} of
+ * the limit; everyone else keeps working. An address may hold at most
+ * {@link #DEFAULT_ADDRESS_SHARE_PERCENT} of the budget, so that one address cannot take it all:
+ * past its share, its own biggest holders are evicted.
+ *
+ * <p>Each connection has an {@link Account}, opened by the engine. Thread-safe.
+ */
+public final class MemoryBudget {
+    /** The program's default limit, as a share of the JVM's maximum heap. */
+    public static final int DEFAULT_HEAP_PERCENT = 40;
+    /** The share of the budget one client address may hold. */
+    public static final int DEFAULT_ADDRESS_SHARE_PERCENT = 25;
+    /** Eviction stops once use is back under this share of the limit (and of an address's share). */
+    public static final int LOW_WATER_PERCENT = 90;
+
+    /** Told when its account is evicted; it closes the connection (any thread). */
+    @FunctionalInterface
+    public interface Evictee {
+        /** Evicted while holding {@code heldBytes}; {@code why} says which limit was passed. */
+        void evict(long heldBytes, String why);
+    }
+
+    private final long limit;
+    private final long addressLimit;
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong evictedBytes = new AtomicLong();
+    private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<InetAddress, Share> shares = new ConcurrentHashMap<>();
+
+    private MemoryBudget(long limit, int addressSharePercent) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a memory budget must be at least 1 byte, got " + limit);
+        }
+        if (addressSharePercent < 1 || addressSharePercent > 100) {
+            throw new IllegalArgumentException("an address's share must be 1-100%, got " + addressSharePercent);
+        }
+        this.limit = limit;
+        this.addressLimit = Math.max(1, limit / 100 * addressSharePercent);
+    }
+
+    /** A budget of {@code bytes}, of which one address may hold {@link #DEFAULT_ADDRESS_SHARE_PERCENT}. */
+    public static MemoryBudget of(long bytes) {
+        return new MemoryBudget(bytes, DEFAULT_ADDRESS_SHARE_PERCENT);
+    }
+
+    /** A budget of {@code bytes}, of which one address may hold {@code addressSharePercent}. */
+    public static MemoryBudget of(long bytes, int addressSharePercent) {
+        return new MemoryBudget(bytes, addressSharePercent);
+    }
+
+    /** A budget of {@code percent} of the JVM's maximum heap ({@code -Xmx}). */
+    public static MemoryBudget ofHeapPercent(int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("a share of the heap must be 1-100%, got " + percent);
+        }
+        return of(Runtime.getRuntime().maxMemory() / 100 * percent);
+    }
+
+    public long limit() {
+        return limit;
+    }
+
+    public long addressLimit() {
+        return addressLimit;
+    }
+
+    /** Bytes held now, by all accounts. */
+    public long used() {
+        return used.get();
+    }
+
+    /** Connections evicted so far. */
+    public long evictions() {
+        return evictions.get();
+    }
+
+    /** Bytes the evicted connections held. */
+    public long evictedBytes() {
+        return evictedBytes.get();
+    }
+
+    /** Opens the account of a connection from {@code address}; {@link Account#close} it when the connection ends. */
+    public Account open(InetAddress address, Evictee evictee) {
+        Share share = shares.compute(address, (a, s) -> {
+            Share t = s == null ? new Share(a) : s;
+            t.accounts++;
+            return t;
+        });
+        Account account = new Account(share, evictee);
+        accounts.add(account);
+        return account;
+    }
+
+    private void closed(Account account) {
+        accounts.remove(account);
+        shares.computeIfPresent(account.share.address, (a, s) -> --s.accounts == 0 ? null : s);
+    }
+
+    /** Use passed the limit, or {@code share} passed its own: evict the biggest holders first. */
+    private synchronized void relieve(Share share) {
+        long low = limit / 100 * LOW_WATER_PERCENT;
+        long addressLow = addressLimit / 100 * LOW_WATER_PERCENT;
+        boolean global = used.get() > limit;
+        boolean local = share.bytes.get() > addressLimit;
+        if (!global && !local) {
+            return; // someone else relieved it meanwhile
+        }
+        List<Account> biggest = new ArrayList<>();
+        for (Account a : accounts) {
+            if (a.held() > 0 && (global || a.share == share)) {
+                biggest.add(a);
+            }
+        }
+        biggest.sort(Comparator.comparingLong(Account::held).reversed());
+        for (Account a : biggest) {
+            if (used.get() <= low && share.bytes.get() <= addressLow) {
+                break;
+            }
+            if (global && used.get() > low || a.share == share && share.bytes.get() > addressLow) {
+                a.evict(global && used.get() > low
+                        ? "client memory budget of " + limit + " bytes reached (" + used.get() + " in use)"
+                        : "its address's share of the client memory budget, " + addressLimit + " bytes, reached");
+            }
+        }
+    }
+
+    /** What the accounts of one client address hold. */
+    private static final class Share {
+        final InetAddress address;
+        final AtomicLong bytes = new AtomicLong();
+        /** Accounts open; changed under the map's lock for this address. */
+        int accounts;
+
+        Share(InetAddress address) {
+            this.address = address;
+        }
+    }
+
+    /** One connection's part of the budget. Thread-safe. */
+    public final class Account {
+        private final Share share;
+        private final Evictee evictee;
+        private long held;
+        /** Evicted or closed: its memory is no longer counted, and it may charge nothing more. */
+        private boolean closed;
+        /** Taken off the budget's lists (once, at the connection's end). */
+        private boolean removed;
+
+        private Account(Share share, Evictee evictee) {
+            this.share = share;
+            this.evictee = evictee;
+        }
+
+        /**
+         * Counts {@code delta} bytes more (or fewer, if negative) held for the connection. A
+         * charge that takes the budget or the address's share past its limit evicts the biggest
+         * holders, maybe this one. Returns false if this account is evicted or closed (then
+         * nothing is counted): the caller should not allocate.
+         */
+        public boolean charge(long delta) {
+            synchronized (this) {
+                if (closed) {
+                    return delta <= 0;
+                }
+                held += delta;
+            }
+            long total = used.addAndGet(delta);
+            long local = share.bytes.addAndGet(delta);
+            if (delta > 0 && (total > limit || local > addressLimit)) {
+                relieve(share);
+                synchronized (this) {
+                    return !closed;
+                }
+            }
+            return true;
+        }
+
+        public synchronized long held() {
+            return held;
+        }
+
+        /** The connection ended: what it held is returned to the budget. */
+        public void close() {
+            release();
+            synchronized (this) {
+                if (removed) {
+                    return;
+                }
+                removed = true;
+            }
+            closed(this);
+        }
+
+        private void evict(String why) {
+            long h = release();
+            if (h >= 0) {
+                evictions.incrementAndGet();
+                evictedBytes.addAndGet(h);
+                evictee.evict(h, why);
+            }
+        }
+
+        /** Returns what it holds to the budget and closes the account: -1 if it was closed already. */
+        private long release() {
+            long h;
+            synchronized (this) {
+                if (closed) {
+                    return -1;
+                }
+                closed = true;
+                h = held;
+                held = 0;
+            }
+            used.addAndGet(-h);
+            share.bytes.addAndGet(-h);
+            return h;
+        }
+    }
+}
