@@ -89,20 +89,7 @@ final class ServerCommands {
                     }
                 }
             }
-            case "DOCS" -> {
-                List<Command> wanted = selected(ctx, table);
-                ctx.reply.arrayHeader(wanted.size() * 2);
-                for (Command c : wanted) {
-                    ctx.reply.bulk(c.lowerName());
-                    ctx.reply.arrayHeader(6);
-                    ctx.reply.bulk("summary");
-                    ctx.reply.bulk(c.summary());
-                    ctx.reply.bulk("since");
-                    ctx.reply.bulk(Command.SINCE);
-                    ctx.reply.bulk("group");
-                    ctx.reply.bulk(c.group());
-                }
-            }
+            case "DOCS" -> docs(ctx, table);
             case "HELP" -> {
                 ctx.reply.arrayHeader(5);
                 ctx.reply.simple("(no subcommand) -- Return details about all commands.");
@@ -112,6 +99,37 @@ final class ServerCommands {
                 ctx.reply.simple("LIST -- Return a list of all commands.");
             }
             default -> ctx.unknownSubcommand("COMMAND");
+        }
+    }
+
+    /**
+     * COMMAND DOCS [name ...]: each command's documentation, keyed by name; as in Redis, a
+     * subcommand may be asked for by its full name ("client|list"), and unknown names are left out.
+     */
+    private static void docs(CommandContext ctx, CommandTable table) throws IOException {
+        java.util.List<Map.Entry<String, CommandDocs.Doc>> found = new java.util.ArrayList<>();
+        if (ctx.argc() == 2) {
+            for (Command c : table.all()) {
+                found.add(Map.entry(c.lowerName(), CommandDocs.of(c.lowerName())));
+            }
+        } else {
+            for (int i = 2; i < ctx.argc(); i++) {
+                String name = Ascii.lowerCase(ctx.arg(i));
+                int bar = name.indexOf('|');
+                CommandDocs.Doc doc = CommandDocs.of(bar < 0 ? name : name.substring(0, bar));
+                if (doc != null && bar >= 0) {
+                    doc = doc.subcommands().stream().filter(e -> e.getKey().equals(name))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                }
+                if (doc != null) {
+                    found.add(Map.entry(name, doc));
+                }
+            }
+        }
+        ctx.reply.arrayHeader(found.size() * 2);
+        for (Map.Entry<String, CommandDocs.Doc> e : found) {
+            ctx.reply.bulk(e.getKey());
+            CommandDocs.write(ctx.reply, e.getValue());
         }
     }
 
@@ -146,58 +164,11 @@ final class ServerCommands {
     }
 
     private static void info(CommandContext ctx) throws IOException {
-        Map<String, Map<String, Object>> sections = sections(ctx);
         List<String> wanted = new java.util.ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
             wanted.add(Ascii.lowerCase(ctx.arg(i)));
         }
-        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("default")
-                || wanted.contains("everything");
-        StringBuilder sb = new StringBuilder();
-        sections.forEach((name, fields) -> {
-            if (all || wanted.contains(Ascii.lowerCase(name))) {
-                if (!sb.isEmpty()) {
-                    sb.append("\r\n");
-                }
-                sb.append("# ").append(name).append("\r\n");
-                fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
-            }
-        });
-        ctx.reply.bulk(sb.toString());
-    }
-
-    private static Map<String, Map<String, Object>> sections(CommandContext ctx) {
-        TcpServer server = ctx.service.server();
-        ServerStats stats = server == null ? null : server.stats();
-        long uptime = Duration.between(ctx.service.startedAt(), Instant.now()).toSeconds();
-        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("redis_version", REDIS_COMPATIBLE_VERSION);
-        s.put("tcpkit_version", BuildInfo.version());
-        s.put("redis_mode", "standalone");
-        s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        s.put("arch_bits", 64);
-        s.put("java_version", Runtime.version());
-        s.put("process_id", ProcessHandle.current().pid());
-        s.put("tcp_port", server == null ? 0 : server.port());
-        s.put("uptime_in_seconds", uptime);
-        s.put("uptime_in_days", uptime / 86_400);
-        sections.put("Server", s);
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("connected_clients", stats == null ? 0 : stats.open());
-        c.put("maxclients", server == null ? Limits.DEFAULT_MAX_CONNECTIONS : server.limits().maxConnections());
-        c.put("sessions", ctx.service.sessions().size());
-        sections.put("Clients", c);
-        Map<String, Object> st = new LinkedHashMap<>();
-        st.put("total_connections_received", stats == null ? 0 : stats.accepted());
-        st.put("total_commands_processed", ctx.service.commandsProcessed());
-        st.put("rejected_connections", stats == null ? 0 : stats.rejectedTotal());
-        st.put("total_net_input_bytes", stats == null ? 0 : stats.bytesIn());
-        st.put("total_net_output_bytes", stats == null ? 0 : stats.bytesOut());
-        sections.put("Stats", st);
-        sections.put("Keyspace", Map.of());
-        return sections;
+        ctx.reply.bulk(Info.text(ctx, wanted));
     }
 
     private static void config(CommandContext ctx) throws IOException {
