@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes RESP2 replies to a {@link ByteSink} (a connection's buffered output): simple strings,
- * errors, integers, bulk strings, nulls and array headers. Numbers are formatted into a scratch
- * array, so replies cost no allocation beyond what the caller passes in. Not thread-safe.
+ * Writes RESP replies to a {@link ByteSink} (a connection's buffered output): simple strings,
+ * errors, integers, bulk strings, nulls and array headers, and RESP3's types (maps, sets, pushes,
+ * the null, booleans, doubles, verbatim strings). Numbers are formatted into a scratch array, so
+ * replies cost no allocation beyond what the caller passes in. Not thread-safe.
+ *
+ * <p>The writer speaks RESP2 until {@link #protocol(int)} switches it (HELLO 3). The RESP3 types
+ * are written as Redis writes them to a RESP2 client when the writer speaks RESP2: a map as an
+ * array of 2n elements, a set or a push as an array, the null as the null bulk string or null
+ * array, a boolean as 1 or 0, a double and a verbatim string as bulk strings. So a command writes
+ * its reply once, in RESP3's terms, and a RESP2 client reads exactly what it always read.
  */
 public final class RespWriter {
     /** Where replies go; {@code Connection::write} is one. */
@@ -20,13 +27,32 @@ public final class RespWriter {
     public static final byte[] NULL_BULK = ascii("$-1\r\n");
     public static final byte[] NULL_ARRAY = ascii("*-1\r\n");
     public static final byte[] EMPTY_ARRAY = ascii("*0\r\n");
+    /** RESP3's null, which stands for both the null bulk string and the null array. */
+    public static final byte[] NULL = ascii("_\r\n");
+    private static final byte[] TRUE = ascii("#t\r\n");
+    private static final byte[] FALSE = ascii("#f\r\n");
     private static final byte[] CRLF = ascii("\r\n");
+    private static final byte[] TXT = ascii("txt:");
 
     private final ByteSink sink;
     private final byte[] scratch = new byte[24];
+    private boolean resp3;
 
     public RespWriter(ByteSink sink) {
         this.sink = sink;
+    }
+
+    /** Switches to protocol version 2 or 3 (HELLO): what the RESP3 methods write from now on. */
+    public void protocol(int version) {
+        if (version != 2 && version != 3) {
+            throw new IllegalArgumentException("RESP version 2 or 3, not " + version);
+        }
+        resp3 = version == 3;
+    }
+
+    /** 2 or 3. */
+    public int protocol() {
+        return resp3 ? 3 : 2;
     }
 
     /** Writes pre-encoded bytes as they are (constants such as {@link #OK}). */
@@ -69,19 +95,98 @@ public final class RespWriter {
     /** A bulk string of {@code text} in UTF-8; null writes the null bulk string. */
     public void bulk(String text) throws IOException {
         if (text == null) {
-            raw(NULL_BULK);
+            nullBulk();
         } else {
             bulk(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
+    /** A missing string: {@code $-1} in RESP2, {@code _} in RESP3. */
     public void nullBulk() throws IOException {
-        raw(NULL_BULK);
+        raw(resp3 ? NULL : NULL_BULK);
+    }
+
+    /** A missing array: {@code *-1} in RESP2, {@code _} in RESP3. */
+    public void nullArray() throws IOException {
+        raw(resp3 ? NULL : NULL_ARRAY);
     }
 
     /** {@code *n\r\n}: the caller then writes n elements. */
     public void arrayHeader(int n) throws IOException {
         header('*', n);
+    }
+
+    /** A map of n pairs: {@code %n} in RESP3, {@code *2n} in RESP2; the caller writes key, value n times. */
+    public void mapHeader(int n) throws IOException {
+        if (resp3) {
+            header('%', n);
+        } else {
+            header('*', 2L * n);
+        }
+    }
+
+    /** A set of n elements: {@code ~n} in RESP3, {@code *n} in RESP2. */
+    public void setHeader(int n) throws IOException {
+        header(resp3 ? '~' : '*', n);
+    }
+
+    /**
+     * A push of n elements (a pub/sub message or confirmation): {@code >n} in RESP3, {@code *n} in
+     * RESP2, where pushes are ordinary arrays.
+     */
+    public void pushHeader(int n) throws IOException {
+        header(resp3 ? '>' : '*', n);
+    }
+
+    /** {@code #t} or {@code #f} in RESP3; {@code :1} or {@code :0} in RESP2, as Redis writes a boolean. */
+    public void bool(boolean value) throws IOException {
+        if (resp3) {
+            raw(value ? TRUE : FALSE);
+        } else {
+            integer(value ? 1 : 0);
+        }
+    }
+
+    /**
+     * {@code ,1.5} in RESP3, the bulk string {@code 1.5} in RESP2; {@code inf}, {@code -inf} and
+     * {@code nan} as Redis writes them, and integral values without a fraction ({@code ,3}).
+     */
+    public void doubleValue(double value) throws IOException {
+        byte[] text = ascii(formatDouble(value));
+        if (resp3) {
+            line(',', text);
+        } else {
+            bulk(text);
+        }
+    }
+
+    static String formatDouble(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e17) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value).replace("E", "e");
+    }
+
+    /**
+     * Text meant for people (CLIENT LIST, INFO): a verbatim string of format {@code txt} in RESP3
+     * ({@code =n+4\r\ntxt:...}), a bulk string in RESP2.
+     */
+    public void verbatim(String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        if (!resp3) {
+            bulk(b);
+            return;
+        }
+        header('=', b.length + 4L);
+        sink.write(TXT, 0, TXT.length);
+        sink.write(b, 0, b.length);
+        sink.write(CRLF, 0, 2);
     }
 
     private void line(char type, String text) throws IOException {

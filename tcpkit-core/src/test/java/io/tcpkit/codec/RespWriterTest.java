@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RESP2 reply encodings, byte for byte. */
+/** RESP2 and RESP3 reply encodings, byte for byte. */
 @Timeout(10)
 class RespWriterTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -83,5 +83,44 @@ class RespWriterTest {
         writer.integer(5);
         writer.bulk("x");
         assertThat(written()).isEqualTo(":-9223372036854775808\r\n:5\r\n$1\r\nx\r\n");
+    }
+
+    /** Each RESP3 type, then the same calls in RESP2, where they write what Redis writes to a RESP2 client. */
+    private void everyResp3Type() throws Exception {
+        writer.mapHeader(2);
+        writer.setHeader(3);
+        writer.pushHeader(3);
+        writer.nullBulk();
+        writer.nullArray();
+        writer.bulk((String) null);
+        writer.bool(true);
+        writer.bool(false);
+        writer.doubleValue(1.5);
+        writer.doubleValue(3);
+        writer.doubleValue(Double.NEGATIVE_INFINITY);
+        writer.verbatim("id=1 name=x\n");
+    }
+
+    @Test
+    void resp3TypesInResp3() throws Exception {
+        writer.protocol(3);
+        everyResp3Type();
+        assertThat(written()).isEqualTo("%2\r\n~3\r\n>3\r\n_\r\n_\r\n_\r\n#t\r\n#f\r\n,1.5\r\n,3\r\n,-inf\r\n"
+                + "=16\r\ntxt:id=1 name=x\n\r\n");
+        assertThat(writer.protocol()).isEqualTo(3);
+    }
+
+    @Test
+    void resp3TypesInResp2AreWhatRedisWritesToAResp2Client() throws Exception {
+        everyResp3Type();
+        assertThat(written()).isEqualTo("*4\r\n*3\r\n*3\r\n$-1\r\n*-1\r\n$-1\r\n:1\r\n:0\r\n$3\r\n1.5\r\n$1\r\n3\r\n"
+                + "$4\r\n-inf\r\n$12\r\nid=1 name=x\n\r\n");
+        assertThat(writer.protocol()).isEqualTo(2);
+    }
+
+    @Test
+    void onlyVersionsTwoAndThreeExist() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.protocol(1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

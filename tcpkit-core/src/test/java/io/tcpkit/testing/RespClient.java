@@ -102,7 +102,9 @@ public final class RespClient extends LineClient {
 
     /**
      * One whole reply, decoded: {@link Simple}, {@link Err}, Long, String (bulk; null for $-1),
-     * or a List of those (null for *-1).
+     * or a List of those (null for *-1). RESP3: {@code _} is null, a boolean a Boolean, a double
+     * a Double, a verbatim string its text with the format prefix ("txt:..."), and maps, sets and
+     * pushes are Lists (a map's keys and values in turn).
      */
     public Object value() throws IOException {
         return read(in, new ByteArrayOutputStream(), label());
@@ -132,6 +134,13 @@ public final class RespClient extends LineClient {
                 return new Err(body);
             case ':':
                 return Long.parseLong(body);
+            case '_':
+                return null; // RESP3's null
+            case '#':
+                return body.equals("t");
+            case ',':
+                return Double.parseDouble(body);
+            case '=':
             case '$': {
                 int n = Integer.parseInt(body);
                 if (n < 0) {
@@ -145,10 +154,16 @@ public final class RespClient extends LineClient {
                 }
                 return text.substring(0, n);
             }
-            case '*': {
+            case '*':
+            case '~':
+            case '>':
+            case '%': {
                 int n = Integer.parseInt(body);
                 if (n < 0) {
                     return null;
+                }
+                if (line.charAt(0) == '%') {
+                    n *= 2; // a map reads as its keys and values in turn, as RESP2 sends it
                 }
                 List<Object> items = new ArrayList<>();
                 for (int i = 0; i < n; i++) {

@@ -53,7 +53,7 @@ final class ClientCommand {
             }
             case "INFO" -> {
                 if (arity(ctx, 2, name)) {
-                    ctx.reply.bulk(line(ctx.session));
+                    ctx.reply.verbatim(line(ctx.session));
                 }
             }
             case "LIST" -> list(ctx);
@@ -157,7 +157,7 @@ final class ClientCommand {
                 sb.append(line(s));
             }
         }
-        ctx.reply.bulk(sb.toString());
+        ctx.reply.verbatim(sb.toString());
     }
 
     private static void kill(CommandContext ctx) throws IOException {
@@ -255,7 +255,7 @@ final class ClientCommand {
                 + " user=" + (s.user() == null ? "" : s.user().name())
                 + " lib-name=" + s.libName()
                 + " lib-ver=" + s.libVersion()
-                + " resp=2"
+                + " resp=" + s.protocol()
                 + " service=" + s.service()
                 + "\n";
     }

@@ -89,11 +89,32 @@ final class CommandContext {
     PubSubClient pubsub() {
         if (pubsub == null) {
             pubsub = new PubSubClient(connection, session, service.hub());
+            pubsub.protocol(reply.protocol());
         }
         return pubsub;
     }
 
-    /** Whether the connection has subscriptions (RESP2's subscribed mode). */
+    /**
+     * Switches the connection to RESP version 2 or 3 (HELLO, RESET): its replies, the messages its
+     * subscriptions bring (push frames in RESP3) and what CLIENT LIST shows.
+     */
+    void protocol(int version) {
+        reply.protocol(version);
+        session.protocol(version);
+        if (pubsub != null) {
+            pubsub.protocol(version);
+        }
+    }
+
+    /**
+     * Whether the connection is in RESP2's subscribed mode, where only the pub/sub commands, PING,
+     * QUIT and RESET may run. A RESP3 connection may run anything while subscribed, as in Redis.
+     */
+    boolean subscribedMode() {
+        return subscribed() && reply.protocol() == 2;
+    }
+
+    /** Whether the connection has subscriptions. */
     boolean subscribed() {
         return pubsub != null && pubsub.count() > 0;
     }

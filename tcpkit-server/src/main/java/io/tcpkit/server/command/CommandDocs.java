@@ -41,7 +41,7 @@ final class CommandDocs {
         return DOCS.get(lowerName);
     }
 
-    /** Writes a command's documentation as Redis 7 does: a map, in RESP2 an array of name, value pairs. */
+    /** Writes a command's documentation as Redis 7 does: a map (in RESP2 an array of name, value pairs); flags are a set in RESP3. */
     static void write(RespWriter reply, Doc doc) throws IOException {
         int fields = 4 + (doc.arguments().isEmpty() ? 0 : 1) + (doc.subcommands().isEmpty() ? 0 : 1);
         map(reply, fields);
@@ -92,7 +92,7 @@ final class CommandDocs {
             }
             if (a.flags() != 0) {
                 reply.bulk("flags");
-                reply.arrayHeader(Integer.bitCount(a.flags()));
+                reply.setHeader(Integer.bitCount(a.flags()));
                 // Status replies, as Redis writes flags.
                 if ((a.flags() & OPTIONAL) != 0) {
                     reply.simple("optional");
@@ -113,7 +113,7 @@ final class CommandDocs {
 
     /** A map header of n entries: in RESP2 an array of 2n. */
     private static void map(RespWriter reply, int entries) throws IOException {
-        reply.arrayHeader(entries * 2);
+        reply.mapHeader(entries);
     }
 
     private static void put(Map<String, Doc> m, String name, Doc doc) {

@@ -263,7 +263,7 @@ public final class CommandService implements Service {
         if (ctx.session.isAuthenticated() && !command.neverRefused() && !ctx.permitted(fullName)) {
             return;
         }
-        if (ctx.subscribed() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
+        if (ctx.subscribedMode() && !PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(command.name())) {
             ctx.reply.error("ERR Can't execute '" + command.lowerName() + "': only (P|S)SUBSCRIBE / "
                     + "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;

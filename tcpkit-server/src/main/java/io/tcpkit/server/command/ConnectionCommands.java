@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** Commands about the connection itself: PING, ECHO, QUIT, HELP, SELECT, HELLO, AUTH, LOGIN, ACL. */
 final class ConnectionCommands {
-    static final String VERSION_2_ONLY = "NOPROTO unsupported protocol version";
+    static final String UNSUPPORTED_PROTOCOL = "NOPROTO unsupported protocol version";
     /** Refused unchecked: the address has as many login attempts waiting as it may. */
     static final String TOO_MANY_LOGINS = "ERR too many login attempts from your address at once, try again later";
 
@@ -46,8 +46,8 @@ final class ConnectionCommands {
     }
 
     private static void ping(CommandContext ctx) throws IOException {
-        if (ctx.subscribed() && ctx.argc() <= 2) {
-            // RESP2 subscribed mode answers PING as a message-shaped array.
+        if (ctx.subscribedMode() && ctx.argc() <= 2) {
+            // RESP2 subscribed mode answers PING as a message-shaped array (RESP3 as usual).
             ctx.reply.arrayHeader(2);
             ctx.reply.bulk("pong");
             if (ctx.argc() == 2) {
@@ -67,6 +67,7 @@ final class ConnectionCommands {
     /** As Redis: unsubscribe from everything, clear the name, back to the connection's first user. */
     private static void reset(CommandContext ctx) throws IOException {
         ctx.leaveAll();
+        ctx.protocol(2); // as Redis: RESET goes back to RESP2
         ctx.session.name("");
         ctx.session.user(CertificateIdentity.initialUser(ctx.connection, ctx.service.authenticator().users()));
         ctx.reply.simple("RESET");
@@ -103,18 +104,25 @@ final class ConnectionCommands {
         }
     }
 
+    /**
+     * As Redis 7: the version is checked first, then the options, the login and the name; only
+     * when all of them succeed does the connection switch protocol (HELLO without a version keeps
+     * the one in force), and the reply is already in the new one.
+     */
     private static void hello(CommandContext ctx) throws IOException, InterruptedException {
         int next = 1;
+        int version = 0;
         if (ctx.argc() >= 2) {
-            Long version = Integers.parse(ctx.arg(next++));
-            if (version == null) {
+            Long v = Integers.parse(ctx.arg(next++));
+            if (v == null) {
                 ctx.reply.error("ERR Protocol version is not an integer or out of range");
                 return;
             }
-            if (version != 2) {
-                ctx.reply.error(VERSION_2_ONLY);
+            if (v != 2 && v != 3) {
+                ctx.reply.error(UNSUPPORTED_PROTOCOL);
                 return;
             }
+            version = v.intValue();
         }
         String user = null;
         String password = null;
@@ -153,6 +161,9 @@ final class ConnectionCommands {
         }
         if (name > 0 && !ClientCommand.setName(ctx, name)) {
             return;
+        }
+        if (version != 0) {
+            ctx.protocol(version);
         }
         ServerCommands.helloMap(ctx);
     }

@@ -22,6 +22,8 @@ final class PubSubClient implements Subscriber {
     private final Hub hub;
     final Set<Channel> rooms = new LinkedHashSet<>();
     final Set<Glob> patterns = new LinkedHashSet<>();
+    /** RESP3: messages go as push frames. Read by publishers' threads, hence volatile. */
+    private volatile boolean resp3;
 
     PubSubClient(Connection connection, Session session, Hub hub) {
         this.connection = connection;
@@ -33,7 +35,15 @@ final class PubSubClient implements Subscriber {
     public boolean deliver(Message message, Glob pattern) {
         // The connection's output keeps the order: no message overtakes the confirmation that
         // was written before its subscription was made (see PubSubCommands.subscribe).
+        if (resp3) {
+            return connection.send(pattern == null ? message.push() : message.push(pattern));
+        }
         return connection.send(pattern == null ? message.resp() : message.resp(pattern));
+    }
+
+    /** The RESP version the connection speaks, 2 or 3 (HELLO). */
+    void protocol(int version) {
+        resp3 = version == 3;
     }
 
     int count() {

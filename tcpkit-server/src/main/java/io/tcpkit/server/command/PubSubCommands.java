@@ -15,11 +15,11 @@ import java.util.Set;
 
 /**
  * SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and PUBSUB over the {@link Hub}, with
- * Redis's RESP2 reply shapes. Rooms are the chat's rooms: {@code SUBSCRIBE lobby} follows the
+ * Redis's reply shapes: in RESP3 confirmations and messages are push frames ({@code >3}). Rooms are the chat's rooms: {@code SUBSCRIBE lobby} follows the
  * chat's lobby, {@code PUBLISH lobby hi} speaks in it.
  */
 final class PubSubCommands {
-    /** What RESP2 allows while subscribed. */
+    /** What RESP2 allows while subscribed (RESP3 allows everything). */
     static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
             Set.of("SUBSCRIBE", "UNSUBSCRIBE", "PSUBSCRIBE", "PUNSUBSCRIBE", "PING", "QUIT", "RESET");
 
@@ -79,7 +79,7 @@ final class PubSubCommands {
                 client.rooms.forEach(r -> names.add(r.bytes()));
             }
             if (names.isEmpty()) {
-                ctx.reply.arrayHeader(3);
+                ctx.reply.pushHeader(3);
                 ctx.reply.bulk(kind);
                 ctx.reply.nullBulk();
                 ctx.reply.integer(client.count());
@@ -97,7 +97,7 @@ final class PubSubCommands {
     }
 
     private static void confirm(CommandContext ctx, String kind, byte[] name, int count) throws IOException {
-        ctx.reply.arrayHeader(3);
+        ctx.reply.pushHeader(3);
         ctx.reply.bulk(kind);
         ctx.reply.bulk(name);
         ctx.reply.integer(count);

@@ -35,15 +35,18 @@ final class ServerCommands {
                         "Read configuration parameters (read-only here).", "server", ServerCommands::config));
     }
 
-    /** HELLO's reply: a map of server facts, written as a RESP2 array of name, value pairs. */
+    /**
+     * HELLO's reply, in Redis 7's order: a map of server facts (in RESP2 an array of name, value
+     * pairs); proto is the version the connection now speaks.
+     */
     static void helloMap(CommandContext ctx) throws IOException {
-        ctx.reply.arrayHeader(14);
+        ctx.reply.mapHeader(7);
         ctx.reply.bulk("server");
         ctx.reply.bulk("tcpkit");
         ctx.reply.bulk("version");
         ctx.reply.bulk(BuildInfo.version());
         ctx.reply.bulk("proto");
-        ctx.reply.integer(2);
+        ctx.reply.integer(ctx.reply.protocol());
         ctx.reply.bulk("id");
         ctx.reply.integer(ctx.session.id());
         ctx.reply.bulk("mode");
@@ -82,7 +85,7 @@ final class ServerCommands {
                     for (int i = 2; i < ctx.argc(); i++) {
                         Command c = table.find(ctx.arg(i));
                         if (c == null) {
-                            ctx.reply.raw(io.tcpkit.codec.RespWriter.NULL_ARRAY);
+                            ctx.reply.nullArray();
                         } else {
                             commandInfo(ctx, c);
                         }
@@ -126,7 +129,7 @@ final class ServerCommands {
                 }
             }
         }
-        ctx.reply.arrayHeader(found.size() * 2);
+        ctx.reply.mapHeader(found.size());
         for (Map.Entry<String, CommandDocs.Doc> e : found) {
             ctx.reply.bulk(e.getKey());
             CommandDocs.write(ctx.reply, e.getValue());
@@ -147,7 +150,7 @@ final class ServerCommands {
         ctx.reply.arrayHeader(10);
         ctx.reply.bulk(c.lowerName());
         ctx.reply.integer(c.arity());
-        ctx.reply.arrayHeader(c.beforeLogin() ? 3 : 2);
+        ctx.reply.setHeader(c.beforeLogin() ? 3 : 2); // sets in RESP3, as Redis 7
         ctx.reply.simple("fast");
         ctx.reply.simple("stale");
         if (c.beforeLogin()) {
@@ -156,10 +159,10 @@ final class ServerCommands {
         ctx.reply.integer(0);
         ctx.reply.integer(0);
         ctx.reply.integer(0);
-        ctx.reply.arrayHeader(1);
+        ctx.reply.setHeader(1);
         ctx.reply.simple("@" + c.group());
-        ctx.reply.arrayHeader(0);
-        ctx.reply.arrayHeader(0);
+        ctx.reply.setHeader(0);
+        ctx.reply.setHeader(0);
         ctx.reply.arrayHeader(0);
     }
 
@@ -168,7 +171,7 @@ final class ServerCommands {
         for (int i = 1; i < ctx.argc(); i++) {
             wanted.add(Ascii.lowerCase(ctx.arg(i)));
         }
-        ctx.reply.bulk(Info.text(ctx, wanted));
+        ctx.reply.verbatim(Info.text(ctx, wanted)); // a verbatim string in RESP3, as Redis 7
     }
 
     private static void config(CommandContext ctx) throws IOException {
@@ -192,7 +195,7 @@ final class ServerCommands {
                         }
                     });
                 }
-                ctx.reply.arrayHeader(matched.size() * 2);
+                ctx.reply.mapHeader(matched.size());
                 for (Map.Entry<String, String> e : matched.entrySet()) {
                     ctx.reply.bulk(e.getKey());
                     ctx.reply.bulk(e.getValue());

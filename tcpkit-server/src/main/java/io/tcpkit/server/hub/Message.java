@@ -15,6 +15,8 @@ public final class Message {
     private final byte[] payload;
     private final byte[] line;
     private final byte[] resp;
+    /** The RESP3 push frame ({@code >3}), made by the first RESP3 subscriber and then shared. */
+    private volatile byte[] push;
 
     private Message(Channel room, byte[] payload, String lineText) {
         this.room = room;
@@ -62,6 +64,32 @@ public final class Message {
     /** {@code *3 message room payload}. Shared: do not modify. */
     public byte[] resp() {
         return resp;
+    }
+
+    /**
+     * {@code >3 message room payload}: the RESP3 push frame, made once for the first RESP3
+     * receiver and shared by the rest. Shared: do not modify.
+     */
+    public byte[] push() {
+        byte[] p = push;
+        if (p == null) {
+            // Racing threads may each make one; they are equal, and one of them stays.
+            p = asPush(resp);
+            push = p;
+        }
+        return p;
+    }
+
+    /** {@code >4 pmessage pattern room payload}. */
+    public byte[] push(Glob pattern) {
+        return asPush(resp(pattern));
+    }
+
+    /** A RESP2 frame as a push: the same elements under a {@code >} header. */
+    private static byte[] asPush(byte[] frame) {
+        byte[] p = frame.clone();
+        p[0] = '>';
+        return p;
     }
 
     /** {@code *4 pmessage pattern room payload}. */

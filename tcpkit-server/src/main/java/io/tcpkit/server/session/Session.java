@@ -23,6 +23,8 @@ public final class Session {
     private volatile String libVersion = "";
     private volatile int subscribedRooms;
     private volatile int subscribedPatterns;
+    /** The RESP version the connection speaks (HELLO 3 switches it), for CLIENT LIST's resp=. */
+    private volatile int protocol = 2;
 
     Session(Connection connection, User user) {
         this.connection = connection;
@@ -112,6 +114,15 @@ public final class Session {
     }
 
     /** Rooms subscribed to (pub/sub or chat), for listings. */
+    /** 2, or 3 after HELLO 3; chat sessions stay at 2. */
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int version) {
+        protocol = version;
+    }
+
     public int subscribedRooms() {
         return subscribedRooms;
     }

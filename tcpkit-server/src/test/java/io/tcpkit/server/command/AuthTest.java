@@ -60,7 +60,8 @@ class AuthTest {
             c.expectBytes(NOAUTH);
             assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(c.call("PING", "hi")).isEqualTo("$2\r\nhi\r\n");
-            assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "4")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "3")).as("not logged in: no switch").startsWith("-NOAUTH HELLO must be called");
             assertThat(c.call("HELLO", "2")).isEqualTo("-NOAUTH HELLO must be called with the client already "
                     + "authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate "
                     + "the client and select the RESP protocol version at the same time\r\n");

@@ -148,9 +148,9 @@ class CommandProtocolTest {
     }
 
     @Test
-    void helloRefusesProtocolVersionsOtherThanTwoAsRedisDoes() throws Exception {
+    void helloRefusesProtocolVersionsOtherThanTwoAndThreeAsRedisDoes() throws Exception {
         try (RespClient c = server.commandClient()) {
-            assertThat(c.call("HELLO", "3")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
+            assertThat(c.call("HELLO", "4")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "1")).isEqualTo("-NOPROTO unsupported protocol version\r\n");
             assertThat(c.call("HELLO", "x")).isEqualTo("-ERR Protocol version is not an integer or out of range\r\n");
             assertThat(c.call("HELLO", "2", "BOGUS")).isEqualTo("-ERR Syntax error in HELLO option 'BOGUS'\r\n");
@@ -277,10 +277,11 @@ class CommandProtocolTest {
             assertThat(docs).hasSize(2);
             assertThat(docs.get(0)).isEqualTo("ping");
             List<?> fields = (List<?>) docs.get(1);
-            assertThat(fields).hasSize(6);
+            assertThat(fields).hasSize(10);
             assertThat(fields.get(0)).isEqualTo("summary");
             assertThat(fields.get(1)).isInstanceOf(String.class).asString().isNotBlank();
-            assertThat(fields.subList(2, 6)).isEqualTo(List.of("since", "1.0.0", "group", "connection"));
+            assertThat(fields.subList(2, 9)).isEqualTo(List.of("since", "1.0.0", "group", "connection", "complexity",
+                    "O(1)", "arguments"));
             long count = (Long) value(c, "COMMAND", "COUNT");
             assertThat(value(c, "COMMAND", "DOCS")).asList().hasSize((int) (2 * count));
             assertThat(value(c, "COMMAND", "DOCS", "no-such-command")).isEqualTo(List.of());
