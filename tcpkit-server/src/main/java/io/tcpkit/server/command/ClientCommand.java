@@ -129,7 +129,8 @@ final class ClientCommand {
             if (option.equals("ID") && j + 1 < ctx.argc()) {
                 List<Long> ids = new ArrayList<>();
                 for (j++; j < ctx.argc(); j++) {
-                    Long id = parseId(ctx.arg(j));
+                    // Any integer, as Redis 7.0 (0 and negative ids match nobody).
+                    Long id = Integers.parse(ctx.arg(j));
                     if (id == null) {
                         ctx.reply.error("ERR Invalid client ID");
                         return;
@@ -194,7 +195,13 @@ final class ClientCommand {
                 }
                 case "ADDR" -> filter = filter.and(s -> address(s.remoteAddress()).equals(value));
                 case "LADDR" -> filter = filter.and(s -> address(s.localAddress()).equals(value));
-                case "USER" -> filter = filter.and(s -> s.user() != null && s.user().name().equals(value));
+                case "USER" -> {
+                    if (!userExists(ctx, value)) {
+                        ctx.reply.error("ERR No such user '" + value + "'"); // as Redis
+                        return;
+                    }
+                    filter = filter.and(s -> s.user() != null && s.user().name().equals(value));
+                }
                 case "SKIPME" -> {
                     String yesNo = ctx.keyword(j + 1);
                     if (!yesNo.equals("YES") && !yesNo.equals("NO")) {
@@ -233,6 +240,12 @@ final class ClientCommand {
                 victim.kill();
             }
         }
+    }
+
+    /** Whether ACL USERS would list the name: a users file's user, or the default user without one. */
+    private static boolean userExists(CommandContext ctx, String name) {
+        var users = ctx.service.authenticator().users();
+        return users.required() ? users.find(name).isPresent() : name.equals(io.tcpkit.server.auth.User.DEFAULT.name());
     }
 
     private static Long parseId(String s) {

@@ -190,6 +190,18 @@ final class CommandContext {
     }
 
     /**
+     * Writes Redis's reply when a subcommand checks its own arguments and finds too many
+     * (addReplySubcommandSyntaxError: PUBSUB CHANNELS a b), quoting the client's bytes.
+     */
+    void subcommandSyntaxError(String command) throws IOException {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown subcommand or wrong number of arguments for '"));
+        quote(e, 1, 128);
+        e.writeBytes(ascii("'. Try " + command + " HELP."));
+        reply.error(e.toByteArray());
+    }
+
+    /**
      * Writes Redis's reply to an unknown command: "ERR unknown command 'x', with args beginning
      * with: 'a' 'b' ", quoting at most 128 bytes of the name and about 128 of the arguments, each
      * cut at a NUL byte (Redis formats them as C strings).

@@ -85,7 +85,7 @@ final class ServerCommands {
                     for (int i = 2; i < ctx.argc(); i++) {
                         Command c = table.find(ctx.arg(i));
                         if (c == null) {
-                            ctx.reply.nullArray();
+                            ctx.reply.nullBulk(); // $-1 in RESP2, as Redis 7
                         } else {
                             commandInfo(ctx, c);
                         }
@@ -187,10 +187,20 @@ final class ServerCommands {
                     if (ctx.request.length(i) > Glob.MAX_PATTERN_BYTES) {
                         continue; // no parameter has a name that long
                     }
+                    String asked = ctx.arg(i);
+                    if (asked.chars().noneMatch(ch -> ch == '[' || ch == '*' || ch == '?')) {
+                        // A plain name is answered under the name as asked, as Redis 7 does.
+                        String value = params.get(Ascii.lowerCase(asked));
+                        if (value != null && matched.keySet().stream().noneMatch(k -> k.equalsIgnoreCase(asked))) {
+                            matched.put(asked, value);
+                        }
+                        continue;
+                    }
                     // Case-insensitive, as Redis matches parameter names (all lower-case here).
                     Glob glob = Glob.of(Ascii.lowerCase(ctx.request.bytes(i)));
                     params.forEach((k, v) -> {
-                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                                && matched.keySet().stream().noneMatch(m -> m.equalsIgnoreCase(k))) {
                             matched.put(k, v);
                         }
                     });
@@ -201,7 +211,14 @@ final class ServerCommands {
                     ctx.reply.bulk(e.getValue());
                 }
             }
-            case "SET" -> ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
+            case "SET" -> {
+                // Redis's arity first (parameter value pairs), then the refusal.
+                if (ctx.argc() < 4 || ctx.argc() % 2 != 0) {
+                    ctx.wrongArity("config|set");
+                } else {
+                    ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
+                }
+            }
             case "HELP" -> {
                 ctx.reply.arrayHeader(1);
                 ctx.reply.simple("GET <pattern> -- Return parameters matching the glob-like <pattern> and their values.");
