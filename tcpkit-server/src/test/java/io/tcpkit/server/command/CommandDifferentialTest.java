@@ -368,6 +368,46 @@ class CommandDifferentialTest {
         }
     }
 
+    /**
+     * CLIENT KILL of another connection, by ID, by address in the old form and by ADDR: what the
+     * killer reads, and what the victim reads up to its close (nothing: Redis closes it at once).
+     */
+    @Test
+    void killingAnotherConnectionEndsItAsRedisDoes() throws Exception {
+        for (String how : List.of("ID", "old", "ADDR")) {
+            assertThat(kill(tcpkit.command().port(), how)).as(how).isEqualTo(kill(redis.port(), how));
+        }
+    }
+
+    private static String kill(int port, String how) throws Exception {
+        try (java.net.Socket victim = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+             io.tcpkit.testing.RespClient killer = io.tcpkit.testing.RespClient.connect(port)) {
+            victim.setSoTimeout(10_000);
+            victim.getOutputStream().write(multibulk(List.of("CLIENT", "ID")));
+            String idReply = new String(readLine(victim.getInputStream()), StandardCharsets.US_ASCII);
+            String id = idReply.substring(1);
+            String addr = "127.0.0.1:" + victim.getLocalPort();
+            String reply = switch (how) {
+                case "ID" -> killer.call("CLIENT", "KILL", "ID", id);
+                case "old" -> killer.call("CLIENT", "KILL", addr);
+                default -> killer.call("CLIENT", "KILL", "ADDR", addr, "SKIPME", "no");
+            };
+            String after = killer.call("CLIENT", "KILL", "ID", id);
+            byte[] rest = victim.getInputStream().readAllBytes();
+            return reply + after + "victim read " + rest.length + " bytes, then the end";
+        }
+    }
+
+    private static byte[] readLine(java.io.InputStream in) throws java.io.IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\r') {
+            line.write(b);
+        }
+        in.read(); // the LF
+        return line.toByteArray();
+    }
+
     @Test
     void deliberateDifferencesAreStillDifferent() throws Exception {
         for (List<String> request : DELIBERATE) {
