@@ -109,6 +109,17 @@ class InfoTest {
     }
 
     @Test
+    void opsPerSecondIsTheRateBetweenTheLastTwoSamples() {
+        long s = 1_000_000_000L;
+        OpsRate rate = new OpsRate(0);
+        assertThat(rate.perSecond(500, s)).as("the first: since the start").isEqualTo(500);
+        assertThat(rate.perSecond(900, s + OpsRate.MIN_INTERVAL_NANOS - 1)).as("too soon: the last rate")
+                .isEqualTo(500);
+        assertThat(rate.perSecond(2_500, 3 * s)).as("2,000 in 2 s").isEqualTo(1_000);
+        assertThat(rate.perSecond(2_500, 4 * s)).as("idle").isZero();
+    }
+
+    @Test
     void humanSizesAreWrittenAsRedisWritesThem() {
         assertThat(Info.human(200)).isEqualTo("200B");
         assertThat(Info.human(941_648)).isEqualTo("919.58K");
