@@ -28,7 +28,9 @@ public final class Require {
             Map.entry("promtool", "prometheus"),
             Map.entry("chromium", "chromium"),
             Map.entry("chromedriver", "chromium-driver"),
-            Map.entry("curl", "curl"));
+            Map.entry("curl", "curl"),
+            Map.entry("node", "nodejs"),
+            Map.entry("npm", "npm"));
 
     private Require() {
     }

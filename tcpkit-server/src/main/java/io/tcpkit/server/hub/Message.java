@@ -74,7 +74,7 @@ public final class Message {
         byte[] p = push;
         if (p == null) {
             // Racing threads may each make one; they are equal, and one of them stays.
-            p = asPush(resp);
+            p = asPush(resp.clone());
             push = p;
         }
         return p;
@@ -82,14 +82,13 @@ public final class Message {
 
     /** {@code >4 pmessage pattern room payload}. */
     public byte[] push(Glob pattern) {
-        return asPush(resp(pattern));
+        return asPush(frame("pmessage", pattern.bytes(), room, payload));
     }
 
-    /** A RESP2 frame as a push: the same elements under a {@code >} header. */
+    /** A RESP2 frame as a push: the same elements under a {@code >} header (the array's {@code *}). */
     private static byte[] asPush(byte[] frame) {
-        byte[] p = frame.clone();
-        p[0] = '>';
-        return p;
+        frame[0] = '>';
+        return frame;
     }
 
     /** {@code *4 pmessage pattern room payload}. */

@@ -1,0 +1,90 @@
+package io.tcpkit.server.clients;
+
+import io.tcpkit.server.testing.Services;
+import io.tcpkit.server.testing.Tcpkit;
+import io.tcpkit.testing.ChildProcess;
+import io.tcpkit.testing.Require;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the client-library scripts under {@code src/test/clients} (redis-py, node-redis) against
+ * a real {@code tcpkit serve}. Their libraries are installed, at pinned versions, by
+ * {@code src/test/clients/install} into {@code target/clients} (.ci/run does it); a missing one
+ * skips the test, or fails it under {@code CI=true}.
+ */
+final class ClientLibraries {
+    /** Where src/test/clients/install puts the libraries (the tests run in the module's folder). */
+    static final Path INSTALLED = Path.of("target", "clients").toAbsolutePath();
+    static final Path SCRIPTS = Path.of("src", "test", "clients").toAbsolutePath();
+    /** A bound against hangs on a busy machine, never asserted. */
+    static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+    static final String USER = "app";
+    static final String PASSWORD = "s3cret";
+    /** What every script prints for the checks without a users file, in order. */
+    static final List<String> CHECKS = List.of("echo", "pipeline 1000", "pool 32", "client setname getname id list",
+            "subscribe psubscribe publish pubsub", "reconnect after client kill", "chat line reaches subscriber",
+            "publish reaches chat");
+
+    private ClientLibraries() {
+    }
+
+    static Path python() {
+        return installed(INSTALLED.resolve("venv/bin/python"), "redis-py");
+    }
+
+    /** The node script, copied next to its node_modules (where an ES module finds its imports). */
+    static Path nodeScript() throws IOException {
+        Require.tool("node");
+        Path dir = installed(INSTALLED.resolve("node/node_modules/redis/package.json"), "node-redis")
+                .getParent().getParent().getParent();
+        return Files.copy(SCRIPTS.resolve("node/client_check.mjs"), dir.resolve("client_check.mjs"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path installed(Path file, String library) {
+        Require.that(Files.exists(file), library + " in " + INSTALLED + " (run tcpkit-server/src/test/clients/install)");
+        return file;
+    }
+
+    /**
+     * Starts {@code tcpkit serve} (with {@code users} when not null: a users file with {@link #USER}
+     * allowed everything), runs {@code command} with HOST COMMAND_PORT CHAT_PORT and {@code extra}
+     * appended (and USER PASSWORD after them with a users file), and returns its output once it
+     * has exited 0.
+     */
+    static String run(Path dir, boolean users, List<String> command, String... extra)
+            throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>();
+        if (users) {
+            options.add("--users");
+            options.add(Services.usersFile(dir, USER + " " + PASSWORD + " all").toString());
+        }
+        try (Tcpkit.Serve serve = Tcpkit.serve(dir, options.toArray(String[]::new))) {
+            List<String> full = new ArrayList<>(command);
+            full.addAll(List.of("127.0.0.1", Integer.toString(serve.command()), Integer.toString(serve.chat())));
+            full.addAll(List.of(extra));
+            if (users) {
+                full.addAll(List.of(USER, PASSWORD));
+            }
+            try (ChildProcess script = ChildProcess.start(dir, full)) {
+                int status = script.awaitExit(RUN_LIMIT);
+                assertThat(status).as("%s exited with %s:%n%s%nserver:%n%s", full, status, script.output(),
+                        serve.process().output()).isZero();
+                return script.stdout();
+            }
+        }
+    }
+
+    /** The "ok CHECK" lines the script printed, in order. */
+    static List<String> passed(String output) {
+        return output.lines().filter(l -> l.startsWith("ok ")).map(l -> l.substring(3)).toList();
+    }
+}
