@@ -153,7 +153,7 @@ final class ClientCommand {
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (Session s : ctx.service.sessions().list()) {
+        for (Session s : live(ctx)) {
             if (filter.test(s)) {
                 sb.append(line(s));
             }
@@ -165,7 +165,7 @@ final class ClientCommand {
         if (ctx.argc() == 3) {
             // Old form: CLIENT KILL ip:port, replying +OK or an error.
             String addr = ctx.arg(2);
-            List<Session> victims = ctx.service.sessions().list().stream()
+            List<Session> victims = live(ctx).stream()
                     .filter(s -> address(s.remoteAddress()).equals(addr)).toList();
             if (victims.isEmpty()) {
                 ctx.reply.error("ERR No such client");
@@ -218,7 +218,7 @@ final class ClientCommand {
         }
         long self = ctx.session.id();
         boolean skip = skipMe;
-        List<Session> victims = ctx.service.sessions().list().stream()
+        List<Session> victims = live(ctx).stream()
                 .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
         kill(ctx, victims);
         ctx.reply.integer(victims.size());
@@ -240,6 +240,14 @@ final class ClientCommand {
                 victim.kill();
             }
         }
+    }
+
+    /**
+     * The sessions whose connections are open: one just killed (its close under way on another
+     * thread) is gone already, as in Redis, where CLIENT KILL frees the client at once.
+     */
+    private static List<Session> live(CommandContext ctx) {
+        return ctx.service.sessions().list().stream().filter(s -> s.connection().isOpen()).toList();
     }
 
     /** Whether ACL USERS would list the name: a users file's user, or the default user without one. */
