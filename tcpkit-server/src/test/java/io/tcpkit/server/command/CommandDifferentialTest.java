@@ -379,6 +379,36 @@ class CommandDifferentialTest {
         }
     }
 
+    /** What a subscriber reads when another connection publishes, in RESP2 and RESP3, as Redis. */
+    @Test
+    void publishedMessagesReachSubscribersAsRedisSendsThem() throws Exception {
+        for (boolean resp3 : new boolean[] {false, true}) {
+            assertThat(published(tcpkit.command().port(), resp3)).as("RESP3 %s", resp3)
+                    .isEqualTo(published(redis.port(), resp3));
+        }
+    }
+
+    private static String published(int port, boolean resp3) throws Exception {
+        try (io.tcpkit.testing.RespClient sub = io.tcpkit.testing.RespClient.connect(port);
+             io.tcpkit.testing.RespClient pub = io.tcpkit.testing.RespClient.connect(port)) {
+            StringBuilder read = new StringBuilder();
+            if (resp3) {
+                sub.call("HELLO", "3"); // its id and version differ; the rest is compared elsewhere
+            }
+            read.append(sub.call("SUBSCRIBE", "news"));
+            sub.command("PSUBSCRIBE", "n*", "x*");
+            read.append(sub.reply()).append(sub.reply());
+            read.append(pub.call("PUBLISH", "news", "hello \u0000 world"));
+            read.append(sub.reply()).append(sub.reply());
+            read.append(pub.call("PUBSUB", "NUMSUB", "news", "none")).append(pub.call("PUBSUB", "NUMPAT"));
+            sub.command("PUNSUBSCRIBE", "x*", "n*");
+            read.append(sub.reply()).append(sub.reply());
+            read.append(pub.call("PUBLISH", "nothing", "x")).append(pub.call("PUBLISH", "news", "again"));
+            read.append(sub.reply());
+            return read.toString();
+        }
+    }
+
     private static String kill(int port, String how) throws Exception {
         try (java.net.Socket victim = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
              io.tcpkit.testing.RespClient killer = io.tcpkit.testing.RespClient.connect(port)) {
