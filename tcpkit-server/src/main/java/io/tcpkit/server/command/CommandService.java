@@ -42,8 +42,6 @@ public final class CommandService implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
     /** What CLIENT LIST shows as the last command after an unknown one, as Redis does. */
     private static final String NO_COMMAND = "NULL";
-    /** How many kinds of error INFO errorstats counts, as Redis. */
-    private static final int MAX_ERROR_CODES = 128;
 
     private final Sessions sessions;
     private final Authenticator authenticator;
@@ -55,14 +53,8 @@ public final class CommandService implements Service {
     private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
     private final CommandMetrics metrics;
     private volatile TcpServer server;
-    /** Every listener of the program, for INFO's whole-server figures (by default this one alone). */
-    private volatile java.util.function.Supplier<List<TcpServer>> listeners =
-            () -> server == null ? List.of() : List.of(server);
-    /** Error replies by their first word (ERR, NOAUTH, WRONGPASS...), for INFO errorstats. */
-    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> errors =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final OpsRate opsRate = new OpsRate(System.nanoTime());
-    private final String runId = java.util.HexFormat.of().formatHex(randomBytes());
+    /** For INFO: by default this listener alone. */
+    private final InfoFigures figures = new InfoFigures(() -> server == null ? List.of() : List.of(server));
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
         this(sessions, authenticator, hub, maxRequestBytes, CommandMetrics.NONE);
@@ -79,18 +71,12 @@ public final class CommandService implements Service {
         this.table = new CommandTable(commands());
     }
 
-    private static byte[] randomBytes() {
-        byte[] b = new byte[20];
-        new java.security.SecureRandom().nextBytes(b);
-        return b;
-    }
-
     /**
      * Where INFO finds every listener of the program (echo, chat and command), so that its
      * clients and traffic figures are the whole server's, as Redis's are.
      */
     public void listeners(java.util.function.Supplier<List<TcpServer>> all) {
-        this.listeners = all;
+        figures.listeners(all);
     }
 
     static List<Command> commands() {
@@ -225,9 +211,8 @@ public final class CommandService implements Service {
 
     private void countError(CommandContext ctx) {
         String code = ctx.errorCode();
-        // Bounded as in Redis: past 128 kinds, new ones are not counted (ours are a handful).
-        if (code != null && (errors.size() < MAX_ERROR_CODES || errors.containsKey(code))) {
-            errors.computeIfAbsent(code, k -> new LongAdder()).increment();
+        if (code != null) {
+            figures.errorReplied(code);
         }
     }
 
@@ -298,24 +283,8 @@ public final class CommandService implements Service {
         return commandsProcessed.sum();
     }
 
-    /** Error replies so far by their first word, sorted. */
-    java.util.SortedMap<String, Long> errors() {
-        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
-        errors.forEach((k, v) -> counts.put(k, v.sum()));
-        return counts;
-    }
-
-    /** Commands per second lately (see {@link OpsRate}). */
-    long opsPerSecond() {
-        return opsRate.perSecond(commandsProcessed.sum(), System.nanoTime());
-    }
-
-    String runId() {
-        return runId;
-    }
-
-    List<TcpServer> listeners() {
-        return listeners.get();
+    InfoFigures figures() {
+        return figures;
     }
 
     Instant startedAt() {

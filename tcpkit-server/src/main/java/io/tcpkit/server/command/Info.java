@@ -75,7 +75,7 @@ final class Info {
                 m.put("multiplexing_api", "java-virtual-threads");
                 m.put("java_version", Runtime.version());
                 m.put("process_id", ProcessHandle.current().pid());
-                m.put("run_id", service.runId());
+                m.put("run_id", service.figures().runId());
                 m.put("tcp_port", server == null ? 0 : server.port());
                 m.put("server_time_usec", nowMicros());
                 m.put("uptime_in_seconds", uptime);
@@ -123,7 +123,7 @@ final class Info {
             case "stats" -> {
                 m.put("total_connections_received", sum(service, ServerStats::accepted));
                 m.put("total_commands_processed", service.commandsProcessed());
-                m.put("instantaneous_ops_per_sec", service.opsPerSecond());
+                m.put("instantaneous_ops_per_sec", service.figures().opsPerSecond(service.commandsProcessed()));
                 m.put("total_net_input_bytes", sum(service, ServerStats::bytesIn));
                 m.put("total_net_output_bytes", sum(service, ServerStats::bytesOut));
                 m.put("rejected_connections", sum(service, ServerStats::rejectedTotal));
@@ -133,7 +133,7 @@ final class Info {
                 m.put("keyspace_misses", 0);
                 m.put("pubsub_channels", service.hub() == null ? 0 : service.hub().rooms(Glob.of("*")).size());
                 m.put("pubsub_patterns", service.hub() == null ? 0 : service.hub().patterns());
-                m.put("total_error_replies", service.errors().values().stream().mapToLong(Long::longValue).sum());
+                m.put("total_error_replies", service.figures().errors().values().stream().mapToLong(Long::longValue).sum());
             }
             case "replication" -> {
                 m.put("role", "master");
@@ -150,7 +150,7 @@ final class Info {
                 m.put("used_cpu_sys_children", "0.000000");
                 m.put("used_cpu_user_children", "0.000000");
             }
-            case "errorstats" -> service.errors().forEach((code, n) -> m.put("errorstat_" + code, "count=" + n));
+            case "errorstats" -> service.figures().errors().forEach((code, n) -> m.put("errorstat_" + code, "count=" + n));
             case "cluster" -> m.put("cluster_enabled", 0);
             default -> {
                 // modules and keyspace: none.
@@ -161,7 +161,7 @@ final class Info {
 
     private static long sum(CommandService service, java.util.function.ToLongFunction<ServerStats> field) {
         long total = 0;
-        for (TcpServer s : service.listeners()) {
+        for (TcpServer s : service.figures().listeners()) {
             total += field.applyAsLong(s.stats());
         }
         return total;
