@@ -45,6 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a moment so that its last reply is never destroyed by one (a reset after the last reply is
  * taken as the close it is). {@link #deliberateDifferencesAreStillDifferent}
  * checks that each of these still differs, so that the list does not outlive its reasons.
+ *
+ * <p>Over 300 lines because the scripts are the specification: one list of every command's cases
+ * reads better than several classes that each start a redis-server.
  */
 @Timeout(600)
 class CommandDifferentialTest {
