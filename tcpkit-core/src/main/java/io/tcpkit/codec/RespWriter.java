@@ -149,7 +149,7 @@ public final class RespWriter {
 
     /**
      * {@code ,1.5} in RESP3, the bulk string {@code 1.5} in RESP2; {@code inf}, {@code -inf} and
-     * {@code nan} as Redis writes them, and integral values without a fraction ({@code ,3}).
+     * {@code nan} and every other value as Redis 7.2 writes them ({@code ,3}, {@code ,1e+20}).
      */
     public void doubleValue(double value) throws IOException {
         byte[] text = ascii(formatDouble(value));
@@ -160,6 +160,11 @@ public final class RespWriter {
         }
     }
 
+    /**
+     * As Redis 7.2 writes a double (util.c d2string, fpconv_dtoa's emit_digits): integral values
+     * as integers, else the shortest digits that read back as the same value, plain unless that
+     * takes many zeros ({@code 0.00001}, {@code 1e+20}, {@code -1.25e-7}).
+     */
     static String formatDouble(double value) {
         if (Double.isNaN(value)) {
             return "nan";
@@ -167,10 +172,30 @@ public final class RespWriter {
         if (Double.isInfinite(value)) {
             return value > 0 ? "inf" : "-inf";
         }
-        if (value == Math.rint(value) && Math.abs(value) < 1e17) {
+        if (value == 0) {
+            return (1 / value < 0) ? "-0" : "0";
+        }
+        if (Math.abs(value) <= Long.MAX_VALUE / 2 && (long) value == value) {
             return Long.toString((long) value);
         }
-        return Double.toString(value).replace("E", "e");
+        // Double.toString gives the shortest digits that round-trip (JDK 19 and later).
+        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        String digits = d.unscaledValue().toString();
+        int n = digits.length();
+        int k = -d.scale(); // value = digits * 10^k
+        int exp = Math.abs(k + n - 1);
+        String sign = value < 0 ? "-" : "";
+        if (k >= 0 && exp < n + 7) {
+            return sign + digits + "0".repeat(k);
+        }
+        if (k < 0 && (k > -7 || exp < 4)) {
+            int offset = n + k;
+            return sign + (offset <= 0 ? "0." + "0".repeat(-offset) + digits
+                    : digits.substring(0, offset) + "." + digits.substring(offset));
+        }
+        n = Math.min(n, value < 0 ? 17 : 18);
+        return sign + digits.charAt(0) + (n > 1 ? "." + digits.substring(1, n) : "") + "e"
+                + (k + n - 1 < 0 ? "-" : "+") + exp;
     }
 
     /**

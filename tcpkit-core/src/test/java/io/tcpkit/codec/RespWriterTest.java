@@ -123,4 +123,20 @@ class RespWriterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.protocol(1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void doublesAreWrittenAsRedisWritesThem() {
+        assertThat(RespWriter.formatDouble(1.5)).isEqualTo("1.5");
+        assertThat(RespWriter.formatDouble(0.1)).isEqualTo("0.1");
+        assertThat(RespWriter.formatDouble(-3)).isEqualTo("-3");
+        assertThat(RespWriter.formatDouble(1e20)).isEqualTo("1e+20");
+        assertThat(RespWriter.formatDouble(-1.25e-5)).isEqualTo("-1.25e-5");
+        assertThat(RespWriter.formatDouble(1e-5)).isEqualTo("0.00001");
+        assertThat(RespWriter.formatDouble(-1.25e-7)).isEqualTo("-1.25e-7");
+        assertThat(RespWriter.formatDouble(1e18)).isEqualTo("1000000000000000000");
+        assertThat(RespWriter.formatDouble(1.5e300)).isEqualTo("1.5e+300");
+        assertThat(RespWriter.formatDouble(-0.0)).isEqualTo("-0");
+        assertThat(RespWriter.formatDouble(123456.789)).isEqualTo("123456.789");
+        assertThat(RespWriter.formatDouble(Double.NaN)).isEqualTo("nan");
+    }
 }
