@@ -16,6 +16,9 @@ WORKLOADS = [
     ("stream-64k", "1 conn x 64 KiB x 4 in flight"),
     ("echo-1000x1", "1,000 conns x 64 B x 1 in flight"),
     ("idle", "10,000 connections idle after one echo"),
+    ("idle-command", "10,000 command connections idle after a PING"),
+    ("idle-subscriber", "10,000 subscribers idle after SUBSCRIBE"),
+    ("idle-chat", "2,000 chat members idle in the lobby"),
     ("ping-P1", "PING, redis-benchmark -c 50 -P 1"),
     ("ping-P16", "PING, redis-benchmark -c 50 -P 16"),
     ("pingbench-P1", "PING, tcpkit bench -c 50, 1 in flight"),
@@ -24,7 +27,7 @@ WORKLOADS = [
     ("fanout-1000x100", "PUBLISH to 1,000 subscribers, 100 publishers (per delivery)"),
     ("generator", "the generator: PING -c 50 against redis-server"),
 ]
-SERVERS = ["c-epoll", "go", "netty", "tcpkit", "redis", "tcpkit-command", "tcpkit-bench", "redis-benchmark"]
+SERVERS = ["c-epoll", "go", "netty", "tcpkit", "redis", "tcpkit-command", "tcpkit-chat", "tcpkit-bench", "redis-benchmark"]
 
 
 def load(results):
@@ -55,7 +58,7 @@ def table(data):
         if not rows:
             continue
         ok = [(s, r) for s, r in rows if r and r.get("errors", 1) == 0]
-        if workload == "idle":
+        if workload.startswith("idle"):
             per = {s: r["idleRssBytesPerConnection"] / 1024 for s, r in ok if r.get("idleRssBytesPerConnection") is not None}
             best = min((v for v in per.values() if v > 0.1), default=None)
             for s, r in rows:
@@ -92,7 +95,7 @@ def chart(data, results):
     """Server CPU per message as a ratio to the best server, per workload: one group of bars each."""
     rows = []
     for workload, title in WORKLOADS:
-        if workload in ("idle", "generator"):
+        if workload.startswith("idle") or workload == "generator":
             continue
         vals = {s: (data.get((workload, s)) or {}).get("serverMicrosPerReply") for s in SERVERS}
         vals = {s: v for s, v in vals.items() if v}

@@ -51,6 +51,10 @@ public final class RespReader {
 
     // The current (or partially parsed) request; offsets are relative to in.readIndex(), which
     // stays put until the request is consumed, so they survive the buffer's compaction and growth.
+    private static final byte[] NO_BYTES = new byte[0];
+    /** Argument spans and the inline scratch array are kept up to these sizes between requests. */
+    private static final int KEPT_SPANS = 64;
+    private static final int KEPT_SCRATCH = 4096;
     private static final int START = 0;
     private static final int INLINE = 1;
     private static final int MULTIBULK = 2;
@@ -63,10 +67,11 @@ public final class RespReader {
     private int expected = -1;
     private int bulkLength = -1;
     private int argc;
-    private int[] starts = new int[8];
-    private int[] lengths = new int[8];
+    /** Start and length of each argument, in pairs; grown as requests need, from room for two. */
+    private int[] spans = new int[4];
     private boolean inline;
-    private byte[] scratch = new byte[64];
+    /** Where inline requests are unquoted; made by the first one (programs send arrays). */
+    private byte[] scratch = NO_BYTES;
     /** Where the search for the end of the current "$length" line goes on (relative offset). */
     private int headerScanned;
     private boolean unauthenticated;
@@ -90,6 +95,14 @@ public final class RespReader {
      * @return false at end of stream (a partial request at the end is dropped)
      */
     public boolean next() throws IOException {
+        if (state == START) { // a request of thousands of arguments is not kept in memory after it
+            if (spans.length > KEPT_SPANS) {
+                spans = new int[4];
+            }
+            if (scratch.length > KEPT_SCRATCH) {
+                scratch = NO_BYTES;
+            }
+        }
         while (true) {
             if (in.readable() > 0 && parse()) {
                 // Consumed at once (an empty line or *0 is nothing to run, as in Redis); the
@@ -144,28 +157,28 @@ public final class RespReader {
 
     public int start(int i) {
         check(i);
-        return inline ? starts[i] : requestStart + starts[i];
+        return inline ? spans[2 * i] : requestStart + spans[2 * i];
     }
 
     public int length(int i) {
         check(i);
-        return lengths[i];
+        return spans[2 * i + 1];
     }
 
     /** Argument {@code i} as a new byte array. */
     public byte[] bytes(int i) {
         int s = start(i);
-        return Arrays.copyOfRange(array(i), s, s + lengths[i]);
+        return Arrays.copyOfRange(array(i), s, s + length(i));
     }
 
     /** Argument {@code i} decoded as UTF-8. */
     public String string(int i) {
-        return new String(array(i), start(i), lengths[i], StandardCharsets.UTF_8);
+        return new String(array(i), start(i), length(i), StandardCharsets.UTF_8);
     }
 
     /** Whether argument {@code i} equals {@code upperCaseAscii}, ignoring ASCII case. */
     public boolean equalsIgnoreCase(int i, byte[] upperCaseAscii) {
-        if (lengths[i] != upperCaseAscii.length) {
+        if (length(i) != upperCaseAscii.length) {
             return false;
         }
         byte[] a = array(i);
@@ -301,12 +314,11 @@ public final class RespReader {
     }
 
     private void addArg(int start, int length) {
-        if (argc == starts.length) {
-            starts = Arrays.copyOf(starts, argc * 2);
-            lengths = Arrays.copyOf(lengths, argc * 2);
+        if (2 * argc == spans.length) {
+            spans = Arrays.copyOf(spans, spans.length * 2);
         }
-        starts[argc] = start;
-        lengths[argc] = length;
+        spans[2 * argc] = start;
+        spans[2 * argc + 1] = length;
         argc++;
     }
 
@@ -314,7 +326,7 @@ public final class RespReader {
     private void splitInline(byte[] a, int from, int to) throws RespProtocolException {
         argc = 0;
         if (scratch.length < to - from) {
-            scratch = new byte[Math.max(to - from, scratch.length * 2)];
+            scratch = new byte[Math.max(Math.max(to - from, 64), scratch.length * 2)];
         }
         int out = 0;
         int i = from;

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes RESP replies to a {@link ByteSink} (a connection's buffered output): simple strings,
  * errors, integers, bulk strings, nulls and array headers, and RESP3's types (maps, sets, pushes,
- * the null, booleans, doubles, verbatim strings). Numbers are formatted into a scratch array, so
- * replies cost no allocation beyond what the caller passes in. Not thread-safe.
+ * the null, booleans, doubles, verbatim strings). Headers with small numbers ({@code *3},
+ * {@code $4}, {@code :1}) come pre-encoded and shared, as Redis shares its bulk and multibulk
+ * headers; larger numbers are formatted into a scratch array made on first use, so that a
+ * connection that waits between requests holds none. Not thread-safe.
  *
  * <p>The writer speaks RESP2 until {@link #protocol(int)} switches it (HELLO 3). The RESP3 types
  * are written as Redis writes them to a RESP2 client when the writer speaks RESP2: a map as an
@@ -33,9 +35,27 @@ public final class RespWriter {
     private static final byte[] FALSE = ascii("#f\r\n");
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] TXT = ascii("txt:");
+    /** Headers for 0 to this, exclusive, are shared for each type. */
+    private static final int SHARED_HEADERS = 64;
+    private static final String TYPES = "*$:%~>|";
+    /** By type (its index in {@link #TYPES}), then by value. */
+    private static final byte[][][] HEADERS = new byte[TYPES.length()][SHARED_HEADERS][];
+    /** The type byte alone, by type character (ASCII). */
+    private static final byte[][] TYPE_BYTES = new byte[128][];
+
+    static {
+        for (int t = 0; t < TYPES.length(); t++) {
+            for (int n = 0; n < SHARED_HEADERS; n++) {
+                HEADERS[t][n] = ascii(TYPES.charAt(t) + Integer.toString(n) + "\r\n");
+            }
+        }
+        for (int c = 0; c < 128; c++) {
+            TYPE_BYTES[c] = new byte[] {(byte) c};
+        }
+    }
 
     private final ByteSink sink;
-    private final byte[] scratch = new byte[24];
+    private byte[] scratch;
     private boolean resp3;
 
     public RespWriter(ByteSink sink) {
@@ -224,14 +244,23 @@ public final class RespWriter {
                 b[i] = ' ';
             }
         }
-        scratch[0] = (byte) type;
-        sink.write(scratch, 0, 1);
+        sink.write(TYPE_BYTES[type & 0x7f], 0, 1);
         sink.write(b, 0, b.length);
         sink.write(CRLF, 0, 2);
     }
 
-    /** Writes type, the decimal value and CRLF from the scratch array, right to left. */
+    /** Writes type, the decimal value and CRLF: shared when small, else from the scratch array, right to left. */
     private void header(char type, long value) throws IOException {
+        int t = TYPES.indexOf(type);
+        if (value >= 0 && value < SHARED_HEADERS && t >= 0) {
+            byte[] shared = HEADERS[t][(int) value];
+            sink.write(shared, 0, shared.length);
+            return;
+        }
+        byte[] scratch = this.scratch;
+        if (scratch == null) {
+            this.scratch = scratch = new byte[24];
+        }
         int i = scratch.length;
         scratch[--i] = '\n';
         scratch[--i] = '\r';

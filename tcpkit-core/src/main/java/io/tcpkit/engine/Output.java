@@ -217,14 +217,9 @@ final class Output extends Drainer {
 
     /** Takes the drainer's flag while the connection goes to wait without a thread; false if busy. */
     boolean holdForParking() {
-        if (count != 0 || !tryAcquire()) {
-            return false;
-        }
-        if (queue.isEmpty()) {
-            return true;
-        }
-        release();
-        return false;
+        // What is still queued then goes to the reactor, which writes it once the connection is
+        // registered there (Reactor.takeParks).
+        return count == 0 && tryAcquire();
     }
 
     /** Lets go of the flag taken by {@link #holdForParking}, once the connection waits without a thread. */

@@ -30,6 +30,9 @@ import java.lang.System.Logger.Level;
 final class Turns implements Runnable {
     private static final System.Logger LOG = System.getLogger(Turns.class.getName());
 
+    /** Times a thread waits for others' writing to end before it gives up waiting without a thread. */
+    static final int PARK_ATTEMPTS = 3;
+
     private final ConnectionImpl conn;
     /** Whether this thread carries on a connection that waited without a thread (no opening then). */
     private final boolean resumed;
@@ -144,12 +147,26 @@ final class Turns implements Runnable {
         }
     }
 
-    /** Hands the connection to the reactor if it may wait without a thread; true if it now does. */
-    private boolean park() {
+    /**
+     * Hands the connection to the reactor if it may wait without a thread; true if it now does.
+     * While another thread is writing what others sent it (a chat member just after joining, say),
+     * the output cannot change hands: wait for that writing rather than keep the thread in a read
+     * for good, a few times, since in a busy room more keeps coming.
+     */
+    private boolean park() throws IOException {
         Input input = conn.in();
         Output output = conn.out();
-        if (!input.canWaitWithoutThread() || conn.server.isDraining() || !output.holdForParking()) {
-            return false;
+        for (int attempt = 0; ; attempt++) {
+            if (!input.canWaitWithoutThread() || conn.server.isDraining()) {
+                return false;
+            }
+            if (output.holdForParking()) {
+                break;
+            }
+            if (attempt == PARK_ATTEMPTS) {
+                return false;
+            }
+            output.flush();
         }
         // The output's drainer flag is held until the connection is IDLE: no writer thread can
         // start meanwhile, and once it is IDLE, what is sent to it goes to the reactor, which

@@ -46,9 +46,13 @@ record BenchResult(String target, String mode, int connections, int size, int in
             sb.append(String.format(Locale.ROOT, "delivered   %,d messages  (%,.0f/s)%n", replies, repliesPerSecond()));
             sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
                     ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
-        } else if (mode.equals("idle")) {
-            sb.append(String.format(Locale.ROOT, "held        %,d idle connections%s%n", connections,
-                    size > 0 ? String.format(Locale.ROOT, " (each echoed %d bytes before and after)", size) : ""));
+        } else if (mode.startsWith("idle")) {
+            sb.append(String.format(Locale.ROOT, "held        %,d idle connections%s%n", connections, switch (mode) {
+                case "idle-command" -> " (each answered PING before and after)";
+                case "idle-subscriber" -> " (each SUBSCRIBEd before, answered PING after)";
+                case "idle-chat" -> " (each joined the chat's lobby)";
+                default -> size > 0 ? String.format(Locale.ROOT, " (each echoed %d bytes before and after)", size) : "";
+            }));
         } else {
             sb.append(String.format(Locale.ROOT, "replies     %,d  (%,.0f/s)%n", replies, repliesPerSecond()));
             sb.append(String.format(Locale.ROOT, "throughput  %.2f MB/s of replies%n", megabytesPerSecond()));

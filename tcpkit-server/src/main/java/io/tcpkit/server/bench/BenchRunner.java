@@ -69,7 +69,7 @@ public final class BenchRunner {
     /** Runs the test and returns its figures. */
     BenchResult result() throws IOException, InterruptedException {
         return switch (config.mode()) {
-            case "idle" -> idle();
+            case "idle", "idle-command", "idle-subscriber", "idle-chat" -> idle();
             case "pubsub" -> pubsub();
             default -> load();
         };
@@ -178,7 +178,8 @@ public final class BenchRunner {
      */
     private BenchResult idle() throws IOException, InterruptedException {
         ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
-        Workload probe = config.size() > 0 ? Workload.of("echo", config.size()) : null;
+        boolean echo = config.mode().equals("idle");
+        Workload probe = echo && config.size() > 0 ? Workload.of("echo", config.size()) : null;
         Long heapBefore = server == null ? null : server.liveHeapBytes();
         Long before = server == null ? null : server.rssBytes();
         long start = System.nanoTime();
@@ -186,12 +187,16 @@ public final class BenchRunner {
         List<Socket> sockets = connect();
         if (probe != null) {
             echoOnce(sockets, probe, 0, "before idling");
+        } else if (!echo) {
+            IdleClients.greet(config.mode(), sockets, stats);
         }
         sleepUntil(System.nanoTime() + config.duration().toNanos());
         Long after = server == null ? null : server.rssBytes();
         Long heapAfter = heapBefore == null ? null : server.liveHeapBytes();
         if (probe != null) {
             echoOnce(sockets, probe, 1, "after idling");
+        } else if (!echo) {
+            IdleClients.check(config.mode(), sockets, stats);
         } else {
             for (Socket s : sockets) {
                 if (s.isClosed()) {
@@ -204,7 +209,7 @@ public final class BenchRunner {
         int n = Math.max(1, sockets.size());
         Long perConnection = before == null ? null : (after - before) / n;
         Long heapPerConnection = heapBefore == null ? null : (heapAfter - heapBefore) / n;
-        return new BenchResult(target(), "idle", sockets.size(), config.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
+        return new BenchResult(target(), config.mode(), sockets.size(), config.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
                 stats.replies(), stats.bytes(), stats.errors(), stats.firstError(), new Histogram(3), null, after,
                 perConnection, heapPerConnection);
     }

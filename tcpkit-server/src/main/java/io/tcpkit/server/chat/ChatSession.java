@@ -31,7 +31,11 @@ final class ChatSession implements RequestHandler {
     /** The registered user whose name was asked for, while the password is awaited. */
     private User registered;
     private ChatMember me;
-    /** The member's allowance of lines and bytes, from the moment they join. */
+    /**
+     * The member's allowance of lines and bytes, made at their first line: its buckets start
+     * full, as they would be had it been made when they joined, and a member who only listens
+     * never needs one.
+     */
     private FloodControl flood;
     /** Names tried that were taken. */
     private int taken;
@@ -50,7 +54,7 @@ final class ChatSession implements RequestHandler {
         } catch (FrameTooLongException e) {
             if (stage == Stage.JOINED) {
                 me.tell("* line too long (over " + e.limit() + " bytes): dropped");
-                flood.sent(me, conn, e.limit());
+                flood().sent(me, conn, e.limit());
                 return true;
             }
             line = ""; // an overlong name or password is a wrong one
@@ -116,7 +120,6 @@ final class ChatSession implements RequestHandler {
         me = member;
         session.name(name);
         stage = Stage.JOINED;
-        flood = new FloodControl(chat.limits(), System.nanoTime());
         chat.rooms().join(me, ChatRooms.LOBBY);
         return true;
     }
@@ -136,8 +139,15 @@ final class ChatSession implements RequestHandler {
         } else if (!line.isEmpty()) {
             Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(me.room().channel(), me.name(), line), me));
         }
-        flood.sent(me, conn, conn.lines().length() + 1);
+        flood().sent(me, conn, conn.lines().length() + 1);
         return true;
+    }
+
+    private FloodControl flood() {
+        if (flood == null) {
+            flood = new FloodControl(chat.limits(), System.nanoTime());
+        }
+        return flood;
     }
 
     /** However the connection ended: out of the room, the name free again, the session gone. */

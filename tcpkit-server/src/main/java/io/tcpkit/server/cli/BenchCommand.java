@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load-test an echo, line or Redis-protocol server; every reply is checked byte for byte.")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> MODES = List.of("echo", "line", "ping", "pubsub", "idle");
+    static final List<String> MODES = List.of("echo", "line", "ping", "pubsub", "idle", "idle-command",
+            "idle-subscriber", "idle-chat");
 
     @Spec
     CommandSpec spec;
@@ -59,8 +60,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--mode"}, defaultValue = "echo", converter = ModeConverter.class,
             description = "echo (binary), line (text lines), ping (Redis PING), pubsub (Redis SUBSCRIBE/PUBLISH fan-out: "
-                    + "--connections subscribers of one channel, --publishers), idle (hold connections, for memory) "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "--connections subscribers of one channel, --publishers), idle (hold connections, for memory; echo "
+                    + "once before and after), idle-command (a PING first), idle-subscriber (SUBSCRIBE first), idle-chat "
+                    + "(join the chat's lobby first) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--rate", defaultValue = "0", converter = Bounded.NotNegativeRate.class,

@@ -2,6 +2,7 @@ package io.tcpkit.server.command;
 
 import io.tcpkit.CloseReason;
 import io.tcpkit.Connection;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.codec.RespReader;
 import io.tcpkit.codec.RespWriter;
 import io.tcpkit.server.session.Session;
@@ -21,7 +22,7 @@ import java.util.Locale;
  * (SUBSCRIBE with 100,000 rooms) goes out as the buffer fills, never counted against the
  * slow-consumer limit that guards messages from others.
  */
-final class CommandContext {
+final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     final CommandService service;
     final Session session;
     final Connection connection;
@@ -42,10 +43,25 @@ final class CommandContext {
         this.session = session;
         this.connection = connection;
         this.request = request;
-        this.reply = new RespWriter(this::sink);
+        this.reply = new RespWriter(this);
     }
 
-    private void sink(byte[] b, int off, int len) throws IOException {
+    /** A turn: one request (see {@link CommandService#serveOne}). */
+    @Override
+    public boolean serve(Connection c) throws IOException, InterruptedException {
+        return service.serveOne(this);
+    }
+
+    /** However the connection ended: out of every room, the session gone. */
+    @Override
+    public void closed(Connection c, CloseReason reason) {
+        leaveAll();
+        service.sessions().close(session);
+    }
+
+    /** Where {@link #reply} writes: the connection, noting whether the reply is an error. */
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
         if (!replyBegun && len > 0) {
             replyBegun = true;
             replyIsError = b[off] == '-';

@@ -147,23 +147,11 @@ public final class CommandService implements Service {
         Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
         RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
                 RespReader.DEFAULT_MAX_ARGUMENTS);
-        CommandContext ctx = new CommandContext(this, session, conn, request);
-        return new RequestHandler() {
-            @Override
-            public boolean serve(Connection c) throws IOException, InterruptedException {
-                return serveOne(ctx);
-            }
-
-            @Override
-            public void closed(Connection c, CloseReason reason) {
-                ctx.leaveAll();
-                sessions.close(session);
-            }
-        };
+        return new CommandContext(this, session, conn, request);
     }
 
     /** One turn: one request (reading the rest of it if it is still arriving); false to end. */
-    private boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
+    boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
         RespReader request = ctx.request;
         try {
             // As Redis with a password set: small requests only until the client has logged in.

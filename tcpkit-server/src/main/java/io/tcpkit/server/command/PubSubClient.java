@@ -8,8 +8,6 @@ import io.tcpkit.server.hub.Message;
 import io.tcpkit.server.hub.Subscriber;
 import io.tcpkit.server.session.Session;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * One command-protocol connection's subscriptions. Messages reach it from publishers' threads
@@ -20,8 +18,8 @@ final class PubSubClient implements Subscriber {
     private final Connection connection;
     private final Session session;
     private final Hub hub;
-    final Set<Channel> rooms = new LinkedHashSet<>();
-    final Set<Glob> patterns = new LinkedHashSet<>();
+    final SmallSet<Channel> rooms = new SmallSet<>();
+    final SmallSet<Glob> patterns = new SmallSet<>();
     /** RESP3: messages go as push frames. Read by publishers' threads, hence volatile. */
     private volatile boolean resp3;
 

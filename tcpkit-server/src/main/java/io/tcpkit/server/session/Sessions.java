@@ -15,7 +15,11 @@ import java.util.function.Consumer;
  * it in a {@code finally}.
  */
 public final class Sessions {
-    private final ConcurrentHashMap<Long, Session> byId = new ConcurrentHashMap<>();
+    /**
+     * Each session keyed by itself (its hash is its id's), found by id through an {@link Id}
+     * probe: a Long key per session would cost 24 bytes for every connection of the process.
+     */
+    private final ConcurrentHashMap<Object, Session> byId = new ConcurrentHashMap<>();
     private volatile Consumer<Session> closeListener = s -> {
     };
 
@@ -30,18 +34,18 @@ public final class Sessions {
     /** Registers a session for the connection, logged in as {@code user} (null: not yet). */
     public Session open(Connection connection, User user) {
         Session session = new Session(connection, user);
-        byId.put(session.id(), session);
+        byId.put(session, session);
         return session;
     }
 
     public void close(Session session) {
-        if (byId.remove(session.id(), session)) {
+        if (byId.remove(session, session)) {
             closeListener.accept(session);
         }
     }
 
     public Optional<Session> get(long id) {
-        return Optional.ofNullable(byId.get(id));
+        return Optional.ofNullable(byId.get(new Id(id)));
     }
 
     /** All sessions, oldest first. */
@@ -51,5 +55,18 @@ public final class Sessions {
 
     public int size() {
         return byId.size();
+    }
+
+    /** Looks up a session by id: equal to the session with that id (the map calls the probe's equals). */
+    private record Id(long id) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Session s && s.id() == id || o instanceof Id other && other.id == id;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(id);
+        }
     }
 }

@@ -381,6 +381,30 @@ class BenchRunnerTest {
     }
 
     /**
+     * The other services' idle modes leave each connection as its users do: a command client after
+     * PING (answered again after the idle time), a subscriber after SUBSCRIBE (its PING then comes
+     * back as a pub/sub pong, byte for byte as Redis), a chat member after joining the lobby.
+     */
+    @Test
+    void idleModesForTheCommandServiceAndTheChat() throws Exception {
+        try (Services services = new Services()) {
+            TcpServer command = services.startCommand(Limits.DEFAULT);
+            assertThat(run(command, "idle-command", 20, 0, 1, 0, 1))
+                    .contains("\"mode\":\"idle-command\"", "\"connections\":20,", "\"errors\":0,", "\"replies\":40,");
+            assertThat(run(command, "idle-subscriber", 20, 0, 1, 0, 1))
+                    .contains("\"mode\":\"idle-subscriber\"", "\"errors\":0,", "\"replies\":40,");
+            io.tcpkit.testing.Await.until("the subscribers gone", java.time.Duration.ofSeconds(10),
+                    () -> services.hub.subscribers(io.tcpkit.server.hub.Channel.of(IdleClients.CHANNEL)) == 0);
+            TcpServer chat = services.startChat(Limits.DEFAULT);
+            assertThat(run(chat, "idle-chat", 20, 0, 1, 0, 1))
+                    .contains("\"mode\":\"idle-chat\"", "\"connections\":20,", "\"errors\":0,");
+            // Against the wrong service, the replies are checked and found wrong.
+            TcpServer echo = services.startEcho(Limits.DEFAULT);
+            assertThat(run(echo, "idle-command", 3, 0, 1, 0, 1)).doesNotContain("\"errors\":0,");
+        }
+    }
+
+    /**
      * Against a server in another JVM (tcpkit echo, a child process), idle mode measures its live
      * heap per connection with the jcmd beside that JVM's java (GC.class_histogram after a full
      * GC), as well as its RSS: 400 connections held idle after one echo each.
