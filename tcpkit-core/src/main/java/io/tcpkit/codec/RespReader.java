@@ -34,6 +34,10 @@ import java.util.Arrays;
  * CRLF after bulk string"). Different from Redis, which never finds the end of such a line: an
  * inline line may hold NUL bytes. Before {@link #limitUnauthenticated login}, as in Redis with a
  * password set, a request may have at most 10 arguments of at most 16 KiB.
+ *
+ * <p>Over 300 lines because it follows Redis's own parser rule for rule (inline splitting with
+ * quotes and escapes, multibulk headers, Redis's integer rules, the unauthenticated limits), each
+ * with Redis's exact error text; the rules are checked against redis-server by a differential test.
  */
 public final class RespReader {
     public static final int DEFAULT_MAX_INLINE_BYTES = 64 * 1024;

@@ -38,6 +38,11 @@ import static io.tcpkit.ConnectionState.NEW;
  * (the socket closes and the serving thread's next I/O fails). Either way {@link #end} runs
  * exactly once, on the thread that served the connection last (a new one for a connection closed
  * while it had none): it returns the permits, counts the close and tells the handler and observer.
+ *
+ * <p>Over 300 lines because it implements the whole {@link Connection} API (some 30 short
+ * delegating methods) as well as the close path; the close path is kept here, in one place, on
+ * purpose (one way to close), and the roles that grew it before (input, output, parking) are
+ * {@link Input}, {@link Output} and {@link Turns}.
  */
 final class ConnectionImpl extends Lifecycle implements Connection {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());

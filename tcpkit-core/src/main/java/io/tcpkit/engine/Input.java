@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Used by the serving thread, or by the reactor while the connection waits without one
  * ({@link #readNow}); a hand-over between them is a thread start or a queue, which orders it.
+ *
+ * <p>Over 300 lines because every way bytes come in (blocking, non-blocking from the reactor,
+ * a PROXY header's leftover, TLS, the linger after FIN) shares the same deadlines and counters;
+ * splitting them would put the timeout rules in two places.
  */
 final class Input extends Deadline implements ReadBuffer.Source {
     /** After a graceful close, how long to read and discard what the peer still sends. */

@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * the generator is one thread as redis-benchmark is); TLS, pub/sub and idle connections use
  * blocking sockets on virtual threads. Every loop is bounded by the duration; sockets time out
  * rather than hang.
+ *
+ * <p>Just over 300 lines: the closed-loop, open-loop and idle runs share the connecting and the
+ * measuring windows here; pub/sub and the idle greetings live in {@link PubSubLoad} and
+ * {@link IdleClients}.
  */
 public final class BenchRunner {
     /**

@@ -21,7 +21,7 @@ final class IdleClients {
     /** A subscribed RESP2 client's PING is answered as a pub/sub message, as in Redis. */
     private static final byte[] SUBSCRIBED_PONG = ascii("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
     /** How long the chat's join notices may keep coming before the members count as quiet. */
-    private static final long QUIET_NANOS = 500_000_000L;
+    private static final long QUIET_NANOS = 2_000_000_000L;
 
     private IdleClients() {
     }

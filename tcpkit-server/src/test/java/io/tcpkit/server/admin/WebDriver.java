@@ -20,18 +20,28 @@ final class WebDriver implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
-    private final Process driver;
+    /** Times chromedriver is started on a new port if it exits before it answers (its port taken meanwhile). */
+    private static final int LAUNCHES = 3;
+
+    private final Path chromedriver;
+    private Process driver;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final String base;
+    private String base;
     private final Path chromium;
     private final Path profile;
     private String session;
 
     /** Starts chromedriver; {@link #start()} then starts the browser. */
     WebDriver(Path chromedriver, Path chromium, Path profile) throws IOException {
-        int port = ProgramAdmin.freePort();
+        this.chromedriver = chromedriver;
         this.chromium = chromium;
         this.profile = profile;
+        launch();
+    }
+
+    /** chromedriver on a free port; the port may be taken by someone else before it binds. */
+    private void launch() throws IOException {
+        int port = ProgramAdmin.freePort();
         driver = new ProcessBuilder(chromedriver.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromedriver.log").toFile()).start();
         base = "http://127.0.0.1:" + port;
@@ -48,8 +58,9 @@ final class WebDriver implements AutoCloseable {
         session = (String) value(created, Map.class).get("sessionId");
     }
 
-    private void awaitDriver() throws InterruptedException {
+    private void awaitDriver() throws InterruptedException, IOException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int launches = 1;
         while (true) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
@@ -59,8 +70,14 @@ final class WebDriver implements AutoCloseable {
             } catch (IOException e) {
                 // not listening yet
             }
+            if (!driver.isAlive() && launches < LAUNCHES && System.nanoTime() < deadline) {
+                launches++;
+                launch();
+                continue;
+            }
             if (System.nanoTime() > deadline || !driver.isAlive()) {
-                throw new AssertionError("chromedriver did not start");
+                throw new AssertionError("chromedriver did not start (exit " + (driver.isAlive() ? "none" : driver.exitValue())
+                        + ", " + launches + " launch(es)); its log: " + profile.resolve("chromedriver.log"));
             }
             Thread.sleep(50); // a poll interval; /status decides
         }

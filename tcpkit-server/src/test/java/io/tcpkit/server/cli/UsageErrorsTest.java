@@ -163,7 +163,7 @@ class UsageErrorsTest {
         InProcess.Run mode = tcpkit("bench", "127.0.0.1:7000", "--mode", "foo");
         assertThat(mode.status()).isEqualTo(2);
         assertThat(mode.err()).isEqualTo("tcpkit bench: Invalid value for option '--mode': "
-                + "'foo' is not one of echo, line, ping, pubsub, idle\n" + hint("tcpkit bench"));
+                + "'foo' is not one of echo, line, ping, pubsub, idle, idle-command, idle-subscriber, idle-chat\n" + hint("tcpkit bench"));
 
         assertThat(tcpkit("bench", "127.0.0.1:7000", "--publishers", "0").err())
                 .startsWith("tcpkit bench: Invalid value for option '--publishers': must be 1 or more, not 0\n");
