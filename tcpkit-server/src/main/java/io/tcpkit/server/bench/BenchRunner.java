@@ -42,7 +42,15 @@ public final class BenchRunner {
      */
     public record Config(InetSocketAddress target, String mode, int connections, int size, int inFlight,
                          Duration duration, Duration warmup, double rate, boolean tls, Path ca, boolean insecure,
-                         Long serverPid, int sourceAddresses, int publishers, int threads) {
+                         Long serverPid, int sourceAddresses, int publishers, int threads,
+                         InetSocketAddress subscribersAt) {
+        /** Subscribers and publishers on the one target. */
+        public Config(InetSocketAddress target, String mode, int connections, int size, int inFlight,
+                      Duration duration, Duration warmup, double rate, boolean tls, Path ca, boolean insecure,
+                      Long serverPid, int sourceAddresses, int publishers, int threads) {
+            this(target, mode, connections, size, inFlight, duration, warmup, rate, tls, ca, insecure, serverPid,
+                    sourceAddresses, publishers, threads, null);
+        }
     }
 
     private static final int CONNECT_PARALLELISM = 64;
@@ -143,9 +151,13 @@ public final class BenchRunner {
     /** {@code connections} subscribers of one room, {@code publishers} publishing to it. */
     private BenchResult pubsub() throws IOException, InterruptedException {
         ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
-        List<Socket> sockets = connect(config.connections() + config.publishers());
-        List<Socket> subscribers = sockets.subList(0, config.connections());
-        List<Socket> publishers = sockets.subList(config.connections(), sockets.size());
+        // With subscribersAt (another instance sharing the hub), every message crosses from one
+        // instance to the other: the fan-out through Redis. PUBLISH then counts the publisher's
+        // instance's receivers only, so its reply is not checked against the subscribers.
+        InetSocketAddress at = config.subscribersAt();
+        List<Socket> subscribers = at == null ? connect(config.connections()) : connect(config.connections(), at);
+        List<Socket> publishers = connect(config.publishers());
+        int expectedReply = at == null ? config.connections() : -1;
         PubSubLoad.subscribeAll(subscribers);
         long warmupEnd = System.nanoTime() + config.warmup().toNanos();
         long stop = warmupEnd + config.duration().toNanos();
@@ -158,7 +170,7 @@ public final class BenchRunner {
         }
         for (Socket s : publishers) {
             publisherThreads.add(Thread.ofVirtual().start(
-                    () -> PubSubLoad.publisher(s, config.size(), config.connections(), stats, stop)));
+                    () -> PubSubLoad.publisher(s, config.size(), expectedReply, stats, stop)));
         }
         Window window = measure(server, warmupEnd, stop);
         for (Thread t : publisherThreads) {
@@ -245,6 +257,10 @@ public final class BenchRunner {
     }
 
     private List<Socket> connect(int count) throws IOException, InterruptedException {
+        return connect(count, config.target());
+    }
+
+    private List<Socket> connect(int count, InetSocketAddress address) throws IOException, InterruptedException {
         SSLContext tls = config.tls() ? TlsContexts.clientContext(config.ca(), null, null, config.insecure()) : null;
         Semaphore parallel = new Semaphore(CONNECT_PARALLELISM);
         List<Future<Socket>> futures = new ArrayList<>();
@@ -254,7 +270,7 @@ public final class BenchRunner {
                 parallel.acquire();
                 futures.add(executor.submit(() -> {
                     try {
-                        return open(index, tls);
+                        return open(index, tls, address);
                     } finally {
                         parallel.release();
                     }
@@ -282,21 +298,21 @@ public final class BenchRunner {
      * One connection, connected blocking; plain ones are SocketChannels (seen through their
      * socket adaptor until an event loop takes them non-blocking), TLS ones SSLSockets over them.
      */
-    private Socket open(int index, SSLContext tls) throws IOException {
+    private Socket open(int index, SSLContext tls, InetSocketAddress address) throws IOException {
         Socket socket = SocketChannel.open().socket();
         try {
-            if (config.sourceAddresses() > 1 && config.target().getAddress().isLoopbackAddress()) {
+            if (config.sourceAddresses() > 1 && address.getAddress().isLoopbackAddress()) {
                 int n = index % config.sourceAddresses();
                 socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + n)}), 0));
             }
             socket.setTcpNoDelay(true);
-            socket.connect(config.target(), (int) SOCKET_TIMEOUT.toMillis());
+            socket.connect(address, (int) SOCKET_TIMEOUT.toMillis());
             socket.setSoTimeout((int) SOCKET_TIMEOUT.toMillis());
             if (tls == null) {
                 return socket;
             }
             SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
-                    config.target().getHostString(), config.target().getPort(), true);
+                    address.getHostString(), address.getPort(), true);
             ssl.startHandshake();
             return ssl;
         } catch (IOException e) {

@@ -39,9 +39,9 @@ final class ChatCommands {
         String rest = words.length > 2 ? words[2] : "";
         switch (command) {
             case "/help" -> me.tell(HELP);
-            case "/rooms" -> me.tell("* rooms: " + rooms.roomSizes().entrySet().stream()
+            case "/rooms" -> me.tell("* rooms: " + rooms.allRoomSizes().entrySet().stream()
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
-            case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", me.room().names()));
+            case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", rooms.who(me.room())));
             case "/join" -> join(me, arg, rest);
             case "/msg" -> privateMessage(me, arg, rest);
             case "/me" -> {

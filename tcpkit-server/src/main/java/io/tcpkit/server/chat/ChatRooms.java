@@ -1,7 +1,11 @@
 package io.tcpkit.server.chat;
 
+import io.tcpkit.server.hub.Channel;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Presence;
+
+import java.util.List;
 
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +53,8 @@ final class ChatRooms {
         while (true) {
             ChatRoom room = rooms.computeIfAbsent(roomName, ChatRoom::new);
             boolean joined = room.join(member, others -> {
-                member.tell("* The room " + roomName + " contains: " + String.join(", ", others));
+                List<String> everywhere = names(room.channel());
+                member.tell("* The room " + roomName + " contains: " + String.join(", ", everywhere == null ? others : everywhere));
                 // Subscribed after the presence line is queued (nothing overtakes it) and before
                 // anyone is told, so whatever they say once they know reaches the newcomer.
                 hub.subscribe(room.channel(), member);
@@ -76,8 +81,11 @@ final class ChatRooms {
         }
         boolean empty = room.leave(member, () -> {
             hub.unsubscribe(room.channel(), member);
+            Message left = Message.notice(room.channel(), member.name() + " has left the room");
             if (announce) {
-                hub.publish(Message.notice(room.channel(), member.name() + " has left the room"), member);
+                hub.publish(left, member);
+            } else if (hub.presence() != null) {
+                hub.presence().publishElsewhere(left); // this instance is shutting down; the others are told
             }
         });
         member.room(null);
@@ -86,7 +94,29 @@ final class ChatRooms {
         }
     }
 
-    /** Rooms with people, and how many are in each, by name. */
+    /**
+     * The people in a room on every instance sharing the hub, or null if only this instance's are
+     * known (an in-process hub, or Redis unreachable).
+     */
+    List<String> names(Channel room) {
+        Presence presence = hub.presence();
+        return presence == null ? null : presence.names(room);
+    }
+
+    /** The people in a member's room: on every instance if that can be known, else here. */
+    List<String> who(ChatRoom room) {
+        List<String> everywhere = names(room.channel());
+        return everywhere == null ? room.names() : everywhere;
+    }
+
+    /** Rooms with people on every instance, by name, or on this one if that is all that can be known. */
+    Map<String, Integer> allRoomSizes() {
+        Presence presence = hub.presence();
+        Map<String, Integer> everywhere = presence == null ? null : presence.roomSizes();
+        return everywhere == null ? roomSizes() : everywhere;
+    }
+
+    /** Rooms with people on this instance, and how many are in each, by name. */
     Map<String, Integer> roomSizes() {
         Map<String, Integer> sizes = new TreeMap<>();
         rooms.forEach((name, room) -> {

@@ -92,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int publishers;
 
+    @Option(names = "--subscribers-at", paramLabel = "HOST:PORT",
+            description = "With --mode pubsub: connect the subscribers here (another instance sharing the hub), "
+                    + "the publishers to HOST:PORT; PUBLISH's reply is then not checked.")
+    String subscribersAt;
+
     @Option(names = "--threads", defaultValue = "1", converter = Bounded.AtLeastOne.class,
             description = "Event-loop threads that share the connections of plain-TCP echo, line and ping load "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -121,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean live = !json && System.console() != null;
         BenchRunner runner = new BenchRunner(new BenchRunner.Config(address, mode, connections, size, inFlight,
-                duration, warmup, rate, tls, ca, insecure, pid, sourceAddresses, publishers, threads),
+                duration, warmup, rate, tls, ca, insecure, pid, sourceAddresses, publishers, threads,
+                subscribersAt == null ? null : ConnectCommand.parse(subscribersAt)),
                 live ? System.err : null);
         try {
             String result = runner.run(json);

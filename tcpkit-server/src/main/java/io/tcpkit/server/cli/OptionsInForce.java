@@ -31,7 +31,8 @@ final class OptionsInForce {
                 continue;
             }
             String name = option.longestName();
-            options.put(name, SECRET.contains(name) ? "(hidden)" : text(value));
+            options.put(name, SECRET.contains(name) ? "(hidden)"
+                    : name.equals(HubOptions.HUB) ? HubOptions.redacted(text(value)) : text(value));
         }
         return options;
     }

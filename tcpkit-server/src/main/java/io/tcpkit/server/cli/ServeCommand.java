@@ -7,7 +7,6 @@ import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
 import io.tcpkit.server.hub.Hub;
-import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;
 
+    @Mixin
+    HubOptions hubOptions;
+
     @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int echoPort;
@@ -63,7 +65,15 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Sessions sessions = new Sessions();
-        Hub hub = new LocalHub();
+        Hub hub = hubOptions.open();
+        try {
+            return serve(authenticator, sessions, hub);
+        } finally {
+            HubOptions.close(hub);
+        }
+    }
+
+    private int serve(Authenticator authenticator, Sessions sessions, Hub hub) throws InterruptedException {
         Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
         ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
         monitoring.chatRooms(chat::roomSizes);

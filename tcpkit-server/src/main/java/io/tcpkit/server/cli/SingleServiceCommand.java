@@ -3,7 +3,7 @@ package io.tcpkit.server.cli;
 import io.tcpkit.server.Service;
 import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.auth.Authenticator;
-import io.tcpkit.server.hub.LocalHub;
+import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +36,9 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;
 
+    @Mixin
+    HubOptions hubOptions;
+
     abstract int port();
 
     /** The service, on these sessions, through the hub as {@code monitoring} gives it to the service. */
@@ -48,8 +51,13 @@ abstract class SingleServiceCommand implements Callable<Integer> {
             return 1;
         }
         Sessions sessions = new Sessions();
-        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, new LocalHub());
-        return new ServiceRunner(options, edge, admin, spec).run(Map.of(service(sessions, authenticator, monitoring),
-                port()), monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
+        Hub hub = hubOptions.open();
+        try {
+            Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
+            return new ServiceRunner(options, edge, admin, spec).run(Map.of(service(sessions, authenticator, monitoring),
+                    port()), monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
+        } finally {
+            HubOptions.close(hub);
+        }
     }
 }

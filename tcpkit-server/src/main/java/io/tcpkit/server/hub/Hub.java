@@ -58,4 +58,9 @@ public interface Hub {
 
     /** Who holds a name (ignoring ASCII case), or null. */
     Subscriber nameHolder(String name);
+
+    /** Presence across instances, or null when this hub knows only this process (the chat counts its own). */
+    default Presence presence() {
+        return null;
+    }
 }

@@ -47,6 +47,14 @@ public final class Message {
         return new Message(room, payload, "[" + from + "] " + Text.sanitize(payload));
     }
 
+    /**
+     * A message made elsewhere (another instance, through {@link RedisHub}) from its parts: the
+     * payload for programs and the line for people (without its LF), both as they were made there.
+     */
+    static Message relayed(Channel room, byte[] payload, String lineText) {
+        return new Message(room, payload, lineText);
+    }
+
     public Channel room() {
         return room;
     }

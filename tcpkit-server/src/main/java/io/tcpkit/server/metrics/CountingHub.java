@@ -4,6 +4,7 @@ import io.tcpkit.server.hub.Channel;
 import io.tcpkit.server.hub.Glob;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.Message;
+import io.tcpkit.server.hub.Presence;
 import io.tcpkit.server.hub.Subscriber;
 
 import java.util.List;
@@ -79,5 +80,10 @@ final class CountingHub implements Hub {
     @Override
     public Subscriber nameHolder(String name) {
         return hub.nameHolder(name);
+    }
+
+    @Override
+    public Presence presence() {
+        return hub.presence();
     }
 }

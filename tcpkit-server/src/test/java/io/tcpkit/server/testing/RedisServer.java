@@ -33,25 +33,34 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts redis-server with extra configuration ("--name value" pairs) and waits until it answers PING. */
     public static RedisServer start(String... config) throws IOException, InterruptedException {
-        String binary = Require.tool("redis-server").toString();
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
-            Path dir = Files.createTempDirectory("tcpkit-redis-");
-            List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                    "--logfile", dir.resolve("redis.log").toString()));
-            command.addAll(List.of(config));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout").toFile()).start();
-            RedisServer server = new RedisServer(p, port, dir);
-            if (server.awaitReady()) {
-                return server;
+            try {
+                return startOn(freePort(), config);
+            } catch (IOException e) {
+                last = e;
             }
-            server.close();
-            last = new IOException("redis-server did not start on port " + port + ": " + server.log());
         }
         throw last;
+    }
+
+    /** Starts redis-server on {@code port} (again, after {@link #close()}: a Redis restarted), and waits until it answers. */
+    public static RedisServer startOn(int port, String... config) throws IOException, InterruptedException {
+        String binary = Require.tool("redis-server").toString();
+        Path dir = Files.createTempDirectory("tcpkit-redis-");
+        List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(List.of(config));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout").toFile()).start();
+        RedisServer server = new RedisServer(p, port, dir);
+        if (server.awaitReady()) {
+            return server;
+        }
+        String log = server.log();
+        server.close();
+        throw new IOException("redis-server did not start on port " + port + ": " + log);
     }
 
     public int port() {
