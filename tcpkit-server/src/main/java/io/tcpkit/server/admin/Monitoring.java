@@ -149,6 +149,11 @@ public final class Monitoring {
         }
     }
 
+    /** The listeners bound so far (INFO sums its figures over them). */
+    public List<TcpServer> listeners() {
+        return java.util.Collections.unmodifiableList(servers);
+    }
+
     /** Every listener is bound: ready. */
     public void serving(Map<String, String> optionsInForce) {
         this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(optionsInForce));

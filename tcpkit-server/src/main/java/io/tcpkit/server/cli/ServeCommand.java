@@ -80,8 +80,10 @@ final class ServeCommand implements Callable<Integer> {
         Map<Service, Integer> ports = new LinkedHashMap<>();
         ports.put(new EchoService(), echoPort);
         ports.put(chat, chatPort);
-        ports.put(commandOptions.commandService(sessions, authenticator, monitoring.hubFor("command"),
-                monitoring.commandMetrics()), commandPort);
+        CommandService command = commandOptions.commandService(sessions, authenticator,
+                monitoring.hubFor("command"), monitoring.commandMetrics());
+        command.listeners(monitoring::listeners);
+        ports.put(command, commandPort);
         return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring,
                 new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
     }

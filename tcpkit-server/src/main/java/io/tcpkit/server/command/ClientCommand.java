@@ -129,7 +129,8 @@ final class ClientCommand {
             if (option.equals("ID") && j + 1 < ctx.argc()) {
                 List<Long> ids = new ArrayList<>();
                 for (j++; j < ctx.argc(); j++) {
-                    Long id = parseId(ctx.arg(j));
+                    // Any integer, as Redis 7.0 (0 and negative ids match nobody).
+                    Long id = Integers.parse(ctx.arg(j));
                     if (id == null) {
                         ctx.reply.error("ERR Invalid client ID");
                         return;
@@ -152,7 +153,7 @@ final class ClientCommand {
             }
         }
         StringBuilder sb = new StringBuilder();
-        for (Session s : ctx.service.sessions().list()) {
+        for (Session s : live(ctx)) {
             if (filter.test(s)) {
                 sb.append(line(s));
             }
@@ -164,7 +165,7 @@ final class ClientCommand {
         if (ctx.argc() == 3) {
             // Old form: CLIENT KILL ip:port, replying +OK or an error.
             String addr = ctx.arg(2);
-            List<Session> victims = ctx.service.sessions().list().stream()
+            List<Session> victims = live(ctx).stream()
                     .filter(s -> address(s.remoteAddress()).equals(addr)).toList();
             if (victims.isEmpty()) {
                 ctx.reply.error("ERR No such client");
@@ -194,7 +195,13 @@ final class ClientCommand {
                 }
                 case "ADDR" -> filter = filter.and(s -> address(s.remoteAddress()).equals(value));
                 case "LADDR" -> filter = filter.and(s -> address(s.localAddress()).equals(value));
-                case "USER" -> filter = filter.and(s -> s.user() != null && s.user().name().equals(value));
+                case "USER" -> {
+                    if (!userExists(ctx, value)) {
+                        ctx.reply.error("ERR No such user '" + value + "'"); // as Redis
+                        return;
+                    }
+                    filter = filter.and(s -> s.user() != null && s.user().name().equals(value));
+                }
                 case "SKIPME" -> {
                     String yesNo = ctx.keyword(j + 1);
                     if (!yesNo.equals("YES") && !yesNo.equals("NO")) {
@@ -211,7 +218,7 @@ final class ClientCommand {
         }
         long self = ctx.session.id();
         boolean skip = skipMe;
-        List<Session> victims = ctx.service.sessions().list().stream()
+        List<Session> victims = live(ctx).stream()
                 .filter(filter).filter(s -> !(skip && s.id() == self)).toList();
         kill(ctx, victims);
         ctx.reply.integer(victims.size());
@@ -233,6 +240,20 @@ final class ClientCommand {
                 victim.kill();
             }
         }
+    }
+
+    /**
+     * The sessions whose connections are open: one just killed (its close under way on another
+     * thread) is gone already, as in Redis, where CLIENT KILL frees the client at once.
+     */
+    private static List<Session> live(CommandContext ctx) {
+        return ctx.service.sessions().list().stream().filter(s -> s.connection().isOpen()).toList();
+    }
+
+    /** Whether ACL USERS would list the name: a users file's user, or the default user without one. */
+    private static boolean userExists(CommandContext ctx, String name) {
+        var users = ctx.service.authenticator().users();
+        return users.required() ? users.find(name).isPresent() : name.equals(io.tcpkit.server.auth.User.DEFAULT.name());
     }
 
     private static Long parseId(String s) {

@@ -36,6 +36,7 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     // For CommandMetrics: whether the current command's reply began with '-' (an error).
     private boolean replyBegun;
     private boolean replyIsError;
+    private String errorCode;
 
     CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
         this.service = service;
@@ -64,14 +65,35 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
         if (!replyBegun && len > 0) {
             replyBegun = true;
             replyIsError = b[off] == '-';
+            if (replyIsError && len > 1) {
+                errorCode = code(b, off + 1, len - 1);
+            }
+        } else if (replyIsError && errorCode == null && len > 0) {
+            errorCode = code(b, off, len); // RespWriter writes the '-' on its own
         }
         connection.write(b, off, len);
     }
 
-    /** Marks the start of a command's reply, for {@link #replyWasError()}. */
+    /** An error's code as Redis counts it: its first word if there is a space in its first 32 bytes, else ERR. */
+    private static String code(byte[] b, int off, int len) {
+        for (int i = 0; i < Math.min(len, 32); i++) {
+            if (b[off + i] == ' ') {
+                return new String(b, off, i, java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+        }
+        return "ERR";
+    }
+
+    /** Marks the start of a command's reply, for {@link #replyWasError()} and {@link #errorCode()}. */
     void beginReply() {
         replyBegun = false;
         replyIsError = false;
+        errorCode = null;
+    }
+
+    /** The code of the error replied since {@link #beginReply()} ("ERR", "NOAUTH"), or null. */
+    String errorCode() {
+        return errorCode;
     }
 
     /** Whether the reply written since {@link #beginReply()} is an error reply. */
@@ -178,6 +200,18 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     void unknownSubcommand(String command) throws IOException {
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         e.writeBytes(ascii("ERR unknown subcommand '"));
+        quote(e, 1, 128);
+        e.writeBytes(ascii("'. Try " + command + " HELP."));
+        reply.error(e.toByteArray());
+    }
+
+    /**
+     * Writes Redis's reply when a subcommand checks its own arguments and finds too many
+     * (addReplySubcommandSyntaxError: PUBSUB CHANNELS a b), quoting the client's bytes.
+     */
+    void subcommandSyntaxError(String command) throws IOException {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        e.writeBytes(ascii("ERR unknown subcommand or wrong number of arguments for '"));
         quote(e, 1, 128);
         e.writeBytes(ascii("'. Try " + command + " HELP."));
         reply.error(e.toByteArray());

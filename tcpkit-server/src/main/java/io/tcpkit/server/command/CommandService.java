@@ -56,6 +56,8 @@ public final class CommandService implements Service {
     private final CrossProtocol crossProtocol = new CrossProtocol(LOG, "command port");
     private final CommandMetrics metrics;
     private volatile TcpServer server;
+    /** For INFO: by default this listener alone. */
+    private final InfoFigures figures = new InfoFigures(() -> server == null ? List.of() : List.of(server));
 
     public CommandService(Sessions sessions, Authenticator authenticator, Hub hub, int maxRequestBytes) {
         this(sessions, authenticator, hub, maxRequestBytes, CommandMetrics.NONE);
@@ -70,6 +72,14 @@ public final class CommandService implements Service {
         this.hub = hub;
         this.maxRequestBytes = maxRequestBytes;
         this.table = new CommandTable(commands());
+    }
+
+    /**
+     * Where INFO finds every listener of the program (echo, chat and command), so that its
+     * clients and traffic figures are the whole server's, as Redis's are.
+     */
+    public void listeners(java.util.function.Supplier<List<TcpServer>> all) {
+        figures.listeners(all);
     }
 
     static List<Command> commands() {
@@ -176,16 +186,25 @@ public final class CommandService implements Service {
     private void execute(CommandContext ctx) throws IOException, InterruptedException {
         commandsProcessed.increment();
         Command command = table.lookup(ctx.request);
+        ctx.beginReply();
         if (metrics == CommandMetrics.NONE) {
             dispatch(ctx, command);
+            countError(ctx);
             return;
         }
         boolean timed = metrics.timeNext();
         long started = timed ? System.nanoTime() : 0;
-        ctx.beginReply();
         dispatch(ctx, command);
+        countError(ctx);
         metrics.commandRan(command == null ? null : command.lowerName(), timed ? System.nanoTime() - started : -1,
                 ctx.replyWasError());
+    }
+
+    private void countError(CommandContext ctx) {
+        String code = ctx.errorCode();
+        if (code != null) {
+            figures.errorReplied(code);
+        }
     }
 
     private void dispatch(CommandContext ctx, Command command) throws IOException, InterruptedException {
@@ -266,6 +285,10 @@ public final class CommandService implements Service {
 
     long commandsProcessed() {
         return commandsProcessed.sum();
+    }
+
+    InfoFigures figures() {
+        return figures;
     }
 
     Instant startedAt() {

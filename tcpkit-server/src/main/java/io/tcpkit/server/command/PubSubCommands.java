@@ -185,7 +185,7 @@ final class PubSubCommands {
         switch (ctx.subcommand()) {
             case "CHANNELS" -> {
                 if (ctx.argc() > 3) {
-                    ctx.wrongArity("pubsub|channels");
+                    ctx.subcommandSyntaxError("PUBSUB");
                     return;
                 }
                 if (ctx.argc() == 3 && !namesFit(ctx, 2, 3, true)) {

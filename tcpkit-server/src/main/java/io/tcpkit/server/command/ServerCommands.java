@@ -85,27 +85,14 @@ final class ServerCommands {
                     for (int i = 2; i < ctx.argc(); i++) {
                         Command c = table.find(ctx.arg(i));
                         if (c == null) {
-                            ctx.reply.nullArray();
+                            ctx.reply.nullBulk(); // $-1 in RESP2, as Redis 7
                         } else {
                             commandInfo(ctx, c);
                         }
                     }
                 }
             }
-            case "DOCS" -> {
-                List<Command> wanted = selected(ctx, table);
-                ctx.reply.mapHeader(wanted.size());
-                for (Command c : wanted) {
-                    ctx.reply.bulk(c.lowerName());
-                    ctx.reply.mapHeader(3);
-                    ctx.reply.bulk("summary");
-                    ctx.reply.bulk(c.summary());
-                    ctx.reply.bulk("since");
-                    ctx.reply.bulk(Command.SINCE);
-                    ctx.reply.bulk("group");
-                    ctx.reply.bulk(c.group());
-                }
-            }
+            case "DOCS" -> docs(ctx, table);
             case "HELP" -> {
                 ctx.reply.arrayHeader(5);
                 ctx.reply.simple("(no subcommand) -- Return details about all commands.");
@@ -115,6 +102,37 @@ final class ServerCommands {
                 ctx.reply.simple("LIST -- Return a list of all commands.");
             }
             default -> ctx.unknownSubcommand("COMMAND");
+        }
+    }
+
+    /**
+     * COMMAND DOCS [name ...]: each command's documentation, keyed by name; as in Redis, a
+     * subcommand may be asked for by its full name ("client|list"), and unknown names are left out.
+     */
+    private static void docs(CommandContext ctx, CommandTable table) throws IOException {
+        java.util.List<Map.Entry<String, CommandDocs.Doc>> found = new java.util.ArrayList<>();
+        if (ctx.argc() == 2) {
+            for (Command c : table.all()) {
+                found.add(Map.entry(c.lowerName(), CommandDocs.of(c.lowerName())));
+            }
+        } else {
+            for (int i = 2; i < ctx.argc(); i++) {
+                String name = Ascii.lowerCase(ctx.arg(i));
+                int bar = name.indexOf('|');
+                CommandDocs.Doc doc = CommandDocs.of(bar < 0 ? name : name.substring(0, bar));
+                if (doc != null && bar >= 0) {
+                    doc = doc.subcommands().stream().filter(e -> e.getKey().equals(name))
+                            .map(Map.Entry::getValue).findFirst().orElse(null);
+                }
+                if (doc != null) {
+                    found.add(Map.entry(name, doc));
+                }
+            }
+        }
+        ctx.reply.mapHeader(found.size());
+        for (Map.Entry<String, CommandDocs.Doc> e : found) {
+            ctx.reply.bulk(e.getKey());
+            CommandDocs.write(ctx.reply, e.getValue());
         }
     }
 
@@ -149,58 +167,11 @@ final class ServerCommands {
     }
 
     private static void info(CommandContext ctx) throws IOException {
-        Map<String, Map<String, Object>> sections = sections(ctx);
         List<String> wanted = new java.util.ArrayList<>();
         for (int i = 1; i < ctx.argc(); i++) {
             wanted.add(Ascii.lowerCase(ctx.arg(i)));
         }
-        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("default")
-                || wanted.contains("everything");
-        StringBuilder sb = new StringBuilder();
-        sections.forEach((name, fields) -> {
-            if (all || wanted.contains(Ascii.lowerCase(name))) {
-                if (!sb.isEmpty()) {
-                    sb.append("\r\n");
-                }
-                sb.append("# ").append(name).append("\r\n");
-                fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
-            }
-        });
-        ctx.reply.verbatim(sb.toString());
-    }
-
-    private static Map<String, Map<String, Object>> sections(CommandContext ctx) {
-        TcpServer server = ctx.service.server();
-        ServerStats stats = server == null ? null : server.stats();
-        long uptime = Duration.between(ctx.service.startedAt(), Instant.now()).toSeconds();
-        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("redis_version", REDIS_COMPATIBLE_VERSION);
-        s.put("tcpkit_version", BuildInfo.version());
-        s.put("redis_mode", "standalone");
-        s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        s.put("arch_bits", 64);
-        s.put("java_version", Runtime.version());
-        s.put("process_id", ProcessHandle.current().pid());
-        s.put("tcp_port", server == null ? 0 : server.port());
-        s.put("uptime_in_seconds", uptime);
-        s.put("uptime_in_days", uptime / 86_400);
-        sections.put("Server", s);
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("connected_clients", stats == null ? 0 : stats.open());
-        c.put("maxclients", server == null ? Limits.DEFAULT_MAX_CONNECTIONS : server.limits().maxConnections());
-        c.put("sessions", ctx.service.sessions().size());
-        sections.put("Clients", c);
-        Map<String, Object> st = new LinkedHashMap<>();
-        st.put("total_connections_received", stats == null ? 0 : stats.accepted());
-        st.put("total_commands_processed", ctx.service.commandsProcessed());
-        st.put("rejected_connections", stats == null ? 0 : stats.rejectedTotal());
-        st.put("total_net_input_bytes", stats == null ? 0 : stats.bytesIn());
-        st.put("total_net_output_bytes", stats == null ? 0 : stats.bytesOut());
-        sections.put("Stats", st);
-        sections.put("Keyspace", Map.of());
-        return sections;
+        ctx.reply.verbatim(Info.text(ctx, wanted)); // a verbatim string in RESP3, as Redis 7
     }
 
     private static void config(CommandContext ctx) throws IOException {
@@ -216,10 +187,20 @@ final class ServerCommands {
                     if (ctx.request.length(i) > Glob.MAX_PATTERN_BYTES) {
                         continue; // no parameter has a name that long
                     }
+                    String asked = ctx.arg(i);
+                    if (asked.chars().noneMatch(ch -> ch == '[' || ch == '*' || ch == '?')) {
+                        // A plain name is answered under the name as asked, as Redis 7 does.
+                        String value = params.get(Ascii.lowerCase(asked));
+                        if (value != null && matched.keySet().stream().noneMatch(k -> k.equalsIgnoreCase(asked))) {
+                            matched.put(asked, value);
+                        }
+                        continue;
+                    }
                     // Case-insensitive, as Redis matches parameter names (all lower-case here).
                     Glob glob = Glob.of(Ascii.lowerCase(ctx.request.bytes(i)));
                     params.forEach((k, v) -> {
-                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                        if (glob.matches(k.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                                && matched.keySet().stream().noneMatch(m -> m.equalsIgnoreCase(k))) {
                             matched.put(k, v);
                         }
                     });
@@ -230,7 +211,14 @@ final class ServerCommands {
                     ctx.reply.bulk(e.getValue());
                 }
             }
-            case "SET" -> ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
+            case "SET" -> {
+                // Redis's arity first (parameter value pairs), then the refusal.
+                if (ctx.argc() < 4 || ctx.argc() % 2 != 0) {
+                    ctx.wrongArity("config|set");
+                } else {
+                    ctx.reply.error("ERR CONFIG SET is not supported: restart tcpkit with new options");
+                }
+            }
             case "HELP" -> {
                 ctx.reply.arrayHeader(1);
                 ctx.reply.simple("GET <pattern> -- Return parameters matching the glob-like <pattern> and their values.");

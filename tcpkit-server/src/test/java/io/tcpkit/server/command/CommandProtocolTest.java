@@ -277,10 +277,11 @@ class CommandProtocolTest {
             assertThat(docs).hasSize(2);
             assertThat(docs.get(0)).isEqualTo("ping");
             List<?> fields = (List<?>) docs.get(1);
-            assertThat(fields).hasSize(6);
+            assertThat(fields).hasSize(10);
             assertThat(fields.get(0)).isEqualTo("summary");
             assertThat(fields.get(1)).isInstanceOf(String.class).asString().isNotBlank();
-            assertThat(fields.subList(2, 6)).isEqualTo(List.of("since", "1.0.0", "group", "connection"));
+            assertThat(fields.subList(2, 9)).isEqualTo(List.of("since", "1.0.0", "group", "connection", "complexity",
+                    "O(1)", "arguments"));
             long count = (Long) value(c, "COMMAND", "COUNT");
             assertThat(value(c, "COMMAND", "DOCS")).asList().hasSize((int) (2 * count));
             assertThat(value(c, "COMMAND", "DOCS", "no-such-command")).isEqualTo(List.of());

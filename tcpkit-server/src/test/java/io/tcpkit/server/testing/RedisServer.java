@@ -86,7 +86,8 @@ public final class RedisServer implements AutoCloseable {
                 out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                 InputStream in = s.getInputStream();
                 byte[] reply = in.readNBytes(7);
-                if (new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n")) {
+                String text = new String(reply, StandardCharsets.US_ASCII);
+                if (text.equals("+PONG\r\n") || text.equals("-NOAUTH")) { // with requirepass: up, but wants a login
                     return true;
                 }
             } catch (IOException e) {

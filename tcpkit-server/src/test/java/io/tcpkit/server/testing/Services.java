@@ -46,6 +46,8 @@ public final class Services implements AutoCloseable {
     private final Monitoring monitoring;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<Service> started = new ArrayList<>();
+    /** Every listener started, which the command service's INFO sums over, as in {@code serve}. */
+    private final List<TcpServer> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private TcpServer chat;
     private TcpServer command;
 
@@ -117,9 +119,10 @@ public final class Services implements AutoCloseable {
 
     /** Starts the command service with these limits and whatever {@code edge} adds (TLS, the PROXY protocol). */
     public TcpServer startCommand(Limits limits, UnaryOperator<TcpServer.Builder> edge) throws IOException {
-        command = start(new CommandService(sessions, authenticator, hubFor("command"),
-                RespReader.DEFAULT_MAX_REQUEST_BYTES, monitoring == null ? CommandMetrics.NONE : monitoring.commandMetrics()),
-                limits, edge);
+        CommandService service = new CommandService(sessions, authenticator, hubFor("command"),
+                RespReader.DEFAULT_MAX_REQUEST_BYTES, monitoring == null ? CommandMetrics.NONE : monitoring.commandMetrics());
+        service.listeners(() -> List.copyOf(listeners));
+        command = start(service, limits, edge);
         return command;
     }
 
@@ -141,6 +144,7 @@ public final class Services implements AutoCloseable {
         service.handle(builder);
         TcpServer server = edge.apply(builder).start();
         track(server);
+        listeners.add(server);
         if (monitoring != null) {
             monitoring.listening(server);
         }
