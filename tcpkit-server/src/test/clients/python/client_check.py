@@ -96,7 +96,11 @@ barrier = threading.Barrier(32)
 
 
 def worker(n):
-    barrier.wait(TIMEOUT)  # all 32 at once, so the pool opens 32 connections
+    # Each thread holds a connection at the barrier, so the pool must open 32 at once (a thread
+    # that gave its connection back before another asked would let the pool reuse it).
+    held = pool.get_connection()
+    barrier.wait(TIMEOUT)
+    pool.release(held)
     return [shared.echo("t%d-%d" % (n, i)) for i in range(50)]
 
 
