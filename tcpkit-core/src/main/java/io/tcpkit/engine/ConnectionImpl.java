@@ -45,8 +45,17 @@ import static io.tcpkit.ConnectionState.NEW;
  * purpose (one way to close), and the roles that grew it before (input, output, parking) are
  * {@link Input}, {@link Output} and {@link Turns}.
  */
-final class ConnectionImpl extends Lifecycle implements Connection {
+final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget.Evictee {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
+    /**
+     * What a connection may hold before it is charged to the client memory budget: a subscriber
+     * to a few rooms or a chat member costs the budget nothing, as its socket and its objects (some
+     * 1.2 KiB) do not; what grows with what a client does (a partial request past the first read
+     * buffer, queued output past {@link OutputQueue#FREE_BYTES}, many subscriptions) is charged
+     * from the first byte past this. Left uncharged at most this times the connections allowed.
+     * An account costs some 50 bytes, a third of what a subscription adds.
+     */
+    static final int UNCHARGED_BYTES = 1024;
 
     private final long id;
     final EngineServer server;
@@ -66,8 +75,10 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
-    /** Its part of the client memory budget, from when its service sees it; null before. */
-    private volatile MemoryBudget.Account account;
+    /** Its part of the client memory budget, once it holds more than {@link #UNCHARGED_BYTES}; under this object's monitor. */
+    private MemoryBudget.Account account;
+    /** What it holds while it has no account; under this object's monitor. */
+    private int uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
 
@@ -101,8 +112,6 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     }
 
     private void announceOpen() {
-        // Opened here, after the prelude, so that the share is the real client's (PROXY header).
-        account = server.budget().open(remoteAddress().getAddress(), this::evicted);
         opened = true;
         server.observed(() -> server.observer().opened(info()));
     }
@@ -178,7 +187,10 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
-        MemoryBudget.Account a = account;
+        MemoryBudget.Account a;
+        synchronized (this) {
+            a = account;
+        }
         if (a != null) {
             a.close();
         }
@@ -198,12 +210,33 @@ final class ConnectionImpl extends Lifecycle implements Connection {
      * false if the connection was evicted (or has ended): then nothing should be allocated.
      */
     boolean charge(long delta) {
-        MemoryBudget.Account a = account;
-        return a == null || delta == 0 || a.charge(delta);
+        if (delta == 0) {
+            return true;
+        }
+        MemoryBudget.Account a;
+        synchronized (this) {
+            a = account;
+            if (a == null) {
+                long held = uncharged + delta;
+                if (held <= UNCHARGED_BYTES || !opened) {
+                    uncharged = (int) Math.max(0, Math.min(held, UNCHARGED_BYTES));
+                    return delta < 0 || isOpen();
+                }
+                if (state() == ConnectionState.CLOSED) {
+                    return false; // ended: an account opened now would never be closed
+                }
+                // Opened only now, and after the prelude, so that the share is the real client's.
+                account = a = server.budget().open(remoteAddress().getAddress(), this);
+                delta = held;
+                uncharged = 0;
+            }
+        }
+        return a.charge(delta);
     }
 
     /** The budget chose this connection to free memory: it closes at once, whoever's thread this is. */
-    private void evicted(long held, String why) {
+    @Override
+    public void evict(long held, String why) {
         LOG.log(Level.WARNING, () -> this + ": evicted, holding " + held + " bytes: " + why);
         abort(CloseReason.MEMORY_EVICTED);
     }

@@ -309,6 +309,10 @@ final class Input extends Deadline implements ReadBuffer.Source {
     void release() {
         buffer.release();
         view = null;
+        LineReader l = lines;
+        if (l != null && !l.isSkipping()) {
+            lines = null; // a view with no state between lines: made again by the next lines()
+        }
     }
 
     /**
