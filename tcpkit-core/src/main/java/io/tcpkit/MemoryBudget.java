@@ -42,10 +42,13 @@ public final class MemoryBudget {
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong evictedBytes = new AtomicLong();
     /**
-     * The open accounts, linked through themselves under this budget's monitor: a link costs an
-     * account two references, where a concurrent set's entry costs some 45 bytes per connection
-     * (a tenth of what an idle connection of ours holds). Walked only to evict.
+     * The open accounts, linked through themselves under {@link #links}: a link costs an account
+     * two references, where a concurrent set's entry costs some 45 bytes per connection (a tenth of
+     * what an idle connection of ours holds). Walked only to evict. A lock of its own, not the
+     * budget's monitor: connections that end must not queue behind an eviction under way, or the
+     * evicted keep their memory while the budget waits for them to let go of it.
      */
+    private final Object links = new Object();
     private Account first;
     private final ConcurrentHashMap<InetAddress, Share> shares = new ConcurrentHashMap<>();
 
@@ -109,7 +112,7 @@ public final class MemoryBudget {
             return t;
         });
         Account account = new Account(share, evictee);
-        synchronized (this) {
+        synchronized (links) {
             account.next = first;
             if (first != null) {
                 first.prev = account;
@@ -120,7 +123,7 @@ public final class MemoryBudget {
     }
 
     private void closed(Account account) {
-        synchronized (this) {
+        synchronized (links) {
             if (account.prev != null) {
                 account.prev.next = account.next;
             } else if (first == account) {
@@ -144,9 +147,11 @@ public final class MemoryBudget {
             return; // someone else relieved it meanwhile
         }
         List<Account> biggest = new ArrayList<>();
-        for (Account a = first; a != null; a = a.next) {
-            if (a.held() > 0 && (global || a.share == share)) {
-                biggest.add(a);
+        synchronized (links) {
+            for (Account a = first; a != null; a = a.next) {
+                if (a.held() > 0 && (global || a.share == share)) {
+                    biggest.add(a);
+                }
             }
         }
         biggest.sort(Comparator.comparingLong(Account::held).reversed());
@@ -183,7 +188,7 @@ public final class MemoryBudget {
         private boolean closed;
         /** Taken off the budget's lists (once, at the connection's end). */
         private boolean removed;
-        /** Its neighbours among the budget's open accounts; under the budget's monitor. */
+        /** Its neighbours among the budget's open accounts; under the budget's {@code links}. */
         private Account prev;
         private Account next;
 
