@@ -81,6 +81,10 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
     private int uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
+    /** Its neighbours among the open connections, and whether it is among them; under the registry's monitor. */
+    ConnectionImpl prev;
+    ConnectionImpl next;
+    boolean linked;
 
     ConnectionImpl(long id, EngineServer server, SocketChannel channel, InetSocketAddress peer) {
         this.id = id;
