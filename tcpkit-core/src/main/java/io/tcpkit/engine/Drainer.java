@@ -32,7 +32,13 @@ abstract class Drainer extends Deadline {
     }
 
     final ConnectionImpl conn;
-    final OutputQueue queue;
+    /**
+     * Made when the first message comes from another thread, so that the many connections that
+     * are only ever answered (all idle ones among them) hold none: some 80 bytes each. Made and
+     * read for compound steps under this object's monitor (see {@link Output}); the unlocked
+     * looks of the fast path read it once.
+     */
+    private volatile OutputQueue queue;
     /** 1 while someone drains. */
     @SuppressWarnings("unused") // through DRAINER
     private volatile int drainer;
@@ -44,10 +50,40 @@ abstract class Drainer extends Deadline {
 
     Drainer(ConnectionImpl conn) {
         this.conn = conn;
-        this.queue = new OutputQueue(conn);
     }
 
-    /** Hands the serving thread's batch to the queue; the caller holds the queue's monitor. */
+    /** The queue, made on first use; the caller holds this object's monitor. */
+    final OutputQueue queue() {
+        OutputQueue q = queue;
+        if (q == null) {
+            queue = q = new OutputQueue(conn);
+        }
+        return q;
+    }
+
+    /** The queue if anything was ever sent, else null. */
+    final OutputQueue queueOrNull() {
+        return queue;
+    }
+
+    /** Bytes queued now, without the monitor. */
+    final long queued() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.queued();
+    }
+
+    /** What the queue holds, chunks' overhead included, without the monitor. */
+    final long held() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.held();
+    }
+
+    final long written() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.written();
+    }
+
+    /** Hands the serving thread's batch to the queue; the caller holds this object's monitor. */
     abstract void settleBatch();
 
     /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
@@ -80,7 +116,8 @@ abstract class Drainer extends Deadline {
      * flag before it looks (both volatile, so one of the two sees the other).
      */
     private boolean drainableNow() {
-        return queue.queued() > 0 && queue.headDrainable();
+        OutputQueue q = queue;
+        return q != null && q.queued() > 0 && q.headDrainable();
     }
 
     private void startWriter() {
@@ -126,10 +163,14 @@ abstract class Drainer extends Deadline {
      * are written or nothing more may be written now.
      */
     final void drainBlocking(boolean owner, long target) throws IOException {
+        OutputQueue queue = this.queue;
+        if (queue == null) {
+            return; // nothing was ever queued: no target to reach
+        }
         byte[] gather = null;
         while (queue.written() < target) {
             if (owner) {
-                synchronized (queue) {
+                synchronized (this) {
                     settleBatch();
                 }
             }
@@ -160,6 +201,10 @@ abstract class Drainer extends Deadline {
      * @return true when the queue is empty
      */
     boolean drainNow(byte[] gather) throws IOException {
+        OutputQueue queue = this.queue;
+        if (queue == null) {
+            return true;
+        }
         while (true) {
             int bytes = queue.takeRun(true, gather.length);
             if (bytes == 0) {
@@ -253,7 +298,7 @@ abstract class Drainer extends Deadline {
     final void awaitWritten(long target) throws IOException {
         waiter = Thread.currentThread();
         try {
-            while (queue.written() < target) {
+            while (written() < target) {
                 if (!conn.channel.isOpen()) {
                     throw new IOException("connection closed while its output was waiting");
                 }
