@@ -225,6 +225,22 @@ public final class MemoryBudget {
             return held;
         }
 
+        /**
+         * Closes the account if it holds nothing (a connection gives back an empty account while
+         * it is idle); false if it holds something or was closed already. A later charge is refused.
+         */
+        public boolean closeIfEmpty() {
+            synchronized (this) {
+                if (closed || held != 0) {
+                    return false;
+                }
+                closed = true;
+                removed = true;
+            }
+            closed(this);
+            return true;
+        }
+
         /** The connection ended: what it held is returned to the budget. */
         public void close() {
             release();

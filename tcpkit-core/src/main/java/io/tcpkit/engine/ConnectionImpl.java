@@ -191,10 +191,7 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
-        MemoryBudget.Account a;
-        synchronized (this) {
-            a = account;
-        }
+        MemoryBudget.Account a = currentAccount();
         if (a != null) {
             a.close();
         }
@@ -217,25 +214,54 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
         if (delta == 0) {
             return true;
         }
-        MemoryBudget.Account a;
+        while (true) {
+            MemoryBudget.Account a;
+            synchronized (this) {
+                a = account;
+                if (a == null) {
+                    long held = uncharged + delta;
+                    if (held <= UNCHARGED_BYTES || !opened) {
+                        uncharged = (int) Math.max(0, Math.min(held, UNCHARGED_BYTES));
+                        return delta < 0 || isOpen();
+                    }
+                    if (state() == ConnectionState.CLOSED) {
+                        return false; // ended: an account opened now would never be closed
+                    }
+                    // Opened only now, and after the prelude, so that the share is the real client's.
+                    account = a = server.budget().open(remoteAddress().getAddress(), this);
+                    delta = held;
+                    uncharged = 0;
+                }
+            }
+            if (a.charge(delta)) {
+                return true;
+            }
+            synchronized (this) {
+                if (account == a || state() == ConnectionState.CLOSED) {
+                    return false; // evicted, or ended
+                }
+            }
+            // The account was given back empty (releaseAccount) under us: charge afresh.
+        }
+    }
+
+    private synchronized MemoryBudget.Account currentAccount() {
+        return account;
+    }
+
+    /**
+     * Gives an empty account back before the connection waits without a thread: an idle chat
+     * member whose queue once ran past the allowance (the join notices of a busy room) otherwise
+     * keeps its account, some 50 bytes, for good. A charge racing with this finds the account
+     * closed and retries.
+     */
+    void releaseAccount() {
         synchronized (this) {
-            a = account;
-            if (a == null) {
-                long held = uncharged + delta;
-                if (held <= UNCHARGED_BYTES || !opened) {
-                    uncharged = (int) Math.max(0, Math.min(held, UNCHARGED_BYTES));
-                    return delta < 0 || isOpen();
-                }
-                if (state() == ConnectionState.CLOSED) {
-                    return false; // ended: an account opened now would never be closed
-                }
-                // Opened only now, and after the prelude, so that the share is the real client's.
-                account = a = server.budget().open(remoteAddress().getAddress(), this);
-                delta = held;
-                uncharged = 0;
+            MemoryBudget.Account a = account;
+            if (a != null && a.closeIfEmpty()) {
+                account = null;
             }
         }
-        return a.charge(delta);
     }
 
     /** The budget chose this connection to free memory: it closes at once, whoever's thread this is. */
