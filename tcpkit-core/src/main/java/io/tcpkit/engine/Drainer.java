@@ -61,6 +61,21 @@ abstract class Drainer extends Deadline {
         return q;
     }
 
+    /**
+     * Forgets the queue if it is empty, for a connection that waits without a thread (the caller
+     * holds the drainer's flag, so no drainer is in it; senders take a queue under this object's
+     * monitor, so none appends to the one forgotten). A chat member that was sent notices once
+     * need not keep its queue, some 80 bytes, while idle.
+     */
+    final void forgetEmptyQueue() {
+        synchronized (this) {
+            OutputQueue q = queue;
+            if (q != null && q.held() == 0 && q.isEmpty()) {
+                queue = null;
+            }
+        }
+    }
+
     /** The queue if anything was ever sent, else null. */
     final OutputQueue queueOrNull() {
         return queue;

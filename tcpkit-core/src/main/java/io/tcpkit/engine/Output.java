@@ -278,11 +278,12 @@ final class Output extends Drainer {
         release();
     }
 
-    /** Drops the batch's array before the connection waits without a thread. */
+    /** Drops the batch's array, and an empty queue, before the connection waits without a thread (flag held). */
     void releaseMemory() {
         if (count == 0) {
             batch = null;
             batchView = null;
+            forgetEmptyQueue();
         }
     }
 

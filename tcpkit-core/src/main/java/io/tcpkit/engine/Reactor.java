@@ -207,6 +207,8 @@ final class Reactor implements Runnable {
             if (out.drainNow(gather)) {
                 out.deadline().disarm();
                 key.interestOps(SelectionKey.OP_READ);
+                out.forgetEmptyQueue(); // idle again, and empty: what it was sent no longer costs it
+                conn.releaseAccount();
                 out.releaseFromReactor();
             } else if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
                 out.keptByReactor();
