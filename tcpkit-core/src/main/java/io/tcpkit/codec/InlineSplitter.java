@@ -8,6 +8,8 @@ package io.tcpkit.codec;
  * splitting allocates nothing and this class holds no state.
  */
 final class InlineSplitter {
+    private static final String UNBALANCED = "unbalanced quotes in request";
+
     private InlineSplitter() {
     }
 
@@ -30,10 +32,10 @@ final class InlineSplitter {
             boolean inSingle = false;
             boolean done = false;
             while (!done) {
+                if ((inDouble || inSingle) && i >= to) {
+                    throw new RespProtocolException(UNBALANCED);
+                }
                 if (inDouble) {
-                    if (i >= to) {
-                        throw new RespProtocolException("unbalanced quotes in request");
-                    }
                     byte c = a[i];
                     if (c == '\\' && i + 3 < to && a[i + 1] == 'x' && isHex(a[i + 2]) && isHex(a[i + 3])) {
                         scratch[out++] = (byte) (hex(a[i + 2]) * 16 + hex(a[i + 3]));
@@ -49,26 +51,17 @@ final class InlineSplitter {
                             default -> a[i];
                         };
                     } else if (c == '"') {
-                        if (i + 1 < to && !isBlank(a[i + 1])) {
-                            throw new RespProtocolException("unbalanced quotes in request");
-                        }
-                        done = true;
+                        done = closingQuote(a, i, to);
                     } else {
                         scratch[out++] = c;
                     }
                 } else if (inSingle) {
-                    if (i >= to) {
-                        throw new RespProtocolException("unbalanced quotes in request");
-                    }
                     byte c = a[i];
                     if (c == '\\' && i + 1 < to && a[i + 1] == '\'') {
                         i++;
                         scratch[out++] = '\'';
                     } else if (c == '\'') {
-                        if (i + 1 < to && !isBlank(a[i + 1])) {
-                            throw new RespProtocolException("unbalanced quotes in request");
-                        }
-                        done = true;
+                        done = closingQuote(a, i, to);
                     } else {
                         scratch[out++] = c;
                     }
@@ -87,6 +80,14 @@ final class InlineSplitter {
             }
             into.addArg(argStart, out - argStart);
         }
+    }
+
+    /** True for the quote at {@code a[i]}, which must be followed by a blank or the end. */
+    private static boolean closingQuote(byte[] a, int i, int to) throws RespProtocolException {
+        if (i + 1 < to && !isBlank(a[i + 1])) {
+            throw new RespProtocolException(UNBALANCED);
+        }
+        return true;
     }
 
     /** C's isspace: what sdssplitargs skips between words and wants after a closing quote. */
