@@ -8,13 +8,19 @@ import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The server of an engine test, closed after each test: register it as a field with
@@ -72,6 +78,27 @@ final class EngineFixture implements AfterEachCallback {
     void passes(Duration d) {
         clock.addAndGet(d.toNanos());
         server.reactor().deadlines().sweep(clock.get());
+    }
+
+    /**
+     * A client that then stops reading: it connects with a 4 KiB receive buffer, so that what the
+     * server sends it soon fills the socket, says "hi" and reads the reply, which must be "ok".
+     */
+    Socket clientThatStopsReading() throws IOException {
+        Socket s = new Socket();
+        boolean ready = false;
+        try {
+            s.setReceiveBufferSize(4096);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            Net.send(s, "hi\n");
+            assertThat(Net.readLine(s)).isEqualTo("ok\n");
+            ready = true;
+            return s;
+        } finally {
+            if (!ready) {
+                s.close();
+            }
+        }
     }
 
     /** Awaits the server's one connection, in {@code state}, and returns it. */

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
@@ -54,11 +52,7 @@ class ResumeDisarmsWriterDeadlineTest {
                 HOUR_LONG.withMaxOutboundBytes(64 << 20), Duration.ofSeconds(1));
         Thread reactor = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("tcpkit-reactor-resume-" + server.port())).findFirst().orElseThrow();
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(4096);
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            Net.send(s, "hi\n");
-            assertThat(Net.readLine(s)).isEqualTo("ok\n");
+        try (Socket s = fixture.clientThatStopsReading()) {
             ConnectionImpl conn = fixture.onlyConnection(ConnectionState.IDLE); // waiting without a thread
             // IDLE comes first, then the reactor registers the channel (non-blocking).
             Await.until("the channel registered with the reactor", WAIT, () -> !conn.channel.isBlocking());

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,7 +16,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.tcpkit.engine.EngineFixture.HOUR;
 import static io.tcpkit.engine.EngineFixture.HOUR_LONG;
 import static io.tcpkit.engine.EngineFixture.WAIT;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The write deadline must end a connection whose graceful close is stuck flushing to a peer that
@@ -44,11 +41,7 @@ class WriteTimeoutWhileClosingTest {
         };
         EngineServer server = fixture.startClocked("closing", byeEnds, TcpServer.DEFAULT_QUIET_AFTER,
                 HOUR_LONG.withMaxOutboundBytes(64 << 20), Duration.ofSeconds(1));
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(4096);
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            Net.send(s, "hi\n");
-            assertThat(Net.readLine(s)).isEqualTo("ok\n");
+        try (Socket s = fixture.clientThatStopsReading()) {
             ConnectionImpl conn = fixture.onlyConnection(ConnectionState.IDLE); // waiting without a thread
             // Fan-out to a client that does not read: more than the socket buffers hold stays queued.
             byte[] message = new byte[64 * 1024];
