@@ -70,10 +70,6 @@ final class EngineFixture implements AfterEachCallback {
         return server;
     }
 
-    EngineServer server() {
-        return server;
-    }
-
     /** Moves the server's clock by {@code d} and sweeps, as the reactor would at its next period. */
     void passes(Duration d) {
         clock.addAndGet(d.toNanos());
@@ -104,7 +100,8 @@ final class EngineFixture implements AfterEachCallback {
     /** Awaits the server's one connection, in {@code state}, and returns it. */
     ConnectionImpl onlyConnection(ConnectionState state) {
         Await.until("one connection " + state + " (" + server.connections() + ")", WAIT,
-                () -> server.registry().all().size() == 1 && server.registry().all().iterator().next().state() == state);
+                () -> server.registry().all().size() == 1
+                        && server.registry().all().iterator().next().state() == state);
         return server.registry().all().iterator().next();
     }
 

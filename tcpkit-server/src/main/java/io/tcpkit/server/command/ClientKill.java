@@ -19,7 +19,10 @@ final class ClientKill {
     private ClientKill() {
     }
 
-    /** CLIENT KILL with three or more arguments (CommandService and run have checked the rest). */
+    /**
+     * CLIENT KILL with three or more arguments (ClientCommand.run has counted them; CommandService
+     * has checked that the user may run it).
+     */
     static void run(CommandContext ctx) throws IOException {
         if (ctx.argc() == 3) {
             // Old form: CLIENT KILL ip:port, replying +OK or an error.
