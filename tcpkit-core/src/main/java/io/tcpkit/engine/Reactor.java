@@ -187,6 +187,7 @@ final class Reactor implements Runnable {
     private void takeDrains() {
         ConnectionImpl conn;
         while ((conn = drains.poll()) != null) {
+            conn.out().takenByReactor(); // before it looks at the queue: a later send queues it again
             SelectionKey key = conn.key;
             try {
                 if (conn.state() == ConnectionState.IDLE && key != null && key.isValid()
