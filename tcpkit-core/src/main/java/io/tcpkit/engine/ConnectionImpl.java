@@ -77,14 +77,13 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
     private volatile boolean opened;
     /** Its part of the client memory budget, once it holds more than {@link #UNCHARGED_BYTES}; under this object's monitor. */
     private MemoryBudget.Account account;
-    /** What it holds while it has no account; under this object's monitor. */
-    private int uncharged;
+    /** What it holds while it has no account, at most {@link #UNCHARGED_BYTES}; under this object's monitor. */
+    private short uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
-    /** Its neighbours among the open connections, and whether it is among them; under the registry's monitor. */
+    /** Its neighbours among the open connections; under the registry's monitor. */
     ConnectionImpl prev;
     ConnectionImpl next;
-    boolean linked;
 
     ConnectionImpl(long id, EngineServer server, SocketChannel channel, InetSocketAddress peer) {
         this.id = id;
@@ -221,7 +220,7 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
                 if (a == null) {
                     long held = uncharged + delta;
                     if (held <= UNCHARGED_BYTES || !opened) {
-                        uncharged = (int) Math.max(0, Math.min(held, UNCHARGED_BYTES));
+                        uncharged = (short) Math.max(0, Math.min(held, UNCHARGED_BYTES));
                         return delta < 0 || isOpen();
                     }
                     if (state() == ConnectionState.CLOSED) {

@@ -77,7 +77,6 @@ final class ConnectionRegistry {
                 first.prev = conn;
             }
             first = conn;
-            conn.linked = true;
             linked++;
         }
     }
@@ -85,8 +84,8 @@ final class ConnectionRegistry {
     /** Forgets the connection and returns its permits (its address slot, if it took one). */
     void remove(ConnectionImpl conn) {
         synchronized (this) {
-            if (!conn.linked) {
-                return;
+            if (conn.prev == null && first != conn) {
+                return; // not linked (removed already)
             }
             if (conn.prev != null) {
                 conn.prev.next = conn.next;
@@ -97,7 +96,6 @@ final class ConnectionRegistry {
                 conn.next.prev = conn.prev;
             }
             conn.prev = conn.next = null;
-            conn.linked = false;
             linked--;
         }
         if (conn.admittedAddress() != null) {
