@@ -46,8 +46,9 @@ final class HubOptions {
         RedisTls tls = tls();
         try {
             return RedisHub.start(hub, tls);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--hub-ca/--hub-cert/--hub-key: " + e.getMessage());
+        } catch (RedisTls.Unusable e) {
+            throw new UsageException(e.ca() ? "--hub-ca " + hubCa + ": " + e.getMessage()
+                    : "--hub-cert " + hubCert + " / --hub-key " + hubKey + ": " + e.getMessage());
         }
     }
 

@@ -23,27 +23,48 @@ public record RedisTls(Path ca, Path cert, Path key) {
         }
     }
 
+    /** A file of a {@link RedisTls} that cannot be used, and why. */
+    public static final class Unusable extends IllegalArgumentException {
+        private final boolean ca;
+
+        Unusable(boolean ca, String message, Throwable cause) {
+            super(message, cause);
+            this.ca = ca;
+        }
+
+        /** Whether it is the CA bundle (else the client certificate or its key). */
+        public boolean ca() {
+            return ca;
+        }
+    }
+
     /**
-     * Lettuce's options for these files, checked now: a file that is no PEM certificate or key is
-     * refused at startup rather than at each connection attempt.
+     * Lettuce's options for these files, checked now (the CAs, then the client certificate and
+     * key): a file that is no PEM certificate or key is refused at startup rather than at each
+     * connection attempt. (A key that is not the certificate's shows at the handshake: Redis refuses it.)
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws Unusable naming what is wrong
      */
     SslOptions sslOptions() {
         SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(HANDSHAKE_TIMEOUT);
         if (ca != null) {
             b.trustManager(ca.toFile());
+            check(b.build(), true);
         }
         if (cert != null) {
             b.keyManager(cert.toFile(), key.toFile(), null);
         }
         SslOptions options = b.build();
+        check(options, false);
+        return options;
+    }
+
+    private static void check(SslOptions options, boolean ca) {
         try {
             options.createSslContextBuilder().build();
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(message(e), e);
+            throw new Unusable(ca, message(e), e);
         }
-        return options;
     }
 
     /** The innermost cause's words (Netty wraps what the JDK says). */
