@@ -1,6 +1,7 @@
 package io.tcpkit.server.cli;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.hub.RedisHub;
@@ -95,6 +96,12 @@ final class HubOptions {
                 RedisURI uri = RedisURI.create(v);
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
                     throw new TypeConversionException("'" + redacted(v) + "' names no host");
+                }
+                // Lettuce reads ?verifyPeer=NONE|CA from the URI: the certificate's checks stay whole here.
+                if (uri.isSsl() && uri.getVerifyMode() != SslVerifyMode.FULL) {
+                    throw new TypeConversionException("'" + redacted(v) + "' weakens the checks of Redis's certificate "
+                            + "(verifyPeer=" + uri.getVerifyMode() + "): tcpkit always checks its CA and name; "
+                            + "trust a private CA with --hub-ca");
                 }
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + redacted(v) + "' is not a Redis URI: " + e.getMessage());

@@ -53,6 +53,16 @@ class HubOptionsTest {
                 + pki.alice().cert() + ": could not find a PKCS #8 private key");
     }
 
+    @Test
+    void aUriCannotTurnTheCertificateChecksOff() {
+        for (String mode : new String[] {"NONE", "CA", "none"}) {
+            InProcess.Run run = tcpkit("serve", "--hub", "rediss://tcpkit:s3cret@127.0.0.1:6380?verifyPeer=" + mode);
+            assertThat(run.status()).as(mode).isEqualTo(2);
+            assertThat(run.err()).as(mode).startsWith("tcpkit serve: Invalid value for option '--hub': "
+                    + "'rediss://tcpkit:(hidden)@127.0.0.1:6380?verifyPeer=" + mode + "' weakens the checks of Redis's certificate");
+        }
+    }
+
     private static void assertRefused(String message, String... args) {
         InProcess.Run run = tcpkit(args);
         assertThat(run.status()).isEqualTo(2);
