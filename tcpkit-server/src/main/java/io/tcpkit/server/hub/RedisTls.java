@@ -5,6 +5,7 @@ import io.lettuce.core.SslOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 
 /**
  * What a {@code rediss://} hub trusts and, for mutual TLS, shows: {@code ca}, a PEM bundle of the
@@ -15,7 +16,7 @@ import java.security.GeneralSecurityException;
  */
 public record RedisTls(Path ca, Path cert, Path key) {
     /** Longest a TLS handshake with Redis may take (as a connection attempt: then the hub is unreachable). */
-    static final java.time.Duration HANDSHAKE_TIMEOUT = RedisLink.TIMEOUT;
+    static final Duration HANDSHAKE_TIMEOUT = RedisLink.TIMEOUT;
 
     public RedisTls {
         if ((cert == null) != (key == null)) {
