@@ -35,9 +35,10 @@ import java.util.Arrays;
  * inline line may hold NUL bytes. Before {@link #limitUnauthenticated login}, as in Redis with a
  * password set, a request may have at most 10 arguments of at most 16 KiB.
  *
- * <p>Over 300 lines because it follows Redis's own parser rule for rule (inline splitting with
- * quotes and escapes, multibulk headers, Redis's integer rules, the unauthenticated limits), each
- * with Redis's exact error text; the rules are checked against redis-server by a differential test.
+ * <p>Over 300 lines (by its documentation of where it departs from Redis): inline splitting
+ * ({@link InlineSplitter}) and Redis's integer rules ({@link RedisIntegers}) are classes of their
+ * own; what is left, the read loop, the multibulk state machine and the argument accessors, shares
+ * the request's state, which is kept in this one object for a connection's memory's sake.
  */
 public final class RespReader {
     public static final int DEFAULT_MAX_INLINE_BYTES = 64 * 1024;
@@ -79,8 +80,6 @@ public final class RespReader {
     /** Where the search for the end of the current "$length" line goes on (relative offset). */
     private int headerScanned;
     private boolean unauthenticated;
-    /** The value of the last number {@link #parseLong} read. */
-    private long number;
 
     public RespReader(ReadBuffer in) {
         this(in, DEFAULT_MAX_INLINE_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_ARGUMENTS);
@@ -235,7 +234,11 @@ public final class RespReader {
         if (end - base > maxInlineBytes) {
             throw new RespProtocolException("too big inline request");
         }
-        splitInline(a, base, end);
+        argc = 0;
+        if (scratch.length < end - base) {
+            scratch = new byte[Math.max(Math.max(end - base, 64), scratch.length * 2)];
+        }
+        InlineSplitter.split(a, base, end, scratch, this);
         consumed = lf + 1 - base;
         parsed = 0;
         return true;
@@ -254,11 +257,8 @@ public final class RespReader {
                 }
                 return false;
             }
-            if (!parseLong(a, base + 1, crlf) || number > Integer.MAX_VALUE) {
-                throw new RespProtocolException("invalid multibulk length");
-            }
-            long n = number;
-            if (n > maxArguments) {
+            long n = RedisIntegers.string2ll(a, base + 1, crlf, "invalid multibulk length");
+            if (n > Integer.MAX_VALUE || n > maxArguments) {
                 throw new RespProtocolException("invalid multibulk length");
             }
             if (n > UNAUTHENTICATED_MAX_ARGUMENTS && unauthenticated) {
@@ -288,13 +288,14 @@ public final class RespReader {
                 if (a[base + parsed] != '$') {
                     throw new RespProtocolException("expected '$', got '" + (char) (a[base + parsed] & 0xff) + "'");
                 }
-                if (!parseLong(a, base + parsed + 1, crlf) || number < 0 || number > maxRequestBytes) {
+                long length = RedisIntegers.string2ll(a, base + parsed + 1, crlf, "invalid bulk length");
+                if (length < 0 || length > maxRequestBytes) {
                     throw new RespProtocolException("invalid bulk length");
                 }
-                if (number > UNAUTHENTICATED_MAX_BULK && unauthenticated) {
+                if (length > UNAUTHENTICATED_MAX_BULK && unauthenticated) {
                     throw new RespProtocolException("unauthenticated bulk length");
                 }
-                bulkLength = (int) number;
+                bulkLength = (int) length;
                 parsed = crlf + 2 - base;
                 if (parsed + bulkLength + 2L > maxRequestBytes + 64L) {
                     throw new RespProtocolException("request larger than " + maxRequestBytes + " bytes");
@@ -317,110 +318,14 @@ public final class RespReader {
         return true;
     }
 
-    private void addArg(int start, int length) {
+    /** Records the next argument's span (relative to the request, or in the inline scratch array). */
+    void addArg(int start, int length) {
         if (2 * argc == spans.length) {
             spans = Arrays.copyOf(spans, spans.length * 2);
         }
         spans[2 * argc] = start;
         spans[2 * argc + 1] = length;
         argc++;
-    }
-
-    /** Redis's sdssplitargs: words split by spaces; "double quotes" with escapes; 'single quotes'. */
-    private void splitInline(byte[] a, int from, int to) throws RespProtocolException {
-        argc = 0;
-        if (scratch.length < to - from) {
-            scratch = new byte[Math.max(Math.max(to - from, 64), scratch.length * 2)];
-        }
-        int out = 0;
-        int i = from;
-        while (true) {
-            while (i < to && isBlank(a[i])) {
-                i++;
-            }
-            if (i >= to) {
-                return;
-            }
-            int argStart = out;
-            boolean inDouble = false;
-            boolean inSingle = false;
-            boolean done = false;
-            while (!done) {
-                if (inDouble) {
-                    if (i >= to) {
-                        throw new RespProtocolException("unbalanced quotes in request");
-                    }
-                    byte c = a[i];
-                    if (c == '\\' && i + 3 < to && a[i + 1] == 'x' && isHex(a[i + 2]) && isHex(a[i + 3])) {
-                        scratch[out++] = (byte) (hex(a[i + 2]) * 16 + hex(a[i + 3]));
-                        i += 3;
-                    } else if (c == '\\' && i + 1 < to) {
-                        i++;
-                        scratch[out++] = switch (a[i]) {
-                            case 'n' -> '\n';
-                            case 'r' -> '\r';
-                            case 't' -> '\t';
-                            case 'b' -> '\b';
-                            case 'a' -> 7;
-                            default -> a[i];
-                        };
-                    } else if (c == '"') {
-                        if (i + 1 < to && !isBlank(a[i + 1])) {
-                            throw new RespProtocolException("unbalanced quotes in request");
-                        }
-                        done = true;
-                    } else {
-                        scratch[out++] = c;
-                    }
-                } else if (inSingle) {
-                    if (i >= to) {
-                        throw new RespProtocolException("unbalanced quotes in request");
-                    }
-                    byte c = a[i];
-                    if (c == '\\' && i + 1 < to && a[i + 1] == '\'') {
-                        i++;
-                        scratch[out++] = '\'';
-                    } else if (c == '\'') {
-                        if (i + 1 < to && !isBlank(a[i + 1])) {
-                            throw new RespProtocolException("unbalanced quotes in request");
-                        }
-                        done = true;
-                    } else {
-                        scratch[out++] = c;
-                    }
-                } else if (i >= to || endsWord(a[i])) {
-                    done = true;
-                } else if (a[i] == '"') {
-                    inDouble = true;
-                } else if (a[i] == '\'') {
-                    inSingle = true;
-                } else {
-                    scratch[out++] = a[i];
-                }
-                if (i < to) {
-                    i++;
-                }
-            }
-            addArg(argStart, out - argStart);
-        }
-    }
-
-    /** C's isspace: what sdssplitargs skips between words and wants after a closing quote. */
-    private static boolean isBlank(byte c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x0b || c == '\f';
-    }
-
-    /** What ends an unquoted word in sdssplitargs: not \v and \f, which stay in the word. */
-    private static boolean endsWord(byte c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-    }
-
-    private static boolean isHex(byte c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    private static int hex(byte c) {
-        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
     }
 
     private static int findCrlf(byte[] a, int from, int to) {
@@ -430,54 +335,5 @@ public final class RespReader {
             }
         }
         return -1;
-    }
-
-    /**
-     * Reads [from, to) as Redis's string2ll does into {@link #number}: "0", or an optional '-' and a
-     * digit 1-9 followed by digits, within a long; false for anything else.
-     */
-    private boolean parseLong(byte[] a, int from, int to) {
-        int n = to - from;
-        if (n <= 0 || n > 20) {
-            return false;
-        }
-        int i = from;
-        boolean negative = a[i] == '-';
-        if (negative && ++i == to) {
-            return false;
-        }
-        int first = a[i++] - '0';
-        if (first < 1 || first > 9) {
-            if (first == 0 && n == 1) {
-                number = 0;
-                return true;
-            }
-            return false; // a leading zero, "-0", '+', a space...
-        }
-        long v = first;
-        if (to - i <= 17) { // 18 digits at most: no overflow possible, so none to check for
-            for (; i < to; i++) {
-                int d = a[i] - '0';
-                if (d < 0 || d > 9) {
-                    return false;
-                }
-                v = v * 10 + d;
-            }
-            number = negative ? -v : v;
-            return true;
-        }
-        v = -v; // accumulated as a negative number, so that Long.MIN_VALUE fits
-        for (; i < to; i++) {
-            int d = a[i] - '0';
-            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
-                return false;
-            }
-            v = v * 10 - d;
-        }
-        if (!negative && v == Long.MIN_VALUE) {
-            return false;
-        }
-        number = negative ? v : -v;
-        return true;
     }
 }

@@ -38,15 +38,20 @@ public final class RespWriter {
     /** Headers for 0 to this, exclusive, are shared for each type. */
     private static final int SHARED_HEADERS = 64;
     private static final String TYPES = "*$:%~>|";
-    /** By type (its index in {@link #TYPES}), then by value. */
-    private static final byte[][][] HEADERS = new byte[TYPES.length()][SHARED_HEADERS][];
+    /**
+     * Shared headers by type character (ASCII), then by value; null for a type that has none
+     * ({@code =}, which always formats), so that {@link #header} finds them with one array load.
+     */
+    private static final byte[][][] HEADERS = new byte[128][][];
     /** The type byte alone, by type character (ASCII). */
     private static final byte[][] TYPE_BYTES = new byte[128][];
 
     static {
         for (int t = 0; t < TYPES.length(); t++) {
+            char type = TYPES.charAt(t);
+            byte[][] byValue = HEADERS[type] = new byte[SHARED_HEADERS][];
             for (int n = 0; n < SHARED_HEADERS; n++) {
-                HEADERS[t][n] = ascii(TYPES.charAt(t) + Integer.toString(n) + "\r\n");
+                byValue[n] = ascii(type + Integer.toString(n) + "\r\n");
             }
         }
         for (int c = 0; c < 128; c++) {
@@ -251,9 +256,9 @@ public final class RespWriter {
 
     /** Writes type, the decimal value and CRLF: shared when small, else from the scratch array, right to left. */
     private void header(char type, long value) throws IOException {
-        int t = TYPES.indexOf(type);
-        if (value >= 0 && value < SHARED_HEADERS && t >= 0) {
-            byte[] shared = HEADERS[t][(int) value];
+        byte[][] byValue = HEADERS[type & 0x7f];
+        if (value >= 0 && value < SHARED_HEADERS && byValue != null) {
+            byte[] shared = byValue[(int) value];
             sink.write(shared, 0, shared.length);
             return;
         }

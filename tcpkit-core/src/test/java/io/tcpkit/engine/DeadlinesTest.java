@@ -1,26 +1,24 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.AccessRules;
 import io.tcpkit.CloseReason;
-import io.tcpkit.ConnectionObserver;
 import io.tcpkit.ConnectionState;
-import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
-import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
+import static io.tcpkit.engine.EngineFixture.ECHO;
+import static io.tcpkit.engine.EngineFixture.HOUR;
+import static io.tcpkit.engine.EngineFixture.HOUR_LONG;
+import static io.tcpkit.engine.EngineFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,47 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class DeadlinesTest {
-    private static final Duration HOUR = Duration.ofHours(1);
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private final AtomicLong clock = new AtomicLong(System.nanoTime());
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
     private EngineServer server;
 
-    private static final RequestHandler ECHO = conn -> {
-        ReadBuffer in = conn.input();
-        if (in.readable() == 0 && in.fill() < 0) {
-            return false;
-        }
-        conn.write(in.array(), in.readIndex(), in.readable());
-        in.skip(in.readable());
-        return true;
-    };
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     private int start(RequestHandler handler, Duration quietAfter) throws IOException {
-        Limits hourLong = Limits.DEFAULT.withIdleTimeout(HOUR).withReadTimeout(HOUR).withWriteTimeout(HOUR);
-        server = (EngineServer) Engine.start(new Engine.Spec("127.0.0.1", 0, 50, "deadlines", null, handler, null,
-                quietAfter, hourLong, Duration.ofSeconds(5), reason -> Optional.empty(), AccessRules.OPEN, null, null,
-                ConnectionObserver.NONE, clock::get));
+        server = fixture.startClocked("deadlines", handler, quietAfter, HOUR_LONG, Duration.ofSeconds(5));
         return server.port();
-    }
-
-    private ConnectionImpl onlyConnection(ConnectionState state) {
-        Await.until("one connection " + state + " (" + server.connections() + ")", WAIT, () -> server.registry().all().size() == 1
-                && server.registry().all().iterator().next().state() == state);
-        return server.registry().all().iterator().next();
-    }
-
-    /** Moves the clock by {@code d} and sweeps, as the reactor would at its next period. */
-    private void passes(Duration d) {
-        clock.addAndGet(d.toNanos());
-        server.reactor().deadlines().sweep(clock.get());
     }
 
     private static void echo(Socket s, String text) throws IOException {
@@ -83,11 +47,11 @@ class DeadlinesTest {
         int port = start(ECHO, TcpServer.DEFAULT_QUIET_AFTER);
         try (Socket s = Net.connect(port)) {
             echo(s, "once"); // after its first request it waits without a thread
-            onlyConnection(ConnectionState.IDLE);
-            passes(HOUR.minusSeconds(1));
+            fixture.onlyConnection(ConnectionState.IDLE);
+            fixture.passes(HOUR.minusSeconds(1));
             echo(s, "still here");
-            onlyConnection(ConnectionState.IDLE);
-            passes(HOUR.plusSeconds(1));
+            fixture.onlyConnection(ConnectionState.IDLE);
+            fixture.passes(HOUR.plusSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
@@ -101,8 +65,8 @@ class DeadlinesTest {
             for (int i = 0; i <= Input.BUSY_AFTER; i++) {
                 echo(s, "request " + i);
             }
-            onlyConnection(ConnectionState.WAITING);
-            passes(HOUR.plusSeconds(1));
+            fixture.onlyConnection(ConnectionState.WAITING);
+            fixture.passes(HOUR.plusSeconds(1));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.IDLE_TIMEOUT) == 1);
@@ -121,14 +85,14 @@ class DeadlinesTest {
         int port = start(lines, TcpServer.DEFAULT_QUIET_AFTER);
         try (Socket s = Net.connect(port)) {
             Net.send(s, "a line that never ");
-            ConnectionImpl conn = onlyConnection(ConnectionState.ACTIVE);
+            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.ACTIVE);
             // (Before its thread takes it up, a new connection still has its idle deadline armed.)
             Await.until("the read of the rest to be armed", WAIT, () -> readOfTheRestArmed(conn));
-            passes(HOUR.minusMinutes(10));
+            fixture.passes(HOUR.minusMinutes(10));
             Net.send(s, "ends"); // more of the same frame: its deadline does not move
             Await.until("the read of the rest to be armed again", WAIT,
                     () -> server.stats().bytesIn() == 22 && readOfTheRestArmed(conn));
-            passes(Duration.ofMinutes(11));
+            fixture.passes(Duration.ofMinutes(11));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.READ_TIMEOUT) == 1);
@@ -151,7 +115,7 @@ class DeadlinesTest {
         try (Socket s = Net.connect(port)) {
             s.setReceiveBufferSize(4096);
             Net.send(s, "go");
-            ConnectionImpl conn = onlyConnection(ConnectionState.ACTIVE);
+            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.ACTIVE);
             // Blocked once the socket buffers are full: its write deadline stays armed.
             // No progress over several polls (not within one look: a loaded machine may still be
             // writing, and a write that moves on re-arms its deadline from the new time).
@@ -162,7 +126,7 @@ class DeadlinesTest {
                 seen[0] = now;
                 return seen[1] >= 5;
             });
-            passes(HOUR.plusSeconds(1));
+            fixture.passes(HOUR.plusSeconds(1));
             Await.until("the close counted", WAIT, () -> Net.closed(server, CloseReason.WRITE_TIMEOUT) == 1);
         }
     }

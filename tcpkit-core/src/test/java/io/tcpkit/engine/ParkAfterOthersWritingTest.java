@@ -2,12 +2,11 @@ package io.tcpkit.engine;
 
 import io.tcpkit.ConnectionState;
 import io.tcpkit.RequestHandler;
-import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -30,14 +29,8 @@ class ParkAfterOthersWritingTest {
     /** The hand-over races the sender: enough rounds that the old code lost it every time tried. */
     private static final int ROUNDS = Input.BUSY_AFTER - 2; // more, and the connection counts as busy and keeps its thread by design
 
-    private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
 
     @Test
     void theThreadWaitsForAWriterAndThenLetsTheConnectionGo() throws Exception {
@@ -55,10 +48,9 @@ class ParkAfterOthersWritingTest {
             });
             return true;
         };
-        server = TcpServer.builder().port(0).service("park").requestHandler(handler).start();
-        EngineServer engine = (EngineServer) server;
+        EngineServer engine = fixture.start("park", handler);
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            s.connect(new InetSocketAddress("127.0.0.1", engine.port()));
             InputStream in = s.getInputStream();
             byte[] buf = new byte[8192];
             for (int round = 0; round < ROUNDS; round++) {

@@ -7,9 +7,9 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -39,33 +39,22 @@ class RequestHandlerTest {
 
     /** The threads that served each turn, by connection id. */
     private final Map<Long, List<Thread>> turns = new ConcurrentHashMap<>();
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
     private TcpServer server;
 
     private final RequestHandler echo = conn -> {
         turns.computeIfAbsent(conn.id(), id -> new CopyOnWriteArrayList<>()).add(Thread.currentThread());
-        ReadBuffer in = conn.input();
-        if (in.readable() == 0 && in.fill() < 0) {
-            return false;
-        }
-        conn.write(in.array(), in.readIndex(), in.readable());
-        in.skip(in.readable());
-        return true;
+        return EngineFixture.ECHO.serve(conn);
     };
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private int start(Limits limits, RequestHandler handler) throws IOException {
         return start(limits, handler, QUIET);
     }
 
     private int start(Limits limits, RequestHandler handler, Duration quietAfter) throws IOException {
-        server = TcpServer.builder().port(0).service("req").requestHandler(handler)
-                .quietAfter(quietAfter).limits(limits).start();
+        server = fixture.start(TcpServer.builder().port(0).service("req").requestHandler(handler)
+                .quietAfter(quietAfter).limits(limits));
         return server.port();
     }
 

@@ -1,25 +1,21 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.AccessRules;
 import io.tcpkit.CloseReason;
-import io.tcpkit.ConnectionObserver;
 import io.tcpkit.ConnectionState;
-import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
+import static io.tcpkit.engine.EngineFixture.HOUR;
+import static io.tcpkit.engine.EngineFixture.HOUR_LONG;
+import static io.tcpkit.engine.EngineFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,18 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(40)
 class ResumeDisarmsWriterDeadlineTest {
-    private static final Duration HOUR = Duration.ofHours(1);
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private final AtomicLong clock = new AtomicLong(System.nanoTime());
-    private EngineServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
 
     @Test
     void aWriterStartedWhileTheReactorResumesKeepsItsWriteDeadline() throws Exception {
@@ -62,21 +48,12 @@ class ResumeDisarmsWriterDeadlineTest {
             }
             return true;
         };
-        Limits limits = Limits.DEFAULT.withIdleTimeout(HOUR).withReadTimeout(HOUR).withWriteTimeout(HOUR)
-                .withMaxOutboundBytes(64 << 20);
-        server = (EngineServer) Engine.start(new Engine.Spec("127.0.0.1", 0, 50, "resume", null, handler, null,
-                TcpServer.DEFAULT_QUIET_AFTER, limits, Duration.ofSeconds(1), reason -> Optional.empty(),
-                AccessRules.OPEN, null, null, ConnectionObserver.NONE, clock::get));
+        EngineServer server = fixture.startClocked("resume", handler, TcpServer.DEFAULT_QUIET_AFTER,
+                HOUR_LONG.withMaxOutboundBytes(64 << 20), Duration.ofSeconds(1));
         Thread reactor = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("tcpkit-reactor-resume-" + server.port())).findFirst().orElseThrow();
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(4096);
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            Net.send(s, "hi\n");
-            assertThat(Net.readLine(s)).isEqualTo("ok\n");
-            Await.until("the connection waiting without a thread", WAIT, () -> server.registry().all().size() == 1
-                    && server.registry().all().iterator().next().state() == ConnectionState.IDLE);
-            ConnectionImpl conn = server.registry().all().iterator().next();
+        try (Socket s = fixture.clientThatStopsReading()) {
+            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.IDLE); // waiting without a thread
             // IDLE comes first, then the reactor registers the channel (non-blocking).
             Await.until("the channel registered with the reactor", WAIT, () -> !conn.channel.isBlocking());
 
@@ -92,8 +69,7 @@ class ResumeDisarmsWriterDeadlineTest {
             // reads nothing), under its write deadline.
             Await.until("the channel back in blocking mode", WAIT, () -> conn.channel.isBlocking());
             Await.until("a blocked write's deadline armed", WAIT, () -> conn.out().isArmed());
-            clock.addAndGet(HOUR.plusMinutes(1).toNanos());
-            server.reactor().deadlines().sweep(clock.get());
+            fixture.passes(HOUR.plusMinutes(1));
             Await.until("the connection closed by its write timeout (write deadline "
                     + (conn.out().isArmed() ? "armed" : "NOT armed") + " when it passed, "
                     + conn.out().queuedBytes() + " bytes queued)", WAIT,

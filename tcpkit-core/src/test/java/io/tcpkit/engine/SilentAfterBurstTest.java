@@ -1,14 +1,11 @@
 package io.tcpkit.engine;
 
 import io.tcpkit.ConnectionState;
-import io.tcpkit.RequestHandler;
-import io.tcpkit.TcpServer;
-import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Socket;
 import java.time.Duration;
@@ -25,35 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class SilentAfterBurstTest {
-    private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
 
     @Test
     void aConnectionThatFallsSilentAfterABurstWaitsWithoutAThread() throws Exception {
-        RequestHandler echo = conn -> {
-            ReadBuffer in = conn.input();
-            if (in.readable() == 0 && in.fill() < 0) {
-                return false;
-            }
-            conn.write(in.array(), in.readIndex(), in.readable());
-            in.skip(in.readable());
-            return true;
-        };
-        server = TcpServer.builder().port(0).service("burst").requestHandler(echo).start();
-        EngineServer engine = (EngineServer) server;
-        try (Socket warmUp = Net.connect(server.port())) { // class loading and JIT must not make the burst slow
+        EngineServer engine = fixture.start("burst", EngineFixture.ECHO);
+        try (Socket warmUp = Net.connect(engine.port())) { // class loading and JIT must not make the burst slow
             for (int i = 0; i < 200; i++) {
                 assertThat(Net.roundTrip(warmUp, "w")).isEqualTo("w");
             }
         }
         Await.until("the warm-up connection gone", Duration.ofSeconds(10), () -> engine.registry().all().isEmpty());
-        try (Socket s = Net.connect(server.port())) {
+        try (Socket s = Net.connect(engine.port())) {
             String replies = "";
             for (int i = 0; i < 5; i++) { // five requests in a row: a handshake's burst
                 replies += Net.roundTrip(s, "r");

@@ -1,26 +1,21 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.AccessRules;
-import io.tcpkit.ConnectionObserver;
 import io.tcpkit.ConnectionState;
-import io.tcpkit.Limits;
 import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.tcpkit.engine.EngineFixture.HOUR;
+import static io.tcpkit.engine.EngineFixture.HOUR_LONG;
+import static io.tcpkit.engine.EngineFixture.WAIT;
 
 /**
  * The write deadline must end a connection whose graceful close is stuck flushing to a peer that
@@ -30,18 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class WriteTimeoutWhileClosingTest {
-    private static final Duration HOUR = Duration.ofHours(1);
-    private static final Duration WAIT = Duration.ofSeconds(10);
-
-    private final AtomicLong clock = new AtomicLong(System.nanoTime());
-    private EngineServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
 
     @Test
     void aGracefulCloseBlockedFlushingIsEndedByTheWriteTimeout() throws Exception {
@@ -54,19 +39,10 @@ class WriteTimeoutWhileClosingTest {
             conn.write("ok\n");
             return true;
         };
-        Limits limits = Limits.DEFAULT.withIdleTimeout(HOUR).withReadTimeout(HOUR).withWriteTimeout(HOUR)
-                .withMaxOutboundBytes(64 << 20);
-        server = (EngineServer) Engine.start(new Engine.Spec("127.0.0.1", 0, 50, "closing", null, byeEnds, null,
-                TcpServer.DEFAULT_QUIET_AFTER, limits, Duration.ofSeconds(1), reason -> Optional.empty(),
-                AccessRules.OPEN, null, null, ConnectionObserver.NONE, clock::get));
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(4096);
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            Net.send(s, "hi\n");
-            assertThat(Net.readLine(s)).isEqualTo("ok\n");
-            Await.until("the connection waiting without a thread", WAIT, () -> server.registry().all().size() == 1
-                    && server.registry().all().iterator().next().state() == ConnectionState.IDLE);
-            ConnectionImpl conn = server.registry().all().iterator().next();
+        EngineServer server = fixture.startClocked("closing", byeEnds, TcpServer.DEFAULT_QUIET_AFTER,
+                HOUR_LONG.withMaxOutboundBytes(64 << 20), Duration.ofSeconds(1));
+        try (Socket s = fixture.clientThatStopsReading()) {
+            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.IDLE); // waiting without a thread
             // Fan-out to a client that does not read: more than the socket buffers hold stays queued.
             byte[] message = new byte[64 * 1024];
             for (int i = 0; i < 64; i++) {
@@ -84,8 +60,7 @@ class WriteTimeoutWhileClosingTest {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + " (last seen: " + seen.get() + ")", e);
             }
-            clock.addAndGet(HOUR.plusMinutes(1).toNanos());
-            server.reactor().deadlines().sweep(clock.get());
+            fixture.passes(HOUR.plusMinutes(1));
             Await.until("the connection ended by its write deadline (when it passed: "
                     + conn.state() + ", " + conn.out().queuedBytes() + " bytes queued)", WAIT,
                     () -> server.registry().all().isEmpty() && server.stats().open() == 0);

@@ -1,14 +1,10 @@
 package io.tcpkit.server.bench;
 
 import io.tcpkit.server.HostPort;
-import io.tcpkit.tls.TlsContexts;
 import org.HdrHistogram.Histogram;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
@@ -17,10 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  * blocking sockets on virtual threads. Every loop is bounded by the duration; sockets time out
  * rather than hang.
  *
- * <p>Just over 300 lines: the closed-loop, open-loop and idle runs share the connecting and the
- * measuring windows here; pub/sub and the idle greetings live in {@link PubSubLoad} and
- * {@link IdleClients}.
+ * <p>The closed-loop, open-loop, pub/sub and idle runs share the measuring windows here; the
+ * connecting is {@link Connector}'s, pub/sub's clients live in {@link PubSubLoad} and the idle
+ * greetings and probes in {@link IdleClients}.
  */
 public final class BenchRunner {
     /**
@@ -53,16 +45,17 @@ public final class BenchRunner {
         }
     }
 
-    private static final int CONNECT_PARALLELISM = 64;
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
 
     private final Config config;
     private final PrintStream progress;
     private final BenchStats stats = new BenchStats();
+    private final Connector connector;
 
     public BenchRunner(Config config, PrintStream progress) {
         this.config = config;
         this.progress = progress;
+        this.connector = new Connector(config, SOCKET_TIMEOUT);
     }
 
     /**
@@ -100,7 +93,7 @@ public final class BenchRunner {
             // The loops give up SOCKET_TIMEOUT after the stop time, which is now.
             t.join(SOCKET_TIMEOUT.toMillis() + 1000);
         }
-        closeAll(sockets);
+        Connector.closeAll(sockets);
         return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
                 config.inFlight(), 0, config.rate(), window.seconds(), stats.replies(), stats.bytes(),
                 stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null, null);
@@ -155,7 +148,7 @@ public final class BenchRunner {
         // instance to the other: the fan-out through Redis. PUBLISH then counts the publisher's
         // instance's receivers only, so its reply is not checked against the subscribers.
         InetSocketAddress at = config.subscribersAt();
-        List<Socket> subscribers = at == null ? connect(config.connections()) : connect(config.connections(), at);
+        List<Socket> subscribers = at == null ? connect(config.connections()) : connector.connect(config.connections(), at);
         List<Socket> publishers = connect(config.publishers());
         int expectedReply = at == null ? config.connections() : -1;
         PubSubLoad.subscribeAll(subscribers);
@@ -181,11 +174,11 @@ public final class BenchRunner {
         for (Thread t : publisherThreads) {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
-        closeAll(publishers);
+        Connector.closeAll(publishers);
         for (Thread t : subscriberThreads) {
             t.join(SOCKET_TIMEOUT.toMillis());
         }
-        closeAll(subscribers);
+        Connector.closeAll(subscribers);
         return new BenchResult(target(), "pubsub", config.connections(), config.size(), 1, config.publishers(), 0,
                 window.seconds(), stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
                 stats.total(), window.serverCpu(), window.serverRss(), null, null);
@@ -207,7 +200,7 @@ public final class BenchRunner {
         stats.startMeasuring(); // every echo counts: there is no warm-up here
         List<Socket> sockets = connect();
         if (probe != null) {
-            echoOnce(sockets, probe, 0, "before idling");
+            IdleClients.echoOnce(sockets, probe, 0, "before idling", stats);
         } else if (!echo) {
             IdleClients.greet(config.mode(), sockets, stats);
         }
@@ -215,7 +208,7 @@ public final class BenchRunner {
         Long after = server == null ? null : server.rssBytes();
         Long heapAfter = heapBefore == null ? null : server.liveHeapBytes();
         if (probe != null) {
-            echoOnce(sockets, probe, 1, "after idling");
+            IdleClients.echoOnce(sockets, probe, 1, "after idling", stats);
         } else if (!echo) {
             IdleClients.check(config.mode(), sockets, stats);
         } else {
@@ -226,7 +219,7 @@ public final class BenchRunner {
             }
         }
         stats.stopMeasuring();
-        closeAll(sockets);
+        Connector.closeAll(sockets);
         int n = Math.max(1, sockets.size());
         Long perConnection = before == null ? null : (after - before) / n;
         Long heapPerConnection = heapBefore == null ? null : (heapAfter - heapBefore) / n;
@@ -235,95 +228,13 @@ public final class BenchRunner {
                 perConnection, heapPerConnection);
     }
 
-    /** One echo round trip on every connection, in turn, checked byte for byte. */
-    private void echoOnce(List<Socket> sockets, Workload probe, long seq, String when) {
-        byte[] request = new byte[probe.requestBytes()];
-        byte[] reply = new byte[probe.replyBytes()];
-        probe.request(request, 0, seq);
-        for (Socket s : sockets) {
-            try {
-                long sent = System.nanoTime();
-                s.getOutputStream().write(request);
-                if (s.getInputStream().readNBytes(reply, 0, reply.length) != reply.length
-                        || !probe.replyMatches(reply, 0, seq)) {
-                    stats.error("a connection did not echo " + when);
-                    continue;
-                }
-                stats.reply(System.nanoTime() - sent, reply.length);
-            } catch (IOException e) {
-                stats.error("a connection failed " + when + ": " + e.getMessage());
-            }
-        }
-    }
-
-    /** Opens every connection, a few dozen at a time; clients on loopback may be spread over 127.0.1.x. */
+    /** Opens every connection of the run to its target. */
     private List<Socket> connect() throws IOException, InterruptedException {
         return connect(config.connections());
     }
 
     private List<Socket> connect(int count) throws IOException, InterruptedException {
-        return connect(count, config.target());
-    }
-
-    private List<Socket> connect(int count, InetSocketAddress address) throws IOException, InterruptedException {
-        SSLContext tls = config.tls() ? TlsContexts.clientContext(config.ca(), null, null, config.insecure()) : null;
-        Semaphore parallel = new Semaphore(CONNECT_PARALLELISM);
-        List<Future<Socket>> futures = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                parallel.acquire();
-                futures.add(executor.submit(() -> {
-                    try {
-                        return open(index, tls, address);
-                    } finally {
-                        parallel.release();
-                    }
-                }));
-            }
-        }
-        List<Socket> sockets = new ArrayList<>();
-        IOException failure = null;
-        for (Future<Socket> f : futures) {
-            try {
-                sockets.add(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-                failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-            }
-        }
-        if (failure != null) {
-            closeAll(sockets);
-            throw new IOException("could not open " + count + " connections to " + target()
-                    + ": " + failure.getMessage(), failure);
-        }
-        return sockets;
-    }
-
-    /**
-     * One connection, connected blocking; plain ones are SocketChannels (seen through their
-     * socket adaptor until an event loop takes them non-blocking), TLS ones SSLSockets over them.
-     */
-    private Socket open(int index, SSLContext tls, InetSocketAddress address) throws IOException {
-        Socket socket = SocketChannel.open().socket();
-        try {
-            if (config.sourceAddresses() > 1 && address.getAddress().isLoopbackAddress()) {
-                int n = index % config.sourceAddresses();
-                socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) (1 + n)}), 0));
-            }
-            socket.setTcpNoDelay(true);
-            socket.connect(address, (int) SOCKET_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) SOCKET_TIMEOUT.toMillis());
-            if (tls == null) {
-                return socket;
-            }
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket,
-                    address.getHostString(), address.getPort(), true);
-            ssl.startHandshake();
-            return ssl;
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
+        return connector.connect(count, config.target());
     }
 
     /** The measured part of a run: its length, and the server's CPU time in it and memory at its end. */
@@ -380,16 +291,6 @@ public final class BenchRunner {
         long left;
         while ((left = deadlineNanos - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
-        }
-    }
-
-    private static void closeAll(List<Socket> sockets) {
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // Closing is all that is left to do.
-            }
         }
     }
 }

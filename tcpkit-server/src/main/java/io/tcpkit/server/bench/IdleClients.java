@@ -10,7 +10,8 @@ import java.util.List;
  * What the idle connections of {@code tcpkit bench --mode idle-*} do before they go quiet, so that
  * each service's idle connection is measured in the state its users leave it in: a command client
  * after a PING, a subscriber after its SUBSCRIBE, a chat member after joining the lobby. Checked
- * byte for byte where the reply is fixed.
+ * byte for byte where the reply is fixed. An echo connection given a {@code --size} echoes one
+ * message before it idles and one after ({@link #echoOnce}).
  */
 final class IdleClients {
     static final String CHANNEL = "bench-idle";
@@ -104,5 +105,26 @@ final class IdleClients {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One echo round trip on every connection, in turn, checked byte for byte; errors go to {@code stats}. */
+    static void echoOnce(List<Socket> sockets, Workload probe, long seq, String when, BenchStats stats) {
+        byte[] request = new byte[probe.requestBytes()];
+        byte[] reply = new byte[probe.replyBytes()];
+        probe.request(request, 0, seq);
+        for (Socket s : sockets) {
+            try {
+                long sent = System.nanoTime();
+                s.getOutputStream().write(request);
+                if (s.getInputStream().readNBytes(reply, 0, reply.length) != reply.length
+                        || !probe.replyMatches(reply, 0, seq)) {
+                    stats.error("a connection did not echo " + when);
+                    continue;
+                }
+                stats.reply(System.nanoTime() - sent, reply.length);
+            } catch (IOException e) {
+                stats.error("a connection failed " + when + ": " + e.getMessage());
+            }
+        }
     }
 }

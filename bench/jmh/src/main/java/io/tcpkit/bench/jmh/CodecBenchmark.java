@@ -3,6 +3,7 @@ package io.tcpkit.bench.jmh;
 import io.tcpkit.codec.LineReader;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.codec.RespReader;
+import io.tcpkit.codec.RespWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The codecs on a pipelined batch already in memory: the cost per request of finding frames and
- * arguments, without any I/O. Each invocation parses {@link #BATCH} requests.
+ * arguments, and per reply of writing it, without any I/O. Each invocation parses or writes
+ * {@link #BATCH} of them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +40,9 @@ public class CodecBenchmark {
     private byte[] respPings;
     private byte[] respSets;
     private byte[] inline;
+    private static final byte[] VALUE = "value-0123456789".getBytes(StandardCharsets.US_ASCII);
+    private long written;
+    private final RespWriter writer = new RespWriter((b, off, len) -> written += len);
 
     /** Replays one byte array, then reports end of stream. */
     static final class Replay implements ReadBuffer.Source {
@@ -49,7 +54,7 @@ public class CodecBenchmark {
         }
 
         @Override
-        public int read(byte[] b, int off, int len, boolean midFrame) {
+        public int read(byte[] b, int off, int len) {
             if (position == data.length) {
                 return -1;
             }
@@ -97,6 +102,20 @@ public class CodecBenchmark {
     @OperationsPerInvocation(BATCH)
     public void inlineQuoted(Blackhole bh) throws IOException {
         parse(inline, bh);
+    }
+
+    /** A reply of three bulk strings and an integer: five headers, each looked up by its type. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public void respWriterReply(Blackhole bh) throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            writer.arrayHeader(4);
+            writer.bulk(VALUE);
+            writer.bulk(VALUE);
+            writer.bulk(VALUE);
+            writer.integer(i & 31);
+        }
+        bh.consume(written);
     }
 
     private static void parse(byte[] data, Blackhole bh) throws IOException {
