@@ -34,6 +34,8 @@ def load(results):
     data = {}
     for path in glob.glob(os.path.join(results, "*.json")):
         name = os.path.basename(path)[:-5]
+        if "." not in name:
+            continue  # not a workload.server result (bench/cluster writes cluster-N.json here)
         workload, server = name.split(".", 1)
         try:
             with open(path) as f:

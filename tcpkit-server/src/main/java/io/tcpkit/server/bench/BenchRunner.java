@@ -156,10 +156,15 @@ public final class BenchRunner {
         long stop = warmupEnd + config.duration().toNanos();
         List<Thread> subscriberThreads = new ArrayList<>();
         List<Thread> publisherThreads = new ArrayList<>();
-        for (Socket s : subscribers) {
-            s.setSoTimeout(2000);
-            subscriberThreads.add(Thread.ofVirtual().start(
-                    () -> PubSubLoad.subscriber(s, config.size(), stats, stop + 1_000_000_000L)));
+        if (SubscriberLoop.supports(subscribers)) {
+            subscriberThreads.add(Thread.ofPlatform().name("subscribers").start(
+                    new SubscriberLoop(subscribers, config.size(), stats, stop + 1_000_000_000L)));
+        } else {
+            for (Socket s : subscribers) {
+                s.setSoTimeout(2000);
+                subscriberThreads.add(Thread.ofVirtual().start(
+                        () -> PubSubLoad.subscriber(s, config.size(), stats, stop + 1_000_000_000L)));
+            }
         }
         for (Socket s : publishers) {
             publisherThreads.add(Thread.ofVirtual().start(

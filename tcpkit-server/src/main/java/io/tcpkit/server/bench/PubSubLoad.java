@@ -51,10 +51,15 @@ final class PubSubLoad {
         return out.toByteArray();
     }
 
-    /** A subscriber: after its confirmation, reads message frames until the socket closes or times out. */
-    static void subscriber(Socket socket, int size, BenchStats stats, long stopNanos) {
-        byte[] prefix = ("*3\r\n$7\r\nmessage\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n$" + Math.max(16, size) + "\r\n")
+    /** What every message frame of a run begins with, up to its payload. */
+    static byte[] messagePrefix(int size) {
+        return ("*3\r\n$7\r\nmessage\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n$" + Math.max(16, size) + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A subscriber on a thread of its own (TLS; plain ones share a {@link SubscriberLoop}): after its confirmation, reads message frames until the socket closes or times out. */
+    static void subscriber(Socket socket, int size, BenchStats stats, long stopNanos) {
+        byte[] prefix = messagePrefix(size);
         int frame = prefix.length + Math.max(16, size) + 2;
         byte[] in = new byte[Math.max(64 * 1024, frame * 4)];
         int filled = 0;

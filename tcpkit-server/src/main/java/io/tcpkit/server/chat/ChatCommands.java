@@ -42,7 +42,11 @@ final class ChatCommands {
             case "/rooms" -> me.tell("* rooms: " + rooms.allRoomSizes().entrySet().stream()
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
             case "/who" -> me.tell("* in " + me.room().name() + ": " + String.join(", ", rooms.who(me.room())));
-            case "/join" -> join(me, arg, rest);
+            case "/join" -> {
+                if (!join(me, arg, rest)) {
+                    return false; // evicted by the memory budget: closing
+                }
+            }
             case "/msg" -> privateMessage(me, arg, rest);
             case "/me" -> {
                 String text = line.strip().length() > 3 ? line.strip().substring(3).strip() : "";
@@ -62,8 +66,11 @@ final class ChatCommands {
         return true;
     }
 
-    /** Rooms are told apart ignoring case, as names are: "/join Dev" joins dev. */
-    private void join(ChatMember me, String name, String rest) {
+    /**
+     * Rooms are told apart ignoring case, as names are: "/join Dev" joins dev. False if the
+     * memory budget evicted the member on joining.
+     */
+    private boolean join(ChatMember me, String name, String rest) {
         String room = name.toLowerCase(java.util.Locale.ROOT);
         if (!ROOM.matcher(room).matches() || !rest.isEmpty()) {
             me.tell("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
@@ -71,8 +78,9 @@ final class ChatCommands {
             me.tell("* you are in " + room + " already");
         } else {
             rooms.leave(me);
-            rooms.join(me, room);
+            return rooms.join(me, room);
         }
+        return true;
     }
 
     private void privateMessage(ChatMember me, String to, String text) {

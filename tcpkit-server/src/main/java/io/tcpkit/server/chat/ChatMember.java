@@ -14,6 +14,13 @@ import java.nio.charset.StandardCharsets;
  * reader never holds up anyone else.
  */
 final class ChatMember implements Subscriber {
+    /**
+     * What one room membership holds besides the room's name, counted in the client memory budget
+     * as a command connection's subscription is (PubSubClient): the member's slot in the room's
+     * list and in the hub's subscriber array, its share of the room and channel objects.
+     */
+    static final int MEMBERSHIP_OVERHEAD_BYTES = 160;
+
     private final Connection connection;
     private final Session session;
     private volatile String name;

@@ -47,9 +47,15 @@ final class ChatRooms {
 
     /**
      * Puts a member in a room: they get the presence line (everyone else there), the others get
-     * a notice, and from then on the member receives what is said there.
+     * a notice, and from then on the member receives what is said there. The membership is
+     * charged to the client memory budget first (as a command connection's subscription is);
+     * false if the budget evicted the member instead (their connection is closing, and they are
+     * in no room).
      */
-    void join(ChatMember member, String roomName) {
+    boolean join(ChatMember member, String roomName) {
+        if (!member.connection().accountMemory(membershipCost(roomName))) {
+            return false;
+        }
         while (true) {
             ChatRoom room = rooms.computeIfAbsent(roomName, ChatRoom::new);
             boolean joined = room.join(member, others -> {
@@ -62,7 +68,7 @@ final class ChatRooms {
                 member.room(room);
             });
             if (joined) {
-                return;
+                return true;
             }
             rooms.remove(roomName, room); // closed while we looked it up; make a new one
         }
@@ -89,9 +95,15 @@ final class ChatRooms {
             }
         });
         member.room(null);
+        member.connection().accountMemory(-membershipCost(room.name()));
         if (empty) {
             rooms.remove(room.name(), room);
         }
+    }
+
+    /** What a membership holds, counted in the client memory budget: the room's name and the member's slots. */
+    static long membershipCost(String roomName) {
+        return ChatMember.MEMBERSHIP_OVERHEAD_BYTES + roomName.length();
     }
 
     /**

@@ -120,8 +120,7 @@ final class ChatSession implements RequestHandler {
         me = member;
         session.name(name);
         stage = Stage.JOINED;
-        chat.rooms().join(me, ChatRooms.LOBBY);
-        return true;
+        return chat.rooms().join(me, ChatRooms.LOBBY); // false: evicted by the memory budget
     }
 
     private boolean converse(Connection conn, String line) throws InterruptedException {

@@ -1,13 +1,16 @@
 package io.tcpkit.server.cli;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.hub.LocalHub;
 import io.tcpkit.server.hub.RedisHub;
+import io.tcpkit.server.hub.RedisTls;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -21,9 +24,51 @@ final class HubOptions {
                     + "redis://[user:password@]host:port or rediss://... for TLS (default: this process only).")
     String hub;
 
+    @Option(names = "--hub-ca", paramLabel = "FILE",
+            description = "With a rediss:// hub: the CAs (PEM) that may sign the Redis server's certificate "
+                    + "(default: the JDK's trust store). Its name or address in the URI is checked too.")
+    Path hubCa;
+
+    @Option(names = "--hub-cert", paramLabel = "FILE",
+            description = "With a rediss:// hub: a client certificate chain (PEM) for Redis servers that ask for one.")
+    Path hubCert;
+
+    @Option(names = "--hub-key", paramLabel = "FILE", description = "The private key of --hub-cert (PEM, PKCS#8, unencrypted).")
+    Path hubKey;
+
     /** The hub to serve with; the caller closes it (if it is AutoCloseable) after the services stopped. */
     Hub open() {
-        return hub == null ? new LocalHub() : RedisHub.start(hub);
+        if (hub == null) {
+            if (hubCa != null || hubCert != null || hubKey != null) {
+                throw new UsageException("--hub-ca, --hub-cert and --hub-key need --hub rediss://...");
+            }
+            return new LocalHub();
+        }
+        RedisTls tls = tls();
+        try {
+            return RedisHub.start(hub, tls);
+        } catch (RedisTls.Unusable e) {
+            throw new UsageException(e.ca() ? "--hub-ca " + hubCa + ": " + e.getMessage()
+                    : "--hub-cert " + hubCert + " / --hub-key " + hubKey + ": " + e.getMessage());
+        }
+    }
+
+    /** What a rediss:// hub trusts and shows; null for the defaults. */
+    private RedisTls tls() {
+        if (hubCa == null && hubCert == null && hubKey == null) {
+            return null;
+        }
+        if (!hub.toLowerCase(Locale.ROOT).startsWith("rediss://")) {
+            throw new UsageException("--hub-ca, --hub-cert and --hub-key are for TLS: a rediss:// hub, not "
+                    + redacted(hub));
+        }
+        if ((hubCert == null) != (hubKey == null)) {
+            throw new UsageException("--hub-cert and --hub-key go together");
+        }
+        InputFiles.check("--hub-ca", hubCa);
+        InputFiles.check("--hub-cert", hubCert);
+        InputFiles.check("--hub-key", hubKey);
+        return new RedisTls(hubCa, hubCert, hubKey);
     }
 
     static void close(Hub hub) {
@@ -51,6 +96,12 @@ final class HubOptions {
                 RedisURI uri = RedisURI.create(v);
                 if (uri.getHost() == null || uri.getHost().isEmpty()) {
                     throw new TypeConversionException("'" + redacted(v) + "' names no host");
+                }
+                // Lettuce reads ?verifyPeer=NONE|CA from the URI: the certificate's checks stay whole here.
+                if (uri.isSsl() && uri.getVerifyMode() != SslVerifyMode.FULL) {
+                    throw new TypeConversionException("'" + redacted(v) + "' weakens the checks of Redis's certificate "
+                            + "(verifyPeer=" + uri.getVerifyMode() + "): tcpkit always checks its CA and name; "
+                            + "trust a private CA with --hub-ca");
                 }
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + redacted(v) + "' is not a Redis URI: " + e.getMessage());

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -111,7 +112,7 @@ final class Heartbeat implements AutoCloseable {
             if (closed) {
                 return;
             }
-            downReason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            downReason = reason(e);
             boolean wasUp = up;
             up = false;
             if (wasUp || !everUp && !downLogged) {
@@ -120,6 +121,28 @@ final class Heartbeat implements AutoCloseable {
                         + "messages to other instances are lost meanwhile", link.where(), downReason);
             }
         }
+    }
+
+    /**
+     * Why Redis is unreachable, in a few words. A TLS failure is named with what the JDK says about
+     * it (an untrusted CA, a name the certificate does not hold): Lettuce's own message only says it
+     * could not connect.
+     */
+    static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                Throwable inner = t;
+                while (inner.getCause() != null && inner.getCause() != inner) {
+                    inner = inner.getCause();
+                }
+                return "TLS handshake failed: " + words(inner);
+            }
+        }
+        return words(e);
+    }
+
+    private static String words(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private boolean awaitEcho(long ping) throws InterruptedException {

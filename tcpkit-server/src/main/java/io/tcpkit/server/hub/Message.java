@@ -20,6 +20,8 @@ public final class Message {
      * frame serves all of them (racing threads at worst build an equal one twice).
      */
     private volatile PatternFrame lastPattern;
+    /** The same for RESP3 subscribers: the last pattern's push frame. */
+    private volatile PatternFrame lastPushPattern;
 
     private record PatternFrame(Glob pattern, byte[] frame) {
     }
@@ -97,9 +99,18 @@ public final class Message {
         return p;
     }
 
-    /** {@code >4 pmessage pattern room payload}. */
+    /**
+     * {@code >4 pmessage pattern room payload}, one array for every RESP3 subscriber of the
+     * pattern, as {@link #resp(Glob)} for RESP2. Shared: do not modify.
+     */
     public byte[] push(Glob pattern) {
-        return asPush(frame("pmessage", pattern.bytes(), room, payload));
+        PatternFrame last = lastPushPattern;
+        if (last != null && (last.pattern == pattern || last.pattern.equals(pattern))) {
+            return last.frame;
+        }
+        byte[] frame = asPush(frame("pmessage", pattern.bytes(), room, payload));
+        lastPushPattern = new PatternFrame(pattern, frame);
+        return frame;
     }
 
     /** A RESP2 frame as a push: the same elements under a {@code >} header (the array's {@code *}). */

@@ -53,11 +53,11 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     private record Held(String name, Subscriber holder) {
     }
 
-    private RedisHub(RedisURI uri) {
+    private RedisHub(RedisURI uri, RedisTls tls) {
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         this.id = HexFormat.of().formatHex(random);
-        this.link = new RedisLink(uri, id, this::received);
+        this.link = new RedisLink(uri, tls, id, this::received);
         this.heartbeat = new Heartbeat(link, id, new Heartbeat.Hub() {
             @Override
             public void republish() {
@@ -74,10 +74,13 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     /**
      * Starts a hub on the Redis at {@code uri} ({@code redis://[user:password@]host:port} or
      * {@code rediss://}). It tries to connect at once, and keeps trying: until it is through, it
-     * serves this instance only and is not ready.
+     * serves this instance only and is not ready. {@code tls} says what a {@code rediss://} hub
+     * trusts (null: the JDK's trust store).
+     *
+     * @throws IllegalArgumentException if a file of {@code tls} is no PEM certificate or key
      */
-    public static RedisHub start(String uri) {
-        RedisHub hub = new RedisHub(RedisURI.create(uri));
+    public static RedisHub start(String uri, RedisTls tls) {
+        RedisHub hub = new RedisHub(RedisURI.create(uri), tls);
         hub.heartbeat.start();
         return hub;
     }

@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -88,17 +89,24 @@ final class RedisLink implements AutoCloseable {
     private volatile StatefulRedisConnection<byte[], byte[]> commands;
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> subscription;
 
-    RedisLink(RedisURI uri, String id, Consumer<byte[]> received) {
+    /** {@code tls}: what a rediss:// link trusts and shows (null: the JDK's trust store, no client certificate). */
+    RedisLink(RedisURI uri, RedisTls tls, String id, Consumer<byte[]> received) {
         this.uri = uri;
         this.id = id;
         this.idPrefix = ascii(id + "\n");
         this.received = received;
+        // Checked before any thread starts: bad files are refused at startup.
+        SslOptions ssl = tls == null ? null : tls.sslOptions();
         uri.setTimeout(TIMEOUT);
         // Few threads: the links carry little next to the clients, and the machine's cores are the engine's.
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
                 .reconnectDelay(Delay.constant(Duration.ofMillis(500))).build();
         this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (ssl != null) {
+            options.sslOptions(ssl);
+        }
+        client.setOptions(options
                 .autoReconnect(true)
                 // While Redis is away, commands fail at once instead of queueing: what is published
                 // then is lost, not delivered late and out of place.

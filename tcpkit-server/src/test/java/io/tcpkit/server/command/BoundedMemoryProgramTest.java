@@ -113,6 +113,95 @@ class BoundedMemoryProgramTest {
         }
     }
 
+    /**
+     * One address may hold a quarter of the budget: with 32 MiB for clients (8 MiB per address),
+     * 127.0.0.2 holds 16 half-sent bulks of 700 KB (11 MB, a third of the whole budget) and only its
+     * own biggest are evicted, for its share; 127.0.0.3, holding two of 300 KB, keeps both
+     * connections, finishes its requests and is answered.
+     */
+    @Test
+    void anAddressPastItsShareLosesItsOwnBiggestHoldersOnly() throws Exception {
+        try (ChildProcess server = command("--max-client-memory", "32m")) {
+            int port = Tcpkit.awaitPort(server, "command");
+            byte[] header = ("*2\r\n$4\r\nECHO\r\n$" + BULK + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] body = new byte[BULK];
+            Arrays.fill(body, (byte) 'y');
+            int keptPart = 300_000;
+            List<Socket> kept = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Socket s = Net.connectFrom("127.0.0.3", port);
+                s.setSoTimeout(30_000);
+                OutputStream out = s.getOutputStream();
+                out.write(header);
+                out.write(body, 0, keptPart);
+                out.flush();
+                kept.add(s);
+            }
+            int attackers = 16;
+            int attackPart = 700_000;
+            List<Socket> attack = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < attackers; i++) {
+                    Socket s = Net.connectFrom("127.0.0.2", port);
+                    attack.add(s);
+                    threads.submit(() -> {
+                        try {
+                            OutputStream out = s.getOutputStream();
+                            out.write(header);
+                            for (int off = 0; off < attackPart; off += 50_000) {
+                                out.write(body, off, 50_000);
+                            }
+                            out.flush();
+                        } catch (IOException e) {
+                            // evicted while it sent
+                        }
+                        return null;
+                    });
+                }
+            }
+            boolean[] closed = new boolean[attackers];
+            AtomicInteger evicted = new AtomicInteger();
+            Await.until("127.0.0.2's biggest holders evicted", Duration.ofSeconds(60), () -> {
+                for (int i = 0; i < attackers; i++) {
+                    if (!closed[i] && closedNow(attack.get(i))) {
+                        closed[i] = true;
+                        evicted.incrementAndGet();
+                    }
+                }
+                return evicted.get() >= 1 && server.stderr().contains("evicted, holding");
+            });
+            assertThat(server.isAlive()).isTrue();
+            Matcher lines = Pattern.compile("(?m)^.*evicted, holding \\d+ bytes: .*$").matcher(server.stderr());
+            int evictions = 0;
+            while (lines.find()) {
+                evictions++;
+                assertThat(lines.group()).as("only the address past its share loses connections, for that reason")
+                        .contains(" 127.0.0.2:")
+                        .containsPattern("its address's share of the client memory budget, \\d+ bytes, reached");
+            }
+            assertThat(evictions).isPositive().isLessThan(attackers);
+            assertThat(ping(port, "127.0.0.3")).isEqualTo("+PONG\r\n");
+            for (Socket s : kept) {
+                OutputStream out = s.getOutputStream();
+                out.write(body, keptPart, BULK - keptPart);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String expected = "$" + BULK + "\r\n";
+                assertThat(Net.read(s, expected.length())).as("127.0.0.3 is answered").isEqualTo(expected);
+                byte[] echoed = s.getInputStream().readNBytes(BULK + 2);
+                assertThat(echoed).hasSize(BULK + 2);
+                assertThat(echoed[0]).isEqualTo((byte) 'y');
+                assertThat(echoed[BULK - 1]).isEqualTo((byte) 'y');
+                s.close();
+            }
+            for (Socket s : attack) {
+                s.close();
+            }
+            assertThat(ping(port, "127.0.0.2")).as("the attacker's address is served again").isEqualTo("+PONG\r\n");
+            assertThat(server.stderr()).doesNotContain("OutOfMemoryError");
+        }
+    }
+
     @Test
     void subscriptionsAreBoundedPerConnection() throws Exception {
         try (ChildProcess server = command("--max-subscriptions", "2")) {

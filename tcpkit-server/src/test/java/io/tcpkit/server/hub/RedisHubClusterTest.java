@@ -308,18 +308,18 @@ class RedisHubClusterTest {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static HttpResponse<String> get(int adminPort) throws IOException, InterruptedException {
+    static HttpResponse<String> get(int adminPort) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int status(int adminPort) {
+    static int status(int adminPort) {
         try {
             return get(adminPort).statusCode();
         } catch (IOException e) {

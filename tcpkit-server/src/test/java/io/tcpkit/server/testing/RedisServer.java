@@ -1,6 +1,7 @@
 package io.tcpkit.server.testing;
 
 import io.tcpkit.testing.Require;
+import io.tcpkit.testing.TestPki;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +25,14 @@ public final class RedisServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    /** Whether it speaks TLS only (then it is ready when its log says so: a plain PING cannot ask). */
+    private final boolean tls;
 
-    private RedisServer(Process process, int port, Path dir) {
+    private RedisServer(Process process, int port, Path dir, boolean tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.tls = tls;
     }
 
     /** Starts redis-server with extra configuration ("--name value" pairs) and waits until it answers PING. */
@@ -46,15 +50,41 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts redis-server on {@code port} (again, after {@link #close()}: a Redis restarted), and waits until it answers. */
     public static RedisServer startOn(int port, String... config) throws IOException, InterruptedException {
+        return startOn(port, List.of("--port", Integer.toString(port)), false, config);
+    }
+
+    /**
+     * Starts redis-server speaking TLS only ({@code rediss://}) on a free port, with the certificate
+     * and key {@code server}, the client CA {@code ca} and no client certificates asked for (extra
+     * configuration may say {@code --tls-auth-clients yes}), and waits until it is ready.
+     */
+    public static RedisServer startTls(TestPki.Pair server, Path ca, String... config) throws IOException, InterruptedException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            try {
+                return startOn(port, List.of("--port", "0", "--tls-port", Integer.toString(port),
+                        "--tls-cert-file", server.cert().toString(), "--tls-key-file", server.key().toString(),
+                        "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"), true, config);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static RedisServer startOn(int port, List<String> listen, boolean tls, String... config)
+            throws IOException, InterruptedException {
         String binary = Require.tool("redis-server").toString();
         Path dir = Files.createTempDirectory("tcpkit-redis-");
-        List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+        List<String> command = new ArrayList<>(List.of(binary));
+        command.addAll(listen);
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(List.of(config));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout").toFile()).start();
-        RedisServer server = new RedisServer(p, port, dir);
+        RedisServer server = new RedisServer(p, port, dir, tls);
         if (server.awaitReady()) {
             return server;
         }
@@ -80,6 +110,13 @@ public final class RedisServer implements AutoCloseable {
     private boolean awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline && process.isAlive()) {
+            if (tls) {
+                if (log().contains("Ready to accept connections")) {
+                    return true;
+                }
+                Thread.sleep(20); // a poll interval while the process starts, not synchronisation
+                continue;
+            }
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 s.setSoTimeout(2000);
                 OutputStream out = s.getOutputStream();
