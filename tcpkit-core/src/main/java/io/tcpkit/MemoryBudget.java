@@ -28,6 +28,14 @@ public final class MemoryBudget {
     public static final int DEFAULT_ADDRESS_SHARE_PERCENT = 25;
     /** Eviction stops once use is back under this share of the limit (and of an address's share). */
     public static final int LOW_WATER_PERCENT = 90;
+    /**
+     * What a connection may hold before it is charged: a subscriber to a few rooms or a chat member
+     * costs the budget nothing, as its socket and its objects (some 1.2 KiB) do not; what grows with
+     * what a client does is charged from the first byte past this. At most this times the
+     * connections allowed is left uncharged. An account costs some 50 bytes, a third of what a
+     * subscription adds, so the many that hold little have none.
+     */
+    public static final int DEFAULT_UNCHARGED_BYTES = 1024;
 
     /** Told when its account is evicted; it closes the connection (any thread). */
     @FunctionalInterface
@@ -38,6 +46,8 @@ public final class MemoryBudget {
 
     private final long limit;
     private final long addressLimit;
+    private final int addressSharePercent;
+    private final int unchargedBytes;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong evictedBytes = new AtomicLong();
@@ -52,25 +62,40 @@ public final class MemoryBudget {
     private Account first;
     private final ConcurrentHashMap<InetAddress, Share> shares = new ConcurrentHashMap<>();
 
-    private MemoryBudget(long limit, int addressSharePercent) {
+    private MemoryBudget(long limit, int addressSharePercent, int unchargedBytes) {
         if (limit < 1) {
             throw new IllegalArgumentException("a memory budget must be at least 1 byte, got " + limit);
         }
         if (addressSharePercent < 1 || addressSharePercent > 100) {
             throw new IllegalArgumentException("an address's share must be 1-100%, got " + addressSharePercent);
         }
+        if (unchargedBytes < 0 || unchargedBytes > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("uncharged bytes per connection must be 0-32767, got " + unchargedBytes);
+        }
         this.limit = limit;
         this.addressLimit = Math.max(1, limit / 100 * addressSharePercent);
+        this.addressSharePercent = addressSharePercent;
+        this.unchargedBytes = unchargedBytes;
     }
 
     /** A budget of {@code bytes}, of which one address may hold {@link #DEFAULT_ADDRESS_SHARE_PERCENT}. */
     public static MemoryBudget of(long bytes) {
-        return new MemoryBudget(bytes, DEFAULT_ADDRESS_SHARE_PERCENT);
+        return new MemoryBudget(bytes, DEFAULT_ADDRESS_SHARE_PERCENT, DEFAULT_UNCHARGED_BYTES);
     }
 
     /** A budget of {@code bytes}, of which one address may hold {@code addressSharePercent}. */
     public static MemoryBudget of(long bytes, int addressSharePercent) {
-        return new MemoryBudget(bytes, addressSharePercent);
+        return new MemoryBudget(bytes, addressSharePercent, DEFAULT_UNCHARGED_BYTES);
+    }
+
+    /** The same budget, but each connection is charged from its first byte past {@code bytes} (0: from the first). */
+    public MemoryBudget withUnchargedBytes(int bytes) {
+        return new MemoryBudget(limit, addressSharePercent, bytes);
+    }
+
+    /** What a connection may hold before it is charged ({@link #DEFAULT_UNCHARGED_BYTES} unless set). */
+    public int unchargedBytes() {
+        return unchargedBytes;
     }
 
     /** A budget of {@code percent} of the JVM's maximum heap ({@code -Xmx}). */

@@ -93,6 +93,9 @@ class MemoryBudgetTest {
     void limitsAreChecked() {
         assertThatThrownBy(() -> MemoryBudget.of(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MemoryBudget.of(10, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemoryBudget.of(10).withUnchargedBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MemoryBudget.of(10).unchargedBytes()).isEqualTo(MemoryBudget.DEFAULT_UNCHARGED_BYTES);
+        assertThat(MemoryBudget.of(1000, 30).withUnchargedBytes(0).addressLimit()).isEqualTo(300);
         assertThatThrownBy(() -> MemoryBudget.ofHeapPercent(101)).isInstanceOf(IllegalArgumentException.class);
         assertThat(MemoryBudget.ofHeapPercent(50).limit()).isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 50);
     }

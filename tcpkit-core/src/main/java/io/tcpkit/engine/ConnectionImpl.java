@@ -47,15 +47,6 @@ import static io.tcpkit.ConnectionState.NEW;
  */
 final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget.Evictee {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
-    /**
-     * What a connection may hold before it is charged to the client memory budget: a subscriber
-     * to a few rooms or a chat member costs the budget nothing, as its socket and its objects (some
-     * 1.2 KiB) do not; what grows with what a client does (a partial request past the first read
-     * buffer, queued output past {@link OutputQueue#FREE_BYTES}, many subscriptions) is charged
-     * from the first byte past this. Left uncharged at most this times the connections allowed.
-     * An account costs some 50 bytes, a third of what a subscription adds.
-     */
-    static final int UNCHARGED_BYTES = 1024;
 
     private final long id;
     final EngineServer server;
@@ -75,9 +66,9 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
-    /** Its part of the client memory budget, once it holds more than {@link #UNCHARGED_BYTES}; under this object's monitor. */
+    /** Its part of the client memory budget, once it holds more than the budget's uncharged bytes; under this object's monitor. */
     private MemoryBudget.Account account;
-    /** What it holds while it has no account, at most {@link #UNCHARGED_BYTES}; under this object's monitor. */
+    /** What it holds while it has no account, at most the budget's uncharged bytes; under this object's monitor. */
     private short uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
@@ -219,8 +210,9 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
                 a = account;
                 if (a == null) {
                     long held = uncharged + delta;
-                    if (held <= UNCHARGED_BYTES || !opened) {
-                        uncharged = (short) Math.max(0, Math.min(held, UNCHARGED_BYTES));
+                    int free = server.budget().unchargedBytes();
+                    if (held <= free || !opened) {
+                        uncharged = (short) Math.max(0, Math.min(held, free));
                         return delta < 0 || isOpen();
                     }
                     if (state() == ConnectionState.CLOSED) {
