@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #DEFAULT_ADDRESS_SHARE_PERCENT} of the budget, so that one address cannot take it all:
  * past its share, its own biggest holders are evicted.
  *
- * <p>Each connection has an {@link Account}, opened by the engine. Thread-safe.
+ * <p>A connection has an {@link Account}, opened by the engine once the connection holds more than
+ * the little every connection holds (the engine's allowance, 1 KiB: see the README's Memory
+ * section). Thread-safe.
  */
 public final class MemoryBudget {
     /** The program's default limit, as a share of the JVM's maximum heap. */
@@ -27,6 +28,14 @@ public final class MemoryBudget {
     public static final int DEFAULT_ADDRESS_SHARE_PERCENT = 25;
     /** Eviction stops once use is back under this share of the limit (and of an address's share). */
     public static final int LOW_WATER_PERCENT = 90;
+    /**
+     * What a connection may hold before it is charged: a subscriber to a few rooms or a chat member
+     * costs the budget nothing, as its socket and its objects (some 1.2 KiB) do not; what grows with
+     * what a client does is charged from the first byte past this. At most this times the
+     * connections allowed is left uncharged. An account costs some 50 bytes, a third of what a
+     * subscription adds, so the many that hold little have none.
+     */
+    public static final int DEFAULT_UNCHARGED_BYTES = 1024;
 
     /** Told when its account is evicted; it closes the connection (any thread). */
     @FunctionalInterface
@@ -37,31 +46,56 @@ public final class MemoryBudget {
 
     private final long limit;
     private final long addressLimit;
+    private final int addressSharePercent;
+    private final int unchargedBytes;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong evictedBytes = new AtomicLong();
-    private final Set<Account> accounts = ConcurrentHashMap.newKeySet();
+    /**
+     * The open accounts, linked through themselves under {@link #links}: a link costs an account
+     * two references, where a concurrent set's entry costs some 45 bytes per connection (a tenth of
+     * what an idle connection of ours holds). Walked only to evict. A lock of its own, not the
+     * budget's monitor: connections that end must not queue behind an eviction under way, or the
+     * evicted keep their memory while the budget waits for them to let go of it.
+     */
+    private final Object links = new Object();
+    private Account first;
     private final ConcurrentHashMap<InetAddress, Share> shares = new ConcurrentHashMap<>();
 
-    private MemoryBudget(long limit, int addressSharePercent) {
+    private MemoryBudget(long limit, int addressSharePercent, int unchargedBytes) {
         if (limit < 1) {
             throw new IllegalArgumentException("a memory budget must be at least 1 byte, got " + limit);
         }
         if (addressSharePercent < 1 || addressSharePercent > 100) {
             throw new IllegalArgumentException("an address's share must be 1-100%, got " + addressSharePercent);
         }
+        if (unchargedBytes < 0 || unchargedBytes > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("uncharged bytes per connection must be 0-32767, got " + unchargedBytes);
+        }
         this.limit = limit;
         this.addressLimit = Math.max(1, limit / 100 * addressSharePercent);
+        this.addressSharePercent = addressSharePercent;
+        this.unchargedBytes = unchargedBytes;
     }
 
     /** A budget of {@code bytes}, of which one address may hold {@link #DEFAULT_ADDRESS_SHARE_PERCENT}. */
     public static MemoryBudget of(long bytes) {
-        return new MemoryBudget(bytes, DEFAULT_ADDRESS_SHARE_PERCENT);
+        return new MemoryBudget(bytes, DEFAULT_ADDRESS_SHARE_PERCENT, DEFAULT_UNCHARGED_BYTES);
     }
 
     /** A budget of {@code bytes}, of which one address may hold {@code addressSharePercent}. */
     public static MemoryBudget of(long bytes, int addressSharePercent) {
-        return new MemoryBudget(bytes, addressSharePercent);
+        return new MemoryBudget(bytes, addressSharePercent, DEFAULT_UNCHARGED_BYTES);
+    }
+
+    /** The same budget, but each connection is charged from its first byte past {@code bytes} (0: from the first). */
+    public MemoryBudget withUnchargedBytes(int bytes) {
+        return new MemoryBudget(limit, addressSharePercent, bytes);
+    }
+
+    /** What a connection may hold before it is charged ({@link #DEFAULT_UNCHARGED_BYTES} unless set). */
+    public int unchargedBytes() {
+        return unchargedBytes;
     }
 
     /** A budget of {@code percent} of the JVM's maximum heap ({@code -Xmx}). */
@@ -103,12 +137,28 @@ public final class MemoryBudget {
             return t;
         });
         Account account = new Account(share, evictee);
-        accounts.add(account);
+        synchronized (links) {
+            account.next = first;
+            if (first != null) {
+                first.prev = account;
+            }
+            first = account;
+        }
         return account;
     }
 
     private void closed(Account account) {
-        accounts.remove(account);
+        synchronized (links) {
+            if (account.prev != null) {
+                account.prev.next = account.next;
+            } else if (first == account) {
+                first = account.next;
+            }
+            if (account.next != null) {
+                account.next.prev = account.prev;
+            }
+            account.prev = account.next = null;
+        }
         shares.computeIfPresent(account.share.address, (a, s) -> --s.accounts == 0 ? null : s);
     }
 
@@ -122,9 +172,11 @@ public final class MemoryBudget {
             return; // someone else relieved it meanwhile
         }
         List<Account> biggest = new ArrayList<>();
-        for (Account a : accounts) {
-            if (a.held() > 0 && (global || a.share == share)) {
-                biggest.add(a);
+        synchronized (links) {
+            for (Account a = first; a != null; a = a.next) {
+                if (a.held() > 0 && (global || a.share == share)) {
+                    biggest.add(a);
+                }
             }
         }
         biggest.sort(Comparator.comparingLong(Account::held).reversed());
@@ -161,6 +213,9 @@ public final class MemoryBudget {
         private boolean closed;
         /** Taken off the budget's lists (once, at the connection's end). */
         private boolean removed;
+        /** Its neighbours among the budget's open accounts; under the budget's {@code links}. */
+        private Account prev;
+        private Account next;
 
         private Account(Share share, Evictee evictee) {
             this.share = share;
@@ -193,6 +248,22 @@ public final class MemoryBudget {
 
         public synchronized long held() {
             return held;
+        }
+
+        /**
+         * Closes the account if it holds nothing (a connection gives back an empty account while
+         * it is idle); false if it holds something or was closed already. A later charge is refused.
+         */
+        public boolean closeIfEmpty() {
+            synchronized (this) {
+                if (closed || held != 0) {
+                    return false;
+                }
+                closed = true;
+                removed = true;
+            }
+            closed(this);
+            return true;
         }
 
         /** The connection ended: what it held is returned to the budget. */

@@ -43,6 +43,16 @@ public interface RequestHandler {
     boolean serve(Connection connection) throws IOException, InterruptedException;
 
     /**
+     * Called on the serving thread when the connection is about to wait for its next request
+     * without a thread (nothing is buffered then): drop what the next request can rebuild (a
+     * decoder, scratch arrays), so that an idle connection costs little. It must not block; the
+     * default does nothing. The connection may yet keep its thread after this (if output is being
+     * written for it, say): a handler must rebuild what it dropped on its next turn either way.
+     */
+    default void idle(Connection connection) {
+    }
+
+    /**
      * Called once when the connection has ended, whatever ended it (the handler, the peer, a
      * timeout, a kill, the shutdown), on the thread that ended it, after the socket closed: release
      * what the connection held (subscriptions, names). It must not block; the default does nothing.

@@ -70,9 +70,32 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void anEmptyAccountMayBeGivenBackAndIsThenNoLongerAHolder() throws Exception {
+        MemoryBudget budget = MemoryBudget.of(1000, 100);
+        MemoryBudget.Account a = open(budget, "127.0.0.1", "a");
+        MemoryBudget.Account b = open(budget, "127.0.0.1", "b");
+        assertThat(a.charge(300)).isTrue();
+        assertThat(a.closeIfEmpty()).as("it holds 300").isFalse();
+        assertThat(a.charge(-300)).isTrue();
+        assertThat(a.closeIfEmpty()).isTrue();
+        assertThat(a.closeIfEmpty()).as("once").isFalse();
+        assertThat(a.charge(10)).as("a charge after it was given back is refused: the caller opens another").isFalse();
+        assertThat(b.charge(950)).isTrue();
+        assertThat(b.charge(100)).as("over the limit: the only holder left goes").isFalse();
+        assertThat(evicted).containsExactly("b 1050: client memory budget of 1000 bytes reached (1050 in use)");
+        assertThat(budget.used()).isZero();
+        b.close();
+        a.close();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
     void limitsAreChecked() {
         assertThatThrownBy(() -> MemoryBudget.of(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> MemoryBudget.of(10, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MemoryBudget.of(10).withUnchargedBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(MemoryBudget.of(10).unchargedBytes()).isEqualTo(MemoryBudget.DEFAULT_UNCHARGED_BYTES);
+        assertThat(MemoryBudget.of(1000, 30).withUnchargedBytes(0).addressLimit()).isEqualTo(300);
         assertThatThrownBy(() -> MemoryBudget.ofHeapPercent(101)).isInstanceOf(IllegalArgumentException.class);
         assertThat(MemoryBudget.ofHeapPercent(50).limit()).isEqualTo(Runtime.getRuntime().maxMemory() / 100 * 50);
     }

@@ -44,6 +44,11 @@ public final class LineReader {
         return maxLineBytes;
     }
 
+    /** Whether it is discarding the rest of an over-long line: it then holds state that a new reader would not. */
+    public boolean isSkipping() {
+        return skipping;
+    }
+
     /**
      * Advances to the next complete line, reading as needed.
      *

@@ -45,7 +45,7 @@ import static io.tcpkit.ConnectionState.NEW;
  * purpose (one way to close), and the roles that grew it before (input, output, parking) are
  * {@link Input}, {@link Output} and {@link Turns}.
  */
-final class ConnectionImpl extends Lifecycle implements Connection {
+final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget.Evictee {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
 
     private final long id;
@@ -66,10 +66,15 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
-    /** Its part of the client memory budget, from when its service sees it; null before. */
-    private volatile MemoryBudget.Account account;
+    /** Its part of the client memory budget, once it holds more than the budget's uncharged bytes; under this object's monitor. */
+    private MemoryBudget.Account account;
+    /** What it holds while it has no account, at most the budget's uncharged bytes; under this object's monitor. */
+    private short uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
+    /** Its neighbours among the open connections; under the registry's monitor. */
+    ConnectionImpl prev;
+    ConnectionImpl next;
 
     ConnectionImpl(long id, EngineServer server, SocketChannel channel, InetSocketAddress peer) {
         this.id = id;
@@ -101,8 +106,6 @@ final class ConnectionImpl extends Lifecycle implements Connection {
     }
 
     private void announceOpen() {
-        // Opened here, after the prelude, so that the share is the real client's (PROXY header).
-        account = server.budget().open(remoteAddress().getAddress(), this::evicted);
         opened = true;
         server.observed(() -> server.observer().opened(info()));
     }
@@ -178,7 +181,7 @@ final class ConnectionImpl extends Lifecycle implements Connection {
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
-        MemoryBudget.Account a = account;
+        MemoryBudget.Account a = currentAccount();
         if (a != null) {
             a.close();
         }
@@ -198,12 +201,63 @@ final class ConnectionImpl extends Lifecycle implements Connection {
      * false if the connection was evicted (or has ended): then nothing should be allocated.
      */
     boolean charge(long delta) {
-        MemoryBudget.Account a = account;
-        return a == null || delta == 0 || a.charge(delta);
+        if (delta == 0) {
+            return true;
+        }
+        while (true) {
+            MemoryBudget.Account a;
+            synchronized (this) {
+                a = account;
+                if (a == null) {
+                    long held = uncharged + delta;
+                    int free = server.budget().unchargedBytes();
+                    if (held <= free || !opened) {
+                        uncharged = (short) Math.max(0, Math.min(held, free));
+                        return delta < 0 || isOpen();
+                    }
+                    if (state() == ConnectionState.CLOSED) {
+                        return false; // ended: an account opened now would never be closed
+                    }
+                    // Opened only now, and after the prelude, so that the share is the real client's.
+                    account = a = server.budget().open(remoteAddress().getAddress(), this);
+                    delta = held;
+                    uncharged = 0;
+                }
+            }
+            if (a.charge(delta)) {
+                return true;
+            }
+            synchronized (this) {
+                if (account == a || state() == ConnectionState.CLOSED) {
+                    return false; // evicted, or ended
+                }
+            }
+            // The account was given back empty (releaseAccount) under us: charge afresh.
+        }
+    }
+
+    private synchronized MemoryBudget.Account currentAccount() {
+        return account;
+    }
+
+    /**
+     * Gives an empty account back before the connection waits without a thread: an idle chat
+     * member whose queue once ran past the allowance (the join notices of a busy room) otherwise
+     * keeps its account, some 50 bytes, for good. A charge racing with this finds the account
+     * closed and retries.
+     */
+    void releaseAccount() {
+        synchronized (this) {
+            MemoryBudget.Account a = account;
+            if (a != null && a.closeIfEmpty()) {
+                account = null;
+            }
+        }
     }
 
     /** The budget chose this connection to free memory: it closes at once, whoever's thread this is. */
-    private void evicted(long held, String why) {
+    @Override
+    public void evict(long held, String why) {
         LOG.log(Level.WARNING, () -> this + ": evicted, holding " + held + " bytes: " + why);
         abort(CloseReason.MEMORY_EVICTED);
     }

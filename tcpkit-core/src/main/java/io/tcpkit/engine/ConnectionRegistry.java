@@ -1,8 +1,8 @@
 package io.tcpkit.engine;
 
 import java.net.InetAddress;
-import java.util.Collection;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,8 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * count per client address. A connection holds its permits from admission until
  * {@link #remove}, which its {@link ConnectionImpl#end() end} calls exactly once.
  *
- * <p>A set of connections rather than a map by id: a map would box every id (24 bytes per idle
- * connection); looking one up by id (CLIENT KILL) is rare and may scan.
+ * <p>The open connections are linked through themselves ({@link ConnectionImpl#prev},
+ * {@link ConnectionImpl#next}) under this registry's monitor: two references per connection,
+ * where a concurrent set's entry costs some 45 bytes and a map by id more (every id boxed); an
+ * idle connection is all we hold for it, so it shows. Those who walk them (the sweep, once a
+ * second; the drain; the admin views; a lookup by id, which is rare) take a snapshot.
  */
 final class ConnectionRegistry {
     /** Connection ids are unique across every listener in the process. */
@@ -24,7 +27,8 @@ final class ConnectionRegistry {
 
     private final int maxConnections;
     private final int maxPerAddress;
-    private final Set<ConnectionImpl> open = ConcurrentHashMap.newKeySet();
+    private ConnectionImpl first;
+    private int linked;
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger permits = new AtomicInteger();
     private final ReentrantLock emptyLock = new ReentrantLock();
@@ -67,13 +71,32 @@ final class ConnectionRegistry {
     }
 
     void add(ConnectionImpl conn) {
-        open.add(conn);
+        synchronized (this) {
+            conn.next = first;
+            if (first != null) {
+                first.prev = conn;
+            }
+            first = conn;
+            linked++;
+        }
     }
 
     /** Forgets the connection and returns its permits (its address slot, if it took one). */
     void remove(ConnectionImpl conn) {
-        if (!open.remove(conn)) {
-            return;
+        synchronized (this) {
+            if (conn.prev == null && first != conn) {
+                return; // not linked (removed already)
+            }
+            if (conn.prev != null) {
+                conn.prev.next = conn.next;
+            } else {
+                first = conn.next;
+            }
+            if (conn.next != null) {
+                conn.next.prev = conn.prev;
+            }
+            conn.prev = conn.next = null;
+            linked--;
         }
         if (conn.admittedAddress() != null) {
             releaseAddress(conn.admittedAddress());
@@ -94,16 +117,25 @@ final class ConnectionRegistry {
     }
 
     ConnectionImpl get(long id) {
-        for (ConnectionImpl conn : open) {
-            if (conn.id() == id) {
-                return conn;
+        synchronized (this) {
+            for (ConnectionImpl conn = first; conn != null; conn = conn.next) {
+                if (conn.id() == id) {
+                    return conn;
+                }
             }
         }
         return null;
     }
 
-    Collection<ConnectionImpl> all() {
-        return open;
+    /** A snapshot of the open connections: some may end while the caller walks it. */
+    List<ConnectionImpl> all() {
+        synchronized (this) {
+            List<ConnectionImpl> all = new ArrayList<>(linked);
+            for (ConnectionImpl conn = first; conn != null; conn = conn.next) {
+                all.add(conn);
+            }
+            return all;
+        }
     }
 
     /** Connections holding a permit: open ones, and those admitted but not yet registered. */

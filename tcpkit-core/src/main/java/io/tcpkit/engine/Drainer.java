@@ -22,20 +22,35 @@ abstract class Drainer extends Deadline {
     /** A drainer gathers queued chunks into one write of at most this many bytes. */
     static final int GATHER_BYTES = 64 * 1024;
     private static final VarHandle DRAINER;
+    private static final VarHandle AT_REACTOR;
 
     static {
         try {
             DRAINER = MethodHandles.lookup().findVarHandle(Drainer.class, "drainer", int.class);
+            AT_REACTOR = MethodHandles.lookup().findVarHandle(Drainer.class, "atReactor", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     final ConnectionImpl conn;
-    final OutputQueue queue;
+    /**
+     * Made when the first message comes from another thread, so that the many connections that
+     * are only ever answered (all idle ones among them) hold none: some 80 bytes each. Made and
+     * read for compound steps under this object's monitor (see {@link Output}); the unlocked
+     * looks of the fast path read it once.
+     */
+    private volatile OutputQueue queue;
     /** 1 while someone drains. */
     @SuppressWarnings("unused") // through DRAINER
     private volatile int drainer;
+    /**
+     * Whether this connection waits in the reactor's queue of drains: queued once, not once per
+     * message (a fan-out to idle subscribers sends each of them many before the reactor comes
+     * round, and the queue's offers were a sixth of the server's CPU per delivery).
+     */
+    @SuppressWarnings("unused") // through AT_REACTOR
+    private volatile boolean atReactor;
     /** Whether the reactor holds the flag across a wait for the socket to be writable (reactor only). */
     private boolean heldByReactor;
     /** The serving thread while it waits for queued output to be written. */
@@ -44,10 +59,55 @@ abstract class Drainer extends Deadline {
 
     Drainer(ConnectionImpl conn) {
         this.conn = conn;
-        this.queue = new OutputQueue(conn);
     }
 
-    /** Hands the serving thread's batch to the queue; the caller holds the queue's monitor. */
+    /** The queue, made on first use; the caller holds this object's monitor. */
+    final OutputQueue queue() {
+        OutputQueue q = queue;
+        if (q == null) {
+            queue = q = new OutputQueue(conn);
+        }
+        return q;
+    }
+
+    /**
+     * Forgets the queue if it is empty, for a connection that waits without a thread (the caller
+     * holds the drainer's flag, so no drainer is in it; senders take a queue under this object's
+     * monitor, so none appends to the one forgotten). A chat member that was sent notices once
+     * need not keep its queue, some 80 bytes, while idle.
+     */
+    final void forgetEmptyQueue() {
+        synchronized (this) {
+            OutputQueue q = queue;
+            if (q != null && q.held() == 0 && q.isEmpty()) {
+                queue = null;
+            }
+        }
+    }
+
+    /** The queue if anything was ever sent, else null. */
+    final OutputQueue queueOrNull() {
+        return queue;
+    }
+
+    /** Bytes queued now, without the monitor. */
+    final long queued() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.queued();
+    }
+
+    /** What the queue holds, chunks' overhead included, without the monitor. */
+    final long held() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.held();
+    }
+
+    final long written() {
+        OutputQueue q = queue;
+        return q == null ? 0 : q.written();
+    }
+
+    /** Hands the serving thread's batch to the queue; the caller holds this object's monitor. */
     abstract void settleBatch();
 
     /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
@@ -56,7 +116,11 @@ abstract class Drainer extends Deadline {
             return;
         }
         switch (conn.state()) {
-            case IDLE -> conn.server.reactor().drainSoon(conn);
+            case IDLE -> {
+                if (AT_REACTOR.compareAndSet(this, false, true)) {
+                    conn.server.reactor().drainSoon(conn);
+                }
+            }
             case CLOSING, CLOSED -> {
             }
             default -> {
@@ -80,7 +144,8 @@ abstract class Drainer extends Deadline {
      * flag before it looks (both volatile, so one of the two sees the other).
      */
     private boolean drainableNow() {
-        return queue.queued() > 0 && queue.headDrainable();
+        OutputQueue q = queue;
+        return q != null && q.queued() > 0 && q.headDrainable();
     }
 
     private void startWriter() {
@@ -126,10 +191,14 @@ abstract class Drainer extends Deadline {
      * are written or nothing more may be written now.
      */
     final void drainBlocking(boolean owner, long target) throws IOException {
+        OutputQueue queue = this.queue;
+        if (queue == null) {
+            return; // nothing was ever queued: no target to reach
+        }
         byte[] gather = null;
         while (queue.written() < target) {
             if (owner) {
-                synchronized (queue) {
+                synchronized (this) {
                     settleBatch();
                 }
             }
@@ -160,6 +229,10 @@ abstract class Drainer extends Deadline {
      * @return true when the queue is empty
      */
     boolean drainNow(byte[] gather) throws IOException {
+        OutputQueue queue = this.queue;
+        if (queue == null) {
+            return true;
+        }
         while (true) {
             int bytes = queue.takeRun(true, gather.length);
             if (bytes == 0) {
@@ -182,6 +255,11 @@ abstract class Drainer extends Deadline {
                 return false;
             }
         }
+    }
+
+    /** The reactor took the connection from its queue of drains: what is sent from now on queues it again. */
+    void takenByReactor() {
+        atReactor = false;
     }
 
     boolean tryAcquireForReactor() {
@@ -253,7 +331,7 @@ abstract class Drainer extends Deadline {
     final void awaitWritten(long target) throws IOException {
         waiter = Thread.currentThread();
         try {
-            while (queue.written() < target) {
+            while (written() < target) {
                 if (!conn.channel.isOpen()) {
                     throw new IOException("connection closed while its output was waiting");
                 }

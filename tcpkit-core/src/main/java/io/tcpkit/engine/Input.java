@@ -56,14 +56,14 @@ final class Input extends Deadline implements ReadBuffer.Source {
      */
     private long waitNanos = Long.MAX_VALUE;
     /** Short waits in a row, up to {@link #BUSY_AFTER}. */
-    private int shortWaits;
+    private byte shortWaits;
     private boolean peerEof;
     private boolean drainEof;
     /** Set when the drain shut our input to wake a waiting read. */
     private volatile boolean wokenForDrain;
     private volatile long bytesIn;
     /** What the buffer's array is charged to the budget: its size past the initial one, which is free. */
-    private long charged;
+    private int charged;
 
     Input(ConnectionImpl conn) {
         this.conn = conn;
@@ -261,7 +261,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
      */
     @Override
     public void growing(int newCapacity) throws IOException {
-        long next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        int next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
         if (next > charged) {
             if (!conn.charge(next - charged)) {
                 throw new IOException("evicted: client memory budget");
@@ -272,7 +272,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
 
     @Override
     public void shrunk(int newCapacity) {
-        long next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        int next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
         if (next < charged) {
             conn.charge(next - charged);
             charged = next;
@@ -309,6 +309,10 @@ final class Input extends Deadline implements ReadBuffer.Source {
     void release() {
         buffer.release();
         view = null;
+        LineReader l = lines;
+        if (l != null && !l.isSkipping()) {
+            lines = null; // a view with no state between lines: made again by the next lines()
+        }
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * (causally after: the subscription that let it come was made after the reply) goes after it, and
  * one sent before goes before. A drainer other than the serving thread stops at a message that
  * waits for part of the batch: the serving thread will flush soon, since it flushes before it
- * waits for input. The batch's length is read by senders under the queue's monitor and reset by
+ * waits for input. The batch's length is read by senders under this object's monitor and reset by
  * the serving thread under it, so a position always refers to the batch it was taken from.
  *
  * <p><b>Back-pressure.</b> The serving thread writes with blocking writes when it drains; when
@@ -44,7 +44,7 @@ final class Output extends Drainer {
     static final int HIGH_WATER_BYTES = 256 * 1024;
     /** The most a receiver's queue holds before its senders are slowed down, whatever the cap. */
     static final int MAX_PRESSURE_MARK_BYTES = 128 * 1024;
-    // The serving thread's batch; count is read by senders under the queue's monitor.
+    // The serving thread's batch; count is read by senders under this object's monitor.
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
@@ -90,11 +90,12 @@ final class Output extends Drainer {
 
     /** A large write with nothing before it goes out without a copy; false if it cannot now. */
     private boolean writeDirect(byte[] b, int off, int len) throws IOException {
-        if (queue.queued() > 0 || !tryAcquire()) {
+        if (queued() > 0 || !tryAcquire()) {
             return false;
         }
         try {
-            if (!queue.isEmpty()) {
+            OutputQueue q = queueOrNull();
+            if (q != null && !q.isEmpty()) {
                 return false;
             }
             writeBlocking(b, off, len, null);
@@ -111,7 +112,7 @@ final class Output extends Drainer {
 
     /** Before a blocking read: hand the batch over and write; wait only past the high-water mark. */
     void flushBeforeRead() throws IOException {
-        if (count > 0 || queue.queued() > 0) {
+        if (count > 0 || queued() > 0) {
             flush(false);
         }
     }
@@ -126,9 +127,9 @@ final class Output extends Drainer {
             return;
         }
         long target;
-        synchronized (queue) {
+        synchronized (this) {
             settleBatch();
-            target = queue.enqueued();
+            target = queue().enqueued();
         }
         // The drainer that held the flag may have let go between our try and the hand-over,
         // having looked at the queue before our batch was in it: look again, or it is stranded.
@@ -138,7 +139,7 @@ final class Output extends Drainer {
             } finally {
                 release();
             }
-        } else if (waitForAll || queue.queued() > HIGH_WATER_BYTES) {
+        } else if (waitForAll || queued() > HIGH_WATER_BYTES) {
             awaitWritten(target);
         }
     }
@@ -147,14 +148,15 @@ final class Output extends Drainer {
     private void drainAsOwner() throws IOException {
         int direct = 0;
         long target;
-        synchronized (queue) {
-            if (queue.isEmpty()) {
+        synchronized (this) {
+            OutputQueue q = queueOrNull();
+            if (q == null || q.isEmpty()) {
                 direct = count;
                 count = 0; // messages sent from now on come after this batch
             } else {
                 settleBatch();
             }
-            target = queue.enqueued();
+            target = q == null ? 0 : q.enqueued();
         }
         if (direct > 0) {
             writeBlocking(batch, 0, direct, batchView(0, direct));
@@ -162,11 +164,11 @@ final class Output extends Drainer {
         drainBlocking(true, target);
     }
 
-    /** Hands the batch to the queue (the caller holds the queue's monitor); the next write starts a new one. */
+    /** Hands the batch to the queue (the caller holds this object's monitor); the next write starts a new one. */
     @Override
     void settleBatch() {
         if (count > 0) {
-            queue.settle(batch, count);
+            queue().settle(batch, count);
             batch = null;
             batchView = null;
             count = 0;
@@ -190,7 +192,8 @@ final class Output extends Drainer {
         }
         long max = conn.server.limits().maxOutboundBytes();
         long waiting;
-        synchronized (queue) {
+        synchronized (this) {
+            OutputQueue queue = queue();
             // Counted as held, chunks' overhead included: a flood of tiny messages is no cheaper.
             waiting = queue.held();
             if (waiting + message.length + OutputQueue.CHUNK_OVERHEAD_BYTES <= max) {
@@ -211,7 +214,7 @@ final class Output extends Drainer {
             return false; // evicted by the charge for this very message
         }
         requestDrain();
-        long held = queue.held();
+        long held = held();
         long mark = pressureMark(max);
         if (held > mark) {
             if (!stuck) {
@@ -239,6 +242,10 @@ final class Output extends Drainer {
      * fills up to the slow-consumer limit instead of holding every sender back.
      */
     void awaitDrained(long nanos) throws InterruptedException {
+        OutputQueue queue = queueOrNull();
+        if (queue == null) {
+            return;
+        }
         long mark = pressureMark(conn.server.limits().maxOutboundBytes());
         long before = queue.written();
         queue.awaitBelow(mark / 2, nanos);
@@ -271,21 +278,25 @@ final class Output extends Drainer {
         release();
     }
 
-    /** Drops the batch's array before the connection waits without a thread. */
+    /** Drops the batch's array, and an empty queue, before the connection waits without a thread (flag held). */
     void releaseMemory() {
         if (count == 0) {
             batch = null;
             batchView = null;
+            forgetEmptyQueue();
         }
     }
 
     /** After the connection closed: what is queued will never be written. */
     void discard() {
-        queue.clear();
+        OutputQueue q = queueOrNull();
+        if (q != null) {
+            q.clear();
+        }
         wakeWaiter();
     }
 
     long queuedBytes() {
-        return queue.queued() + count;
+        return queued() + count;
     }
 }

@@ -2,8 +2,9 @@ package io.tcpkit.engine;
 
 /**
  * The queue of a connection's {@link Output}: slices of arrays waiting to be written, in order.
- * Every method holds the queue's monitor; {@link Output} holds it too around the steps that must
- * happen together with a change to its batch. Appending is any thread's; taking and unlinking are
+ * Every method holds the queue's monitor; {@link Output} holds its own around the steps that must
+ * happen together with a change to its batch (and makes the queue, under it, when the first message
+ * comes). Appending is any thread's; taking and unlinking are
  * the drainer's alone (one at a time, see {@link Output}), so a run of chunks taken stays at the
  * head until the drainer unlinks it.
  */

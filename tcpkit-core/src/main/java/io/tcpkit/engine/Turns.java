@@ -127,7 +127,7 @@ final class Turns implements Runnable {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
                 Pressure.await();
-                if (!input.busy() && park()) {
+                if (!input.busy() && park(handler)) {
                     return true;
                 }
                 in.fill(); // the fast path: an untimed read on this thread
@@ -155,9 +155,13 @@ final class Turns implements Runnable {
      * the output cannot change hands: wait for that writing rather than keep the thread in a read
      * for good, a few times, since in a busy room more keeps coming.
      */
-    private boolean park() throws IOException {
+    private boolean park(RequestHandler handler) throws IOException {
         Input input = conn.in();
         Output output = conn.out();
+        if (!input.canWaitWithoutThread() || conn.server.isDraining()) {
+            return false;
+        }
+        handler.idle(conn);
         for (int attempt = 0; ; attempt++) {
             if (!input.canWaitWithoutThread() || conn.server.isDraining()) {
                 return false;
@@ -175,6 +179,7 @@ final class Turns implements Runnable {
         // makes the socket non-blocking. Memory goes first: once IDLE, others may end it.
         input.release();
         output.releaseMemory();
+        conn.releaseAccount();
         input.startedWaiting(conn.server.clock());
         conn.owner(null);
         if (!conn.transition(ConnectionState.ACTIVE, ConnectionState.IDLE)) {

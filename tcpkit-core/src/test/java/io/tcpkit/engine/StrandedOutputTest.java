@@ -62,7 +62,7 @@ class StrandedOutputTest {
             assertThat(Net.readLine(s)).isEqualTo("one\n");
             ConnectionImpl conn = server.registry().all().iterator().next();
             Output out = conn.out();
-            Object queue = out.queue;
+            Object queue = out; // the monitor under which the owner hands its batch to the queue
 
             // The serving thread may still be letting go of it after its write of "one".
             Await.until("the drainer's flag", WAIT, out::tryAcquireForReactor);

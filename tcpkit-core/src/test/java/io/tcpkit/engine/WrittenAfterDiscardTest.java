@@ -67,9 +67,8 @@ class WrittenAfterDiscardTest {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
             Await.until("the connection open", WAIT, () -> server.registry().all().size() == 1);
             ConnectionImpl conn = server.registry().all().iterator().next();
-            Object queue = conn.out().queue;
-
             assertThat(conn.send(new byte[size])).isTrue(); // a writer thread takes it and blocks on the full socket
+            Object queue = conn.out().queueOrNull(); // made by that first send
             // In its write (which counts bytesOut when it completes): 4 MiB do not fit in the socket buffers.
             Await.until("the writer in its write", WAIT, () -> conn.out().isArmed());
             synchronized (queue) {

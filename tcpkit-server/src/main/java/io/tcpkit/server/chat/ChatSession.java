@@ -22,14 +22,11 @@ import java.util.Optional;
  * on a thread's stack, so that between lines the connection holds no thread.
  */
 final class ChatSession implements RequestHandler {
-    private enum Stage { NAME, PASSWORD, JOINED }
-
     private final ChatService chat;
     private final Session session;
-    private Stage stage = Stage.NAME;
-    private String name;
-    /** The registered user whose name was asked for, while the password is awaited. */
-    private User registered;
+    /** Until the member has joined: what they have said so far; then null (16 bytes an idle member does not keep). */
+    private Joining joining = new Joining();
+    /** The member, once joined. */
     private ChatMember me;
     /**
      * The member's allowance of lines and bytes, made at their first line: its buckets start
@@ -37,8 +34,15 @@ final class ChatSession implements RequestHandler {
      * never needs one.
      */
     private FloodControl flood;
-    /** Names tried that were taken. */
-    private int taken;
+
+    /** The state of the conversation before the member joins. */
+    private static final class Joining {
+        String name;
+        /** The registered user whose name was asked for, while the password is awaited; else null. */
+        User registered;
+        /** Names tried that were taken. */
+        int taken;
+    }
 
     ChatSession(ChatService chat, Connection conn, Session session) {
         this.chat = chat;
@@ -52,18 +56,17 @@ final class ChatSession implements RequestHandler {
         try {
             line = lines.readLine();
         } catch (FrameTooLongException e) {
-            if (stage == Stage.JOINED) {
+            if (me != null) {
                 me.tell("* line too long (over " + e.limit() + " bytes): dropped");
                 flood().sent(me, conn, e.limit());
                 return true;
             }
             line = ""; // an overlong name or password is a wrong one
         }
-        return switch (stage) {
-            case NAME -> line != null && name(conn, line.strip());
-            case PASSWORD -> line != null && password(conn, line);
-            case JOINED -> converse(conn, line);
-        };
+        if (me != null) {
+            return converse(conn, line);
+        }
+        return line != null && (joining.registered == null ? name(conn, line.strip()) : password(conn, line));
     }
 
     private boolean name(Connection conn, String wanted) throws IOException {
@@ -76,13 +79,12 @@ final class ChatSession implements RequestHandler {
             conn.write("* illegal name: use 1 to 32 letters and digits\n");
             return false;
         }
-        name = wanted;
+        joining.name = wanted;
         // Chat names are unique ignoring case, so "ALICE" is alice's name too and needs her password,
         // unless the session is that user already (by its client certificate, or a password given before).
         Optional<User> user = chat.authenticator().users().findIgnoringCase(wanted);
         if (user.isPresent() && !(session.user() != null && session.user().name().equals(user.get().name()))) {
-            registered = user.get();
-            stage = Stage.PASSWORD;
+            joining.registered = user.get();
             conn.write("* " + wanted + " is a registered name: password?\n");
             return true;
         }
@@ -92,14 +94,14 @@ final class ChatSession implements RequestHandler {
     private boolean password(Connection conn, String password) throws IOException, InterruptedException {
         Optional<User> user;
         try {
-            user = chat.authenticator().login(registered.name(), password.toCharArray(),
+            user = chat.authenticator().login(joining.registered.name(), password.toCharArray(),
                     conn.remoteAddress().getAddress());
         } catch (Authenticator.TooManyLoginsException e) {
             conn.write(ChatService.TOO_MANY_LOGINS + "\n");
             return false;
         }
         if (user.isEmpty()) {
-            conn.write("* wrong password for " + name + "\n");
+            conn.write("* wrong password for " + joining.name + "\n");
             return false;
         }
         session.user(user.get());
@@ -107,19 +109,20 @@ final class ChatSession implements RequestHandler {
     }
 
     private boolean join(Connection conn) throws IOException {
+        String name = joining.name;
         ChatMember member = new ChatMember(conn, session, name);
         if (!chat.rooms().claim(name, member)) {
-            if (++taken == ChatService.MAX_NAME_TRIES) {
+            if (++joining.taken == ChatService.MAX_NAME_TRIES) {
                 conn.write("* the name " + name + " is taken too: bye\n");
                 return false;
             }
             conn.write("* the name " + name + " is taken: choose another\n");
-            stage = Stage.NAME; // asked again
+            joining.registered = null; // the name is asked again
             return true;
         }
         me = member;
+        joining = null;
         session.name(name);
-        stage = Stage.JOINED;
         return chat.rooms().join(me, ChatRooms.LOBBY); // false: evicted by the memory budget
     }
 

@@ -26,7 +26,11 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     final CommandService service;
     final Session session;
     final Connection connection;
-    final RespReader request;
+    /**
+     * The current request's decoder; dropped while the connection is idle (some 110 bytes with its
+     * arrays, a tenth of an idle connection) and made again by the next turn (see {@link #reader}).
+     */
+    RespReader request;
     final RespWriter reply;
     private PubSubClient pubsub;
     private boolean quit;
@@ -38,12 +42,28 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     private boolean replyIsError;
     private String errorCode;
 
-    CommandContext(CommandService service, Session session, Connection connection, RespReader request) {
+    CommandContext(CommandService service, Session session, Connection connection) {
         this.service = service;
         this.session = session;
         this.connection = connection;
-        this.request = request;
         this.reply = new RespWriter(this);
+    }
+
+    /** The decoder for the next request, made again after the connection was idle. */
+    RespReader reader() {
+        RespReader r = request;
+        if (r == null) {
+            request = r = service.newReader(connection);
+        }
+        return r;
+    }
+
+    /** Waiting without a thread, nothing buffered: the decoder holds no state worth its memory. */
+    @Override
+    public void idle(Connection c) {
+        if (c.input().readable() == 0) {
+            request = null;
+        }
     }
 
     /** A turn: one request (see {@link CommandService#serveOne}). */

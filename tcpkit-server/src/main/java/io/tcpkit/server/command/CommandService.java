@@ -151,14 +151,16 @@ public final class CommandService implements Service {
     /** A new connection: its session, and a handler that serves its requests in turns. */
     private RequestHandler open(Connection conn) {
         Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
-        RespReader request = new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes,
-                RespReader.DEFAULT_MAX_ARGUMENTS);
-        return new CommandContext(this, session, conn, request);
+        return new CommandContext(this, session, conn);
+    }
+
+    RespReader newReader(Connection conn) {
+        return new RespReader(conn.input(), conn.limits().maxLineBytes(), maxRequestBytes, RespReader.DEFAULT_MAX_ARGUMENTS);
     }
 
     /** One turn: one request (reading the rest of it if it is still arriving); false to end. */
     boolean serveOne(CommandContext ctx) throws IOException, InterruptedException {
-        RespReader request = ctx.request;
+        RespReader request = ctx.reader();
         try {
             // As Redis with a password set: small requests only until the client has logged in.
             request.limitUnauthenticated(!ctx.session.isAuthenticated());

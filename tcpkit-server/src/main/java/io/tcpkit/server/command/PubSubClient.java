@@ -25,7 +25,8 @@ final class PubSubClient implements Subscriber {
     private final Session session;
     private final Hub hub;
     final SmallSet<Channel> rooms = new SmallSet<>();
-    final SmallSet<Glob> patterns = new SmallSet<>();
+    /** Made at the first PSUBSCRIBE: most subscribers have none (24 bytes each otherwise). */
+    private SmallSet<Glob> patterns;
     /** RESP3: messages go as push frames. Read by publishers' threads, hence volatile. */
     private volatile boolean resp3;
 
@@ -51,7 +52,20 @@ final class PubSubClient implements Subscriber {
     }
 
     int count() {
-        return rooms.size() + patterns.size();
+        return rooms.size() + patternCount();
+    }
+
+    private int patternCount() {
+        return patterns == null ? 0 : patterns.size();
+    }
+
+    boolean hasPattern(Glob pattern) {
+        return patterns != null && patterns.contains(pattern);
+    }
+
+    /** The patterns subscribed to, in order. */
+    Iterable<Glob> patterns() {
+        return patterns == null ? java.util.List.of() : patterns;
     }
 
     /** Subscribes; false if the memory budget evicted the connection instead (nothing was subscribed). */
@@ -78,11 +92,14 @@ final class PubSubClient implements Subscriber {
 
     /** Subscribes to a pattern; false if the memory budget evicted the connection instead. */
     boolean psubscribe(Glob pattern) {
-        if (patterns.contains(pattern)) {
+        if (hasPattern(pattern)) {
             return true;
         }
         if (!connection.accountMemory(cost(pattern.bytes()))) {
             return false;
+        }
+        if (patterns == null) {
+            patterns = new SmallSet<>();
         }
         patterns.add(pattern);
         hub.psubscribe(pattern, this);
@@ -91,7 +108,7 @@ final class PubSubClient implements Subscriber {
     }
 
     void punsubscribe(Glob pattern) {
-        if (patterns.remove(pattern)) {
+        if (patterns != null && patterns.remove(pattern)) {
             hub.punsubscribe(pattern, this);
             connection.accountMemory(-cost(pattern.bytes()));
             counted();
@@ -105,13 +122,13 @@ final class PubSubClient implements Subscriber {
     /** Leaves everything; in the connection's finally (the engine returns its memory to the budget itself). */
     void leaveAll() {
         rooms.forEach(r -> hub.unsubscribe(r, this));
-        patterns.forEach(p -> hub.punsubscribe(p, this));
+        patterns().forEach(p -> hub.punsubscribe(p, this));
         rooms.clear();
-        patterns.clear();
+        patterns = null;
         counted();
     }
 
     private void counted() {
-        session.subscriptions(rooms.size(), patterns.size());
+        session.subscriptions(rooms.size(), patternCount());
     }
 }

@@ -55,7 +55,7 @@ final class PubSubCommands {
             // others, which the slow-consumer limit counts).
             if (patterns) {
                 Glob pattern = Glob.of(ctx.request.bytes(i));
-                boolean more = !client.patterns.contains(pattern);
+                boolean more = !client.hasPattern(pattern);
                 if (more && !room(ctx, client)) {
                     return;
                 }
@@ -64,7 +64,7 @@ final class PubSubCommands {
                     return; // evicted to keep the server inside its memory budget: closing
                 }
             } else {
-                Channel room = channel(ctx, i);
+                Channel room = ctx.service.hub().shared(channel(ctx, i));
                 boolean more = !client.rooms.contains(room);
                 if (more && !room(ctx, client)) {
                     return;
@@ -96,7 +96,7 @@ final class PubSubCommands {
         }
         if (names.isEmpty()) {
             if (patterns) {
-                client.patterns.forEach(p -> names.add(p.bytes()));
+                client.patterns().forEach(p -> names.add(p.bytes()));
             } else {
                 client.rooms.forEach(r -> names.add(r.bytes()));
             }

@@ -16,7 +16,8 @@ final class SmallSet<T> implements Iterable<T> {
     /** Elements kept in an array, searched linearly; more go to a hash set. */
     static final int SMALL = 8;
 
-    private Object[] small;
+    /** While it holds one element, that element itself (no array: a subscriber to one room is the common case); else an array. */
+    private Object small;
     private int size;
     private LinkedHashSet<T> large;
 
@@ -41,12 +42,18 @@ final class SmallSet<T> implements Iterable<T> {
             size = 0;
             return large.add(element);
         }
-        if (small == null) {
-            small = new Object[1];
-        } else if (size == small.length) {
-            small = Arrays.copyOf(small, Math.min(SMALL, Math.max(2, size * 2)));
+        if (size == 0) {
+            small = element;
+        } else if (size == 1) {
+            small = new Object[] {small, element};
+        } else {
+            Object[] a = (Object[]) small;
+            if (size == a.length) {
+                small = a = Arrays.copyOf(a, Math.min(SMALL, size * 2));
+            }
+            a[size] = element;
         }
-        small[size++] = element;
+        size++;
         return true;
     }
 
@@ -63,11 +70,17 @@ final class SmallSet<T> implements Iterable<T> {
         if (i < 0) {
             return false;
         }
-        System.arraycopy(small, i + 1, small, i, size - i - 1);
-        small[--size] = null;
-        if (size == 0) {
+        if (size == 1) {
             small = null;
+        } else {
+            Object[] a = (Object[]) small;
+            System.arraycopy(a, i + 1, a, i, size - i - 1);
+            a[size - 1] = null;
+            if (size == 2) {
+                small = a[0]; // one left: back to holding it alone
+            }
         }
+        size--;
         return true;
     }
 
@@ -95,12 +108,12 @@ final class SmallSet<T> implements Iterable<T> {
 
     @SuppressWarnings("unchecked")
     private T at(int i) {
-        return (T) small[i];
+        return (T) (size == 1 ? small : ((Object[]) small)[i]);
     }
 
     private int indexOf(T element) {
         for (int i = 0; i < size; i++) {
-            if (small[i].equals(element)) {
+            if (at(i).equals(element)) {
                 return i;
             }
         }

@@ -41,6 +41,15 @@ public interface Hub {
     /** Rooms with at least one direct subscriber, matching a glob (null for all), in byte order. */
     List<Channel> rooms(Glob pattern);
 
+    /**
+     * The hub's own instance of a room's name while the room has subscribers, else {@code room}
+     * itself: a subscriber keeps that one rather than a copy of its own (some 50 bytes for each
+     * of a room's idle subscribers).
+     */
+    default Channel shared(Channel room) {
+        return room;
+    }
+
     /** Direct subscribers of a room. */
     int subscribers(Channel room);
 

@@ -25,15 +25,31 @@ public final class LocalHub implements Hub {
     private final ConcurrentHashMap<Channel, Subscriber[]> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Glob, Subscriber[]> patterns = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Subscriber> names = new ConcurrentHashMap<>();
+    /**
+     * Each room's name as the first subscriber gave it, for those after to share (see
+     * {@link #shared}). A race between the last leave and a join may leave a room without its
+     * entry for a while: its next subscribers then keep their own copies, which is only memory.
+     */
+    private final ConcurrentHashMap<Channel, Channel> roomNames = new ConcurrentHashMap<>();
 
     @Override
     public void subscribe(Channel room, Subscriber subscriber) {
         add(rooms, room, subscriber);
+        roomNames.putIfAbsent(room, room);
     }
 
     @Override
     public void unsubscribe(Channel room, Subscriber subscriber) {
         remove(rooms, room, subscriber);
+        if (!rooms.containsKey(room)) {
+            roomNames.remove(room);
+        }
+    }
+
+    @Override
+    public Channel shared(Channel room) {
+        Channel mine = roomNames.get(room);
+        return mine != null ? mine : room;
     }
 
     @Override

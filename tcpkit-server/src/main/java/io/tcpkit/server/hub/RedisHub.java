@@ -125,6 +125,11 @@ public final class RedisHub implements Hub, Presence, ReadinessCheck, AutoClosea
     }
 
     @Override
+    public Channel shared(Channel room) {
+        return local.shared(room);
+    }
+
+    @Override
     public void subscribe(Channel room, Subscriber subscriber) {
         local.subscribe(room, subscriber);
         String key = keyOf.get(subscriber);

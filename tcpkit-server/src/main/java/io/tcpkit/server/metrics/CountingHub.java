@@ -38,6 +38,11 @@ final class CountingHub implements Hub {
     }
 
     @Override
+    public Channel shared(Channel room) {
+        return hub.shared(room);
+    }
+
+    @Override
     public void unsubscribe(Channel room, Subscriber subscriber) {
         hub.unsubscribe(room, subscriber);
     }

@@ -35,12 +35,6 @@ public final class Session {
         return connection.id();
     }
 
-    /** Its id's hash: {@link Sessions} keys sessions by themselves and finds them by id. Equality stays identity. */
-    @Override
-    public int hashCode() {
-        return Long.hashCode(id());
-    }
-
     public String service() {
         return connection.service();
     }

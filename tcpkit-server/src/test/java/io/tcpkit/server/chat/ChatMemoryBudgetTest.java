@@ -39,10 +39,10 @@ class ChatMemoryBudgetTest {
 
     @Test
     void membershipIsChargedMovedAndReturned() throws Exception {
-        MemoryBudget budget = MemoryBudget.of(1024 * 1024);
+        MemoryBudget budget = MemoryBudget.of(1024 * 1024).withUnchargedBytes(0); // every byte charged, as exact figures need
         chat(budget);
         LineClient alice = join(servers, "alice", List.of());
-        // What a member holds besides this is below the budget's free first bytes of buffers.
+        // What a member holds besides this is below the free first bytes of its buffers.
         assertThat(budget.used()).as("alice in the lobby").isEqualTo(LOBBY);
         LineClient bob = join(servers, "bob", List.of(alice));
         assertThat(budget.used()).as("alice and bob in the lobby").isEqualTo(2 * LOBBY);
@@ -71,7 +71,7 @@ class ChatMemoryBudgetTest {
     void theBiggestMemberPastTheBudgetIsEvicted() throws Exception {
         String longRoom = "r".repeat(32);
         long inLongRoom = 160 + longRoom.length();
-        MemoryBudget budget = MemoryBudget.of(500, 100);
+        MemoryBudget budget = MemoryBudget.of(500, 100).withUnchargedBytes(0);
         assertThat(inLongRoom + LOBBY).isLessThan(budget.limit());
         assertThat(inLongRoom + 2 * LOBBY).isGreaterThan(budget.limit());
         TcpServer chat = chat(budget);
