@@ -194,10 +194,11 @@ public final class BenchRunner {
         ServerProcess server = config.serverPid() == null ? null : new ServerProcess(config.serverPid());
         boolean echo = config.mode().equals("idle");
         Workload probe = echo && config.size() > 0 ? Workload.of("echo", config.size()) : null;
-        if (server != null) {
+        Long heapBefore = server == null ? null : server.liveHeapBytes();
+        if (heapBefore != null) {
             // One client through the same steps first, so that what a server sets up once (its
             // classes' static state, a room's first structures, its first buffers) is not counted
-            // per connection: with 2,000 chat members that was 0.75 KiB each.
+            // per connection.
             List<Socket> one = connect(1);
             try {
                 IdleClients.prepare(config.mode(), probe, one, stats);
@@ -206,8 +207,8 @@ public final class BenchRunner {
                     s.close();
                 }
             }
+            heapBefore = server.liveHeapBytes();
         }
-        Long heapBefore = server == null ? null : server.liveHeapBytes();
         Long before = server == null ? null : server.rssBytes();
         long start = System.nanoTime();
         stats.startMeasuring(); // every echo counts: there is no warm-up here
