@@ -294,8 +294,8 @@ final class Input extends Deadline implements ReadBuffer.Source {
         return v;
     }
 
-    /** Bytes the socket holds for us now (0 if unknown); only at the drain, so the cost is moot. */
-    private int available() throws IOException {
+    /** Bytes the socket holds for us now (0 if unknown); at the drain and while waiting to park, so the cost is moot. */
+    int available() throws IOException {
         SSLSocket ssl = conn.tls();
         return ssl != null ? ssl.getInputStream().available() : conn.channel.socket().getInputStream().available();
     }

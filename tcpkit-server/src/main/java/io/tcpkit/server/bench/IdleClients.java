@@ -27,6 +27,15 @@ final class IdleClients {
     private IdleClients() {
     }
 
+    /** Brings the connections into the idle state the mode measures: one echo (idle), or the service's greeting. */
+    static void prepare(String mode, Workload probe, List<Socket> sockets, BenchStats stats) throws InterruptedException {
+        if (probe != null) {
+            echoOnce(sockets, probe, 0, "before idling", stats);
+        } else if (!mode.equals("idle")) {
+            greet(mode, sockets, stats);
+        }
+    }
+
     /** Brings every connection into its service's idle state; errors go to {@code stats}. */
     static void greet(String mode, List<Socket> sockets, BenchStats stats) throws InterruptedException {
         for (int i = 0; i < sockets.size(); i++) {
