@@ -203,9 +203,7 @@ public final class BenchRunner {
             try {
                 IdleClients.prepare(config.mode(), probe, one, stats);
             } finally {
-                for (Socket s : one) {
-                    s.close();
-                }
+                Connector.closeAll(one);
             }
             heapBefore = server.liveHeapBytes();
         }
