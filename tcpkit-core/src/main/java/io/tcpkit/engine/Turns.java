@@ -157,18 +157,18 @@ final class Turns implements Runnable {
     private boolean park(RequestHandler handler) throws IOException {
         Input input = conn.in();
         Output output = conn.out();
-        if (!input.canWaitWithoutThread() || conn.server.isDraining()) {
+        if (!mayWaitWithoutThread()) {
             return false;
         }
         handler.idle(conn);
         while (!output.holdForParking()) {
-            if (!input.canWaitWithoutThread() || conn.server.isDraining() || input.available() != 0) {
+            if (!mayWaitWithoutThread() || input.available() != 0) {
                 return false; // it spoke (or is closing): read it on this thread
             }
             output.flush();
             Thread.yield(); // the writer may be letting go just now, with nothing left to write
         }
-        if (!input.canWaitWithoutThread() || conn.server.isDraining()) {
+        if (!mayWaitWithoutThread()) {
             output.parked(); // lets go of the flag it just took
             return false;
         }
@@ -188,5 +188,10 @@ final class Turns implements Runnable {
         output.parked();
         conn.server.reactor().park(conn);
         return true;
+    }
+
+    /** Nothing buffered, no end of stream, no TLS, and the server is not draining. */
+    private boolean mayWaitWithoutThread() {
+        return conn.in().canWaitWithoutThread() && !conn.server.isDraining();
     }
 }
