@@ -224,12 +224,17 @@ public final class ReadBuffer {
         writeIndex = n;
     }
 
-    /** Grow after a read that filled the array; halve after a run of small reads into an empty one. */
+    /**
+     * Grow after a read that filled the array; halve after a run of small reads. Only within the
+     * read size: a buffer grown past it holds the frame a decoder asked room for, however slowly
+     * it arrives (halving it under the decoder made it grow again, and again), until the frame is
+     * consumed.
+     */
     private void adapt(int n) throws IOException {
         if (writeIndex == buf.length && buf.length < maxReadCapacity && readIndex == 0) {
             grow(Math.min(buf.length * 2, maxReadCapacity));
             smallReads = 0;
-        } else if (buf.length > initialCapacity && n < buf.length / 4) {
+        } else if (buf.length > initialCapacity && buf.length <= maxReadCapacity && n < buf.length / 4) {
             if (++smallReads >= SMALL_READS_BEFORE_SHRINK && n <= buf.length / 2) {
                 int keep = readable();
                 int size = Math.max(initialCapacity, Math.max(buf.length / 2, Integer.highestOneBit(keep) * 2));
