@@ -8,14 +8,22 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
+import io.tcpkit.testing.TestPki;
+import io.tcpkit.testing.TlsClient;
+import io.tcpkit.tls.ClientAuth;
+import io.tcpkit.tls.TlsServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -156,7 +164,24 @@ class ClientMemoryAccountingTest {
     void aSendAfterShutdownOutputIsRefusedAndTheConnectionLivesOn() throws Exception {
         EngineServer engine = fixture.start(TcpServer.builder().port(0).service("accounting").requestHandler(handler)
                 .memoryBudget(budget));
-        try (Socket s = Net.connect(engine.port())) {
+        sendAfterShutdown(engine, Net.connect(engine.port()));
+    }
+
+    /** The same through TLS: the handler's shutdown sends close_notify, and a write after it fails in the TLS layer. */
+    @Test
+    void aSendAfterShutdownOutputIsRefusedOverTls(@TempDir Path dir) throws Exception {
+        TestPki pki = TestPki.copyTo(dir);
+        TestPki.Pair cert = pki.serverEc();
+        EngineServer engine = fixture.start(TcpServer.builder().port(0).service("accounting").requestHandler(handler)
+                .memoryBudget(budget).tls(new TlsServerConfig(cert.cert(), cert.key(), null, ClientAuth.NONE,
+                        TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT)));
+        SSLSocket s = TlsClient.connect(TlsClient.context(pki.ca(), null), engine.port());
+        s.setSoTimeout(10_000);
+        sendAfterShutdown(engine, s);
+    }
+
+    private void sendAfterShutdown(EngineServer engine, Socket socket) throws Exception {
+        try (Socket s = socket) {
             Net.send(s, "shut\n");
             Connection conn = shut.get(10, TimeUnit.SECONDS);
             byte[] late = "late\n".getBytes(StandardCharsets.US_ASCII);
