@@ -155,6 +155,30 @@ class ClientMemoryAccountingTest {
     }
 
     /**
+     * The batch is subject to the budget: with 32 KiB for clients, a reply that grows the batch to
+     * 64 KiB evicts its connection at that growth, before the array is allocated.
+     */
+    @Test
+    void aBatchGrowingPastTheBudgetEvictsItsConnection() throws Exception {
+        MemoryBudget small = MemoryBudget.of(32 * 1024, 100).withUnchargedBytes(0);
+        EngineServer engine = fixture.start(TcpServer.builder().port(0).service("accounting").requestHandler(handler)
+                .memoryBudget(small));
+        try (Socket s = Net.connect(engine.port())) {
+            Net.send(s, "reply 40000\n");
+            byte[] got = Net.readUntilClosed(s);
+            assertThat(got.length).as("what was written before the eviction, at most the 32 KiB batch flushed on the way")
+                    .isLessThanOrEqualTo(32 * 1024);
+        }
+        Await.until("the connection gone", () -> engine.registry().all().isEmpty());
+        assertThat(replyWritten.getCount()).as("the handler never got past its writes").isEqualTo(1);
+        assertThat(Net.closed(engine, CloseReason.MEMORY_EVICTED)).isEqualTo(1);
+        assertThat(small.evictions()).isEqualTo(1);
+        assertThat(small.evictedBytes()).as("evicted holding the 64 KiB it asked for, past its free 512 bytes (never allocated)")
+                .isEqualTo(64 * 1024 - 512);
+        assertThat(small.used()).isZero();
+    }
+
+    /**
      * After the handler shut the output, a message sent from another thread is refused: nothing is
      * written, and the connection is not aborted (it used to be, with io_error, when the write to
      * the shut socket failed). The client reads what came before the shutdown and the end of
