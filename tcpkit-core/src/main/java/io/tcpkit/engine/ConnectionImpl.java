@@ -40,14 +40,14 @@ import static io.tcpkit.ConnectionState.NEW;
  * exactly once, on the thread that served the connection last (a new one for a connection closed
  * while it had none): it returns the permits, counts the close and tells the handler and observer.
  *
- * <p>Over 300 lines because it implements the whole {@link Connection} API (some 30 short
- * delegating methods) as well as the close path; the close path is kept here, in one place, on
- * purpose (one way to close), and the roles that grew it before (input, output, parking) are
- * {@link Input}, {@link Output} and {@link Turns}. Its part of the memory budget (the lazily
- * opened account and the uncharged bytes) stays here too: a class of its own would be one more
- * object per connection, some 16 bytes of the 1.2 KiB an idle one costs.
+ * <p>Close to 400 lines because it implements the whole {@link Connection} API (some 20 short
+ * delegating methods, a third of the class) as well as the close path; the close path is kept
+ * here, in one place, on purpose (one way to close), and the roles that grew it before are classes of their own:
+ * input, output and parking in {@link Input}, {@link Output} and {@link Turns}, the state in
+ * {@link Lifecycle} and its part of the memory budget in {@link BudgetShare} (superclasses, so
+ * that they cost no object per connection).
  */
-final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget.Evictee {
+final class ConnectionImpl extends BudgetShare implements Connection {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
 
     private final long id;
@@ -68,10 +68,6 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
     private RequestHandler handler;
     /** Whether its service saw it (the observer was told it opened): only then is it told it closed. */
     private volatile boolean opened;
-    /** Its part of the client memory budget, once it holds more than the budget's uncharged bytes; under this object's monitor. */
-    private MemoryBudget.Account account;
-    /** What it holds while it has no account, at most the budget's uncharged bytes; under this object's monitor. */
-    private short uncharged;
     /** The connection's key in the reactor's selector while it waits there; reactor thread only. */
     SelectionKey key;
     /** Its neighbours among the open connections; under the registry's monitor. */
@@ -183,10 +179,7 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
         CloseReason why = closeReason();
         closeChannel();
         output.discard();
-        MemoryBudget.Account a = currentAccount();
-        if (a != null) {
-            a.close();
-        }
+        closeAccount();
         try {
             if (opened && handler != null) {
                 handler.closed(this, why);
@@ -198,63 +191,19 @@ final class ConnectionImpl extends Lifecycle implements Connection, MemoryBudget
         }
     }
 
-    /**
-     * Counts memory held for this connection in the budget (a negative delta returns some);
-     * false if the connection was evicted (or has ended): then nothing should be allocated.
-     */
-    boolean charge(long delta) {
-        if (delta == 0) {
-            return true;
-        }
-        while (true) {
-            MemoryBudget.Account a;
-            synchronized (this) {
-                a = account;
-                if (a == null) {
-                    long held = uncharged + delta;
-                    int free = server.budget().unchargedBytes();
-                    if (held <= free || !opened) {
-                        uncharged = (short) Math.max(0, Math.min(held, free));
-                        return delta < 0 || isOpen();
-                    }
-                    if (state() == ConnectionState.CLOSED) {
-                        return false; // ended: an account opened now would never be closed
-                    }
-                    // Opened only now, and after the prelude, so that the share is the real client's.
-                    account = a = server.budget().open(remoteAddress().getAddress(), this);
-                    delta = held;
-                    uncharged = 0;
-                }
-            }
-            if (a.charge(delta)) {
-                return true;
-            }
-            synchronized (this) {
-                if (account == a || state() == ConnectionState.CLOSED) {
-                    return false; // evicted, or ended
-                }
-            }
-            // The account was given back empty (releaseAccount) under us: charge afresh.
-        }
+    @Override
+    MemoryBudget budget() {
+        return server.budget();
     }
 
-    private synchronized MemoryBudget.Account currentAccount() {
-        return account;
+    @Override
+    boolean announced() {
+        return opened;
     }
 
-    /**
-     * Gives an empty account back before the connection waits without a thread: an idle chat
-     * member whose queue once ran past the allowance (the join notices of a busy room) otherwise
-     * keeps its account, some 50 bytes, for good. A charge racing with this finds the account
-     * closed and retries.
-     */
-    void releaseAccount() {
-        synchronized (this) {
-            MemoryBudget.Account a = account;
-            if (a != null && a.closeIfEmpty()) {
-                account = null;
-            }
-        }
+    @Override
+    InetAddress client() {
+        return remoteAddress().getAddress();
     }
 
     /** The budget chose this connection to free memory: it closes at once, whoever's thread this is. */

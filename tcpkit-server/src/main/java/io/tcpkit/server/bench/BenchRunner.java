@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The closed-loop, open-loop, pub/sub and idle runs share the measuring windows here; the
  * connecting is {@link Connector}'s, pub/sub's clients live in {@link PubSubLoad} and the idle
- * greetings and probes in {@link IdleClients}.
+ * greetings and probes in {@link IdleClients}. Just over 300 lines for that reason: the windows
+ * (warm-up, measure, the server's /proc readings around them) are one sequence, the same for
+ * every workload, and a class per workload would repeat it.
  */
 public final class BenchRunner {
     /**
