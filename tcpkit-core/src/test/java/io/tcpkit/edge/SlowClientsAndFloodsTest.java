@@ -44,8 +44,11 @@ class SlowClientsAndFloodsTest {
             slow.setSoTimeout(100);
             boolean closed = false;
             int sent = 0;
-            // One byte every 100 ms, never a newline; 40 bytes (4 s) at most.
-            for (int i = 0; i < 40 && !closed; i++) {
+            // One byte every 100 ms, never a newline, until the server closes it: without a deadline
+            // for the whole line it never would. Bounded (20 s) so that a broken server fails the
+            // test rather than hang it; how soon after the timeout the close comes is the reactor's
+            // sweep and the machine's load, not asserted (a window of wall-clock time is a flaky test).
+            for (int i = 0; i < 200 && !closed; i++) {
                 try {
                     closed = slow.getInputStream().read() < 0;
                 } catch (SocketTimeoutException e) {
@@ -66,7 +69,7 @@ class SlowClientsAndFloodsTest {
             Duration open = Duration.ofNanos(System.nanoTime() - start);
             assertThat(closed).as("the slow client was closed").isTrue();
             assertThat(sent).as("each byte came in well within the read timeout").isGreaterThanOrEqualTo(3);
-            assertThat(open).isGreaterThanOrEqualTo(READ_TIMEOUT.minusMillis(50)).isLessThan(Duration.ofMillis(3000));
+            assertThat(open).as("not before the read timeout").isGreaterThanOrEqualTo(READ_TIMEOUT);
             Await.until("the read timeout to be counted", WAIT,
                     () -> server.stats().closed().get(CloseReason.READ_TIMEOUT) == 1);
             Net.send(normal, "still served\n");

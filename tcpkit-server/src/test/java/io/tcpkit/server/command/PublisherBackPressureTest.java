@@ -63,7 +63,12 @@ class PublisherBackPressureTest {
 
     @Test
     void aFloodingPublisherIsSlowedToTheReadersPaceAndOnlyTheOneThatDoesNotReadIsClosed() throws Exception {
-        try (Services services = new Services(); ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        // The test's own reader and writer are platform threads: on virtual threads they would
+        // compete with the server's for the same carriers, and a reader starved of a carrier for
+        // the length of a publisher's wait looks stuck to the server (it drained nothing), which
+        // is the server's rule for a subscriber it stops waiting for, not a fault.
+        try (Services services = new Services();
+             ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
             // A small slow-consumer limit: 64 messages' worth. Without back-pressure a pipelined
             // publisher outruns any reader by more than that.
             TcpServer server = services.startCommand(Limits.DEFAULT.withMaxOutboundBytes(64 * 1024));
