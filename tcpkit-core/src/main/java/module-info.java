@@ -8,6 +8,7 @@
  * ({@code io.tcpkit.engine}) is not exported.
  */
 module io.tcpkit.core {
+    requires jdk.management; // MemoryBudget reads G1's region size (HotSpotDiagnosticMXBean)
     exports io.tcpkit;
     exports io.tcpkit.codec;
     exports io.tcpkit.tls;

@@ -93,8 +93,11 @@ public interface Connection {
      * the engine's selector while the connection is idle), gathered with other queued output into
      * as few writes as possible. If more than {@link Limits#maxOutboundBytes()} are waiting, the
      * connection is closed as a {@linkplain CloseReason#SLOW_CONSUMER slow consumer} and this
-     * returns false; it also returns false once the connection is closed. The array must not be
-     * modified afterwards; one array may be sent to many connections.
+     * returns false; it also returns false once the connection is closed. After
+     * {@link #shutdownOutput} nothing more is written and the connection stays open for reading:
+     * a message sent then is dropped, and refused (false) once the engine has seen the output
+     * shut (from the first such message on). The array must not be modified afterwards; one array
+     * may be sent to many connections.
      */
     boolean send(byte[] message);
 

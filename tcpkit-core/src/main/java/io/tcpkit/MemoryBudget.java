@@ -1,5 +1,8 @@
 package io.tcpkit;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,6 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A connection has an {@link Account}, opened by the engine once the connection holds more than
  * the little every connection holds (the engine's allowance, 1 KiB: see the README's Memory
  * section). Thread-safe.
+ *
+ * <p><b>What a buffer costs.</b> A buffer is charged at what the heap gives it
+ * ({@link #heapBytes}): its length, except on G1, where an array of more than half a region
+ * (its 16-byte header counted) is a humongous object and takes whole regions. A 1 MB request's
+ * read buffer (1 MiB after doubling) on a heap of under 2 GiB, whose regions are 1 MiB, takes two
+ * regions and is charged 2 MiB, so that the budget, a share of the heap, stays one on small heaps.
+ * The region size is read once, when the first budget is made, from the JVM
+ * ({@code G1HeapRegionSize} through the {@link HotSpotDiagnosticMXBean}).
  */
 public final class MemoryBudget {
     /** The program's default limit, as a share of the JVM's maximum heap. */
@@ -44,10 +55,15 @@ public final class MemoryBudget {
         void evict(long heldBytes, String why);
     }
 
+    /** An array's header on a 64-bit JVM (compressed class pointers, 8-byte alignment): 16 bytes at most. */
+    static final int ARRAY_HEADER_BYTES = 16;
+
     private final long limit;
     private final long addressLimit;
     private final int addressSharePercent;
     private final int unchargedBytes;
+    /** G1's region size, 0 if the collector is not G1. */
+    private final long regionBytes;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong evictedBytes = new AtomicLong();
@@ -73,6 +89,7 @@ public final class MemoryBudget {
             throw new IllegalArgumentException("uncharged bytes per connection must be 0-32767, got " + unchargedBytes);
         }
         this.limit = limit;
+        this.regionBytes = Heap.G1_REGION_BYTES; // read here, once, rather than on a connection's first large request
         this.addressLimit = Math.max(1, limit / 100 * addressSharePercent);
         this.addressSharePercent = addressSharePercent;
         this.unchargedBytes = unchargedBytes;
@@ -108,6 +125,40 @@ public final class MemoryBudget {
 
     public long limit() {
         return limit;
+    }
+
+    /**
+     * What the heap gives an array of {@code length} bytes, and so what a buffer of that length is
+     * charged: its length, or, on G1, whole regions for a humongous one (see the class comment).
+     */
+    public long heapBytes(long length) {
+        return heapBytes(length, regionBytes);
+    }
+
+    /** {@link #heapBytes(long)} on a G1 heap of {@code regionBytes} regions (0: not G1). */
+    static long heapBytes(long length, long regionBytes) {
+        long size = (ARRAY_HEADER_BYTES + length + 7) & ~7L;
+        if (regionBytes == 0 || size <= regionBytes / 2) {
+            return length;
+        }
+        return (size + regionBytes - 1) / regionBytes * regionBytes;
+    }
+
+    /** The JVM's heap, as far as what it gives a large array goes; read once. */
+    private static final class Heap {
+        static final long G1_REGION_BYTES = g1RegionBytes();
+
+        private static long g1RegionBytes() {
+            try {
+                HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+                if (hotspot == null || !Boolean.parseBoolean(hotspot.getVMOption("UseG1GC").getValue())) {
+                    return 0;
+                }
+                return Long.parseLong(hotspot.getVMOption("G1HeapRegionSize").getValue());
+            } catch (IllegalArgumentException e) {
+                return 0; // not HotSpot (no such option): arrays are charged at their length
+            }
+        }
     }
 
     public long addressLimit() {

@@ -89,6 +89,25 @@ class MemoryBudgetTest {
         assertThat(budget.used()).isZero();
     }
 
+    /**
+     * On G1 an array of more than half a region, header included, is humongous and takes whole
+     * regions: with 1 MiB regions a 1 MiB buffer takes two (BoundedMemoryProgramTest checks the
+     * program charges that on a real 96 MiB G1 heap).
+     */
+    @Test
+    void aBufferIsChargedAtWhatTheHeapGivesIt() {
+        long mib = 1 << 20;
+        assertThat(MemoryBudget.heapBytes(524_272, mib)).as("header and all, exactly half a region: not humongous").isEqualTo(524_272);
+        assertThat(MemoryBudget.heapBytes(524_273, mib)).as("a byte more: a whole region").isEqualTo(mib);
+        assertThat(MemoryBudget.heapBytes(mib - 16, mib)).as("one region, filled").isEqualTo(mib);
+        assertThat(MemoryBudget.heapBytes(mib, mib)).as("a 1 MiB buffer: two regions").isEqualTo(2 * mib);
+        assertThat(MemoryBudget.heapBytes(5 * mib, 4 * mib)).isEqualTo(8 * mib);
+        assertThat(MemoryBudget.heapBytes(mib, 4 * mib)).as("under half of a 4 MiB region").isEqualTo(mib);
+        assertThat(MemoryBudget.heapBytes(mib, 0)).as("not G1: its length").isEqualTo(mib);
+        assertThat(MemoryBudget.heapBytes(0, mib)).isZero();
+        assertThat(MemoryBudget.of(1000).heapBytes(4096)).as("a small array, whatever the collector").isEqualTo(4096);
+    }
+
     @Test
     void limitsAreChecked() {
         assertThatThrownBy(() -> MemoryBudget.of(0)).isInstanceOf(IllegalArgumentException.class);

@@ -10,7 +10,9 @@ import java.util.Arrays;
  * <p>The array starts small ({@link #DEFAULT_INITIAL_CAPACITY}) so that an idle connection costs
  * little, doubles while reads fill it (a bulk stream soon reads up to {@code maxCapacity} at a
  * time) and halves again after a run of small reads. A decoder that needs a whole frame in memory
- * may {@link #ensureCapacity grow} it up to its own frame limit.
+ * may {@link #ensureCapacity grow} it up to its own frame limit; a buffer so grown past the read
+ * size goes back to its initial size at the first {@link #fill} after a {@link #skip} emptied it
+ * (the frame consumed), and tells its source so.
  *
  * <p>Not thread-safe: it belongs to the one thread that runs the connection.
  */
@@ -53,6 +55,12 @@ public final class ReadBuffer {
     /** Up to {@link #SMALL_READS_BEFORE_SHRINK}: a byte keeps an idle connection's buffer object at 40 bytes. */
     private byte smallReads;
     private boolean eof;
+    /**
+     * Set when a skip empties a buffer grown past the read size (only {@link #ensureCapacity},
+     * for one large frame, grows it so far): the next fill makes it small again, unless a decoder
+     * asks for the room again first. A small request never sets it.
+     */
+    private boolean oversizedAndEmpty;
 
     public ReadBuffer(Source source) {
         this(source, DEFAULT_INITIAL_CAPACITY, DEFAULT_MAX_CAPACITY);
@@ -104,6 +112,7 @@ public final class ReadBuffer {
         readIndex += n;
         if (readIndex == writeIndex) {
             readIndex = writeIndex = 0;
+            oversizedAndEmpty = buf.length > maxReadCapacity;
         }
     }
 
@@ -143,6 +152,7 @@ public final class ReadBuffer {
      * Decoders call this to hold a frame larger than the read size, after checking their limit.
      */
     public void ensureCapacity(int bytes) throws IOException {
+        oversizedAndEmpty = false; // it is wanted large
         if (bytes > buf.length) {
             compact();
             grow(Math.max(bytes, Math.min(buf.length * 2, maxReadCapacity)));
@@ -172,6 +182,7 @@ public final class ReadBuffer {
             boolean had = buf.length > 0;
             buf = NONE;
             readIndex = writeIndex = smallReads = 0;
+            oversizedAndEmpty = false;
             if (had) {
                 source.shrunk(0);
             }
@@ -179,6 +190,16 @@ public final class ReadBuffer {
     }
 
     private void makeRoom() throws IOException {
+        if (oversizedAndEmpty) {
+            // Back to the initial size before the next read, so that a client that sent one 1 MB
+            // request and then small ones does not keep 1 MB (as Redis frees a query buffer past
+            // its resize threshold). Not at the skip itself: a decoder may still look at what it
+            // consumed until the next fill.
+            oversizedAndEmpty = false;
+            buf = new byte[initialCapacity];
+            smallReads = 0;
+            source.shrunk(initialCapacity);
+        }
         if (buf.length == 0) {
             source.growing(initialCapacity);
             buf = new byte[initialCapacity];
@@ -203,12 +224,17 @@ public final class ReadBuffer {
         writeIndex = n;
     }
 
-    /** Grow after a read that filled the array; halve after a run of small reads into an empty one. */
+    /**
+     * Grow after a read that filled the array; halve after a run of small reads. Only within the
+     * read size: a buffer grown past it holds the frame a decoder asked room for, however slowly
+     * it arrives (halving it under the decoder made it grow again, and again), until the frame is
+     * consumed.
+     */
     private void adapt(int n) throws IOException {
         if (writeIndex == buf.length && buf.length < maxReadCapacity && readIndex == 0) {
             grow(Math.min(buf.length * 2, maxReadCapacity));
             smallReads = 0;
-        } else if (buf.length > initialCapacity && n < buf.length / 4) {
+        } else if (buf.length > initialCapacity && buf.length <= maxReadCapacity && n < buf.length / 4) {
             if (++smallReads >= SMALL_READS_BEFORE_SHRINK && n <= buf.length / 2) {
                 int keep = readable();
                 int size = Math.max(initialCapacity, Math.max(buf.length / 2, Integer.highestOneBit(keep) * 2));

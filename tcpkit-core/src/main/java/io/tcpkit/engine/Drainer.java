@@ -53,6 +53,11 @@ abstract class Drainer extends Deadline {
     private volatile boolean atReactor;
     /** Whether the reactor holds the flag across a wait for the socket to be writable (reactor only). */
     private boolean heldByReactor;
+    /**
+     * Set once the connection's output is shut down ({@link io.tcpkit.Connection#shutdownOutput}):
+     * sends are refused, and what is still queued is dropped, not written (see {@link #shutUnderUs}).
+     */
+    volatile boolean outputShut;
     /** The serving thread while it waits for queued output to be written. */
     volatile Thread waiter;
     private volatile long bytesOut;
@@ -154,7 +159,9 @@ abstract class Drainer extends Deadline {
                 try {
                     drainBlocking(false, Long.MAX_VALUE);
                 } catch (IOException e) {
-                    conn.abort(CloseReason.IO_ERROR);
+                    if (!shutUnderUs()) {
+                        conn.abort(CloseReason.IO_ERROR);
+                    }
                 } finally {
                     release();
                 }
@@ -207,14 +214,21 @@ abstract class Drainer extends Deadline {
                 return;
             }
             OutputQueue.Chunk first = queue.runFirst();
-            if (queue.runChunks() == 1) {
-                writeBlocking(first.data, first.off, first.len, null);
-            } else {
-                if (gather == null || gather.length < bytes) {
-                    gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
+            try {
+                if (queue.runChunks() == 1) {
+                    writeBlocking(first.data, first.off, first.len, null);
+                } else {
+                    if (gather == null || gather.length < bytes) {
+                        gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
+                    }
+                    queue.copyRun(gather);
+                    writeBlocking(gather, 0, bytes, null);
                 }
-                queue.copyRun(gather);
-                writeBlocking(gather, 0, bytes, null);
+            } catch (IOException e) {
+                if (shutUnderUs()) {
+                    return;
+                }
+                throw e;
             }
             queue.written(bytes);
             wakeWaiter();
@@ -246,7 +260,15 @@ abstract class Drainer extends Deadline {
                 queue.copyRun(gather);
                 out = ByteBuffer.wrap(gather, 0, bytes);
             }
-            int n = conn.channel.write(out);
+            int n;
+            try {
+                n = conn.channel.write(out);
+            } catch (IOException e) {
+                if (shutUnderUs()) {
+                    return true;
+                }
+                throw e;
+            }
             if (n > 0) {
                 wrote(n);
                 queue.written(n);
@@ -319,6 +341,31 @@ abstract class Drainer extends Deadline {
         wrote(len);
     }
 
+
+    /**
+     * After a write failed: whether it failed because the handler shut the connection's output
+     * (the socket is open, its output is not). Then what is queued is dropped, later sends are
+     * refused, and the connection lives on, reading; true if so. Looked at only on this path:
+     * the plain socket's view of its channel is made on demand, an object an idle connection
+     * should not hold.
+     */
+    final boolean shutUnderUs() {
+        SSLSocket ssl = conn.tls();
+        boolean shut = ssl != null ? !ssl.isClosed() && ssl.isOutputShutdown()
+                : conn.channel.isOpen() && conn.channel.socket().isOutputShutdown();
+        if (!shut) {
+            return false;
+        }
+        synchronized (this) {
+            outputShut = true;
+        }
+        OutputQueue q = queue;
+        if (q != null) {
+            q.clear();
+        }
+        wakeWaiter();
+        return true;
+    }
 
     private void wrote(int n) {
         bytesOut += n;

@@ -62,7 +62,10 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /** Set when the drain shut our input to wake a waiting read. */
     private volatile boolean wokenForDrain;
     private volatile long bytesIn;
-    /** What the buffer's array is charged to the budget: its size past the initial one, which is free. */
+    /**
+     * What the buffer's array is charged to the budget: what the heap gives it (a humongous array
+     * takes whole regions: MemoryBudget.heapBytes) past the initial size, which is free.
+     */
     private int charged;
 
     Input(ConnectionImpl conn) {
@@ -261,7 +264,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
      */
     @Override
     public void growing(int newCapacity) throws IOException {
-        int next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        int next = chargeFor(newCapacity);
         if (next > charged) {
             if (!conn.charge(next - charged)) {
                 throw new IOException("evicted: client memory budget");
@@ -272,11 +275,16 @@ final class Input extends Deadline implements ReadBuffer.Source {
 
     @Override
     public void shrunk(int newCapacity) {
-        int next = Math.max(0, newCapacity - ReadBuffer.DEFAULT_INITIAL_CAPACITY);
+        int next = chargeFor(newCapacity);
         if (next < charged) {
             conn.charge(next - charged);
             charged = next;
         }
+    }
+
+    private int chargeFor(int capacity) {
+        long heap = conn.server.budget().heapBytes(capacity);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, heap - ReadBuffer.DEFAULT_INITIAL_CAPACITY));
     }
 
     private void received(int n) {

@@ -35,9 +35,17 @@ import java.util.Arrays;
  */
 final class Output extends Drainer {
     private static final System.Logger LOG = System.getLogger(Output.class.getName());
+    /** The batch's first size, uncharged to the memory budget (bounded by the connection count, as the read buffer's). */
     static final int INITIAL_BYTES = 512;
     /** The batch is flushed before it grows past this. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
+    /**
+     * A batch larger than this is let go once written, before the connection waits for its next
+     * request: a client that once had a large reply does not keep (and pay for) 64 KiB. Replies
+     * of a few KiB keep their batch, and its charge, from one request to the next, so that they
+     * never touch the budget.
+     */
+    static final int KEPT_BATCH_BYTES = 8 * 1024;
     /** A write at least this large, with nothing buffered or queued, goes straight to the socket. */
     static final int DIRECT_WRITE_BYTES = 8 * 1024;
     /** Queued output past which the serving thread waits for it to be written before reading on. */
@@ -48,6 +56,8 @@ final class Output extends Drainer {
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
+    /** What the batch's array is charged to the budget: its size past {@link #INITIAL_BYTES} (serving thread). */
+    private int batchCharged;
     /** Set when it kept a sender waiting and hardly drained (see {@link #awaitDrained}). */
     private volatile boolean stuck;
 
@@ -68,10 +78,14 @@ final class Output extends Drainer {
         }
         while (len > 0) {
             if (batch == null) {
-                batch = new byte[Math.min(MAX_BATCH_BYTES, Math.max(INITIAL_BYTES, Integer.highestOneBit(len) << 1))];
+                int size = Math.min(MAX_BATCH_BYTES, Math.max(INITIAL_BYTES, Integer.highestOneBit(len) << 1));
+                chargeBatch(size);
+                batch = new byte[size];
             }
             if (count + len > batch.length && batch.length < MAX_BATCH_BYTES) {
-                batch = Arrays.copyOf(batch, Math.min(MAX_BATCH_BYTES, Integer.highestOneBit(count + len) << 1));
+                int size = Math.min(MAX_BATCH_BYTES, Integer.highestOneBit(count + len) << 1);
+                chargeBatch(size);
+                batch = Arrays.copyOf(batch, size);
                 batchView = null;
             }
             int n = Math.min(len, batch.length - count);
@@ -85,6 +99,29 @@ final class Output extends Drainer {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * The batch's array is about to be {@code size} bytes (0: let go): charged past the first
+     * {@link #INITIAL_BYTES}, before it is allocated, as the read buffer is; only a change of size
+     * touches the budget, never a write into the batch as it is.
+     */
+    private void chargeBatch(int size) throws IOException {
+        int next = Math.max(0, size - INITIAL_BYTES);
+        if (next != batchCharged) {
+            if (!conn.charge(next - batchCharged) && next > batchCharged) {
+                throw new IOException("evicted: client memory budget");
+            }
+            batchCharged = next;
+        }
+    }
+
+    /** The batch's array leaves the serving thread (written and let go, or handed to the queue): its charge goes. */
+    private void batchGone() {
+        if (batchCharged > 0) {
+            conn.charge(-batchCharged);
+            batchCharged = 0;
         }
     }
 
@@ -114,6 +151,11 @@ final class Output extends Drainer {
     void flushBeforeRead() throws IOException {
         if (count > 0 || queued() > 0) {
             flush(false);
+        }
+        if (count == 0 && batch != null && batch.length > KEPT_BATCH_BYTES) {
+            batch = null;
+            batchView = null;
+            batchGone();
         }
     }
 
@@ -168,18 +210,23 @@ final class Output extends Drainer {
     @Override
     void settleBatch() {
         if (count > 0) {
+            // The queue accounts for the array from now on, as for any message (see OutputQueue.hold)
             queue().settle(batch, count);
             batch = null;
             batchView = null;
             count = 0;
+            batchGone();
         }
     }
 
     // ---- any thread ----
 
-    /** Queues a message; false if the connection is closed or was just closed as a slow consumer. */
+    /**
+     * Queues a message; false if the connection is closed or was just closed as a slow consumer,
+     * or if its output was shut down (then nothing is written and the connection lives on).
+     */
     boolean send(byte[] message) {
-        if (!conn.isOpen()) {
+        if (!conn.isOpen() || outputShut) {
             return false;
         }
         if (conn.isOwner()) {
@@ -193,6 +240,9 @@ final class Output extends Drainer {
         long max = conn.server.limits().maxOutboundBytes();
         long waiting;
         synchronized (this) {
+            if (outputShut) {
+                return false;
+            }
             OutputQueue queue = queue();
             // Counted as held, chunks' overhead included: a flood of tiny messages is no cheaper.
             waiting = queue.held();
@@ -254,6 +304,19 @@ final class Output extends Drainer {
         }
     }
 
+    /**
+     * Connection.shutdownOutput, before the socket's output is shut: sends are refused from now
+     * on, and what was accepted before is written first. (Until ConnectionImpl calls this, a send
+     * that comes after the shutdown is refused once a write to the shut socket has failed: see
+     * {@link Drainer#shutUnderUs}.)
+     */
+    void refuseSends() throws IOException {
+        synchronized (this) {
+            outputShut = true;
+        }
+        flush();
+    }
+
     /** The batch's array keeps its wrapper: no allocation on the fast path. */
     private ByteBuffer batchView(int off, int len) {
         ByteBuffer v = batchView;
@@ -283,6 +346,7 @@ final class Output extends Drainer {
         if (count == 0) {
             batch = null;
             batchView = null;
+            batchGone();
             forgetEmptyQueue();
         }
     }

@@ -252,6 +252,64 @@ class ReadBufferTest {
         assertThat(buffer.fill()).isEqualTo(48);
     }
 
+    /** A source of 100-byte reads that records what it is told of the buffer's size. */
+    private static final class Recording implements ReadBuffer.Source {
+        final List<String> told = new ArrayList<>();
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            int n = Math.min(len, 100);
+            Arrays.fill(b, off, off + n, (byte) 'x');
+            return n;
+        }
+
+        @Override
+        public void growing(int newCapacity) {
+            told.add("growing " + newCapacity);
+        }
+
+        @Override
+        public void shrunk(int newCapacity) {
+            told.add("shrunk " + newCapacity);
+        }
+    }
+
+    /**
+     * A buffer grown past the read size for one large frame is small again at the first fill after
+     * the frame was consumed (not at the skip: what was consumed stays readable until then), and
+     * tells its source; one grown on purpose while empty is not shrunk by the fill that follows.
+     */
+    @Test
+    void aBufferGrownForOneLargeFrameGoesBackToItsInitialSizeAtTheFillAfterItIsConsumed() throws Exception {
+        Recording source = new Recording();
+        ReadBuffer buffer = new ReadBuffer(source, 512, 4096);
+        buffer.fill();
+        buffer.ensureCapacity(100_000);
+        while (buffer.readable() < 100_000) {
+            buffer.fill();
+        }
+        buffer.skip(100_000);
+        assertThat(buffer.capacity()).as("still there after the skip").isEqualTo(100_000);
+        assertThat(buffer.fill()).isEqualTo(100);
+        assertThat(buffer.capacity()).isEqualTo(512);
+        assertThat(source.told).containsExactly("growing 100000", "shrunk 512");
+
+        buffer.skip(100);
+        buffer.ensureCapacity(50_000); // empty, and asked to be large: a frame of 50,000 is coming
+        buffer.fill();
+        assertThat(buffer.capacity()).as("not shrunk under the decoder that asked for it").isEqualTo(50_000);
+        assertThat(source.told).containsExactly("growing 100000", "shrunk 512", "growing 50000");
+
+        ReadBuffer small = new ReadBuffer(source, 512, 4096);
+        source.told.clear();
+        for (int i = 0; i < 100; i++) {
+            small.fill();
+            small.skip(small.readable());
+        }
+        assertThat(small.capacity()).isEqualTo(512);
+        assertThat(source.told).as("small requests: the source is never told anything").isEmpty();
+    }
+
     @Test
     void sizesAreValidated() {
         assertThatThrownBy(() -> new ReadBuffer(Chunks.of(), 8, 64)).isInstanceOf(IllegalArgumentException.class);

@@ -37,8 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answering PING, and stays alive. Each attack holds several times the heap without the budget.
  */
 class BoundedMemoryProgramTest {
-    /** A heap the attacks below exceed several times over without a budget. */
-    private static final List<String> SMALL_HEAP = List.of("-Xmx96m");
+    /**
+     * A heap the attacks below exceed several times over without a budget; G1 (as on any machine
+     * of 2 cores and 2 GB or more) with its 1 MiB regions, where a 1 MiB buffer is humongous.
+     */
+    private static final List<String> SMALL_HEAP = List.of("-Xmx96m", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=1m");
     private static final int BULK = 1_000_000;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -59,11 +62,9 @@ class BoundedMemoryProgramTest {
     /** 200 connections from 4 addresses each send 1 MB of a 1 MB bulk's 1 MB + 2: 200 MB claimed on a 96 MB heap. */
     @Test
     void halfSentBulksAreEvictedBiggestFirstAndEveryoneElseIsServed() throws Exception {
-        // 20%, not the default 40%: on a 96 MB heap G1's regions are 1 MB, and a 1 MB read buffer
-        // is a humongous object that takes two whole regions, so what the budget counts takes
-        // twice its size in heap; at 40% the program (about 40 MB) was left too little and the
-        // JVM sometimes ran out (the README's Memory section says to size it so).
-        try (ChildProcess server = command("--max-client-memory", "20%")) {
+        // The default budget, 40%: each 1 MiB read buffer is a humongous object taking two 1 MiB
+        // regions, and is charged so (it used to be charged 1 MiB, and this test needed 20%).
+        try (ChildProcess server = command()) {
             int port = Tcpkit.awaitPort(server, "command");
             byte[] header = ("*2\r\n$4\r\nECHO\r\n$" + BULK + "\r\n").getBytes(StandardCharsets.US_ASCII);
             byte[] body = new byte[BULK - 1];
@@ -203,6 +204,47 @@ class BoundedMemoryProgramTest {
             }
             assertThat(ping(port, "127.0.0.2")).as("the attacker's address is served again").isEqualTo("+PONG\r\n");
             assertThat(server.stderr()).doesNotContain("OutOfMemoryError");
+        }
+    }
+
+    /**
+     * A half-sent 1 MB bulk: its read buffer has doubled to 1 MiB, a humongous array on this heap
+     * that takes two 1 MiB regions, and is charged those 2 MiB (less the first 512 bytes every
+     * connection has free); it was charged 1 MiB, half of what it took.
+     */
+    @Test
+    void aHumongousReadBufferIsChargedTheRegionsItTakes() throws Exception {
+        int adminPort = freePort();
+        try (ChildProcess server = command("--admin-port", Integer.toString(adminPort))) {
+            int port = Tcpkit.awaitPort(server, "command");
+            try (Socket s = Net.connect(port)) {
+                OutputStream out = s.getOutputStream();
+                out.write(("*2\r\n$4\r\nECHO\r\n$" + BULK + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[600_000]);
+                out.flush();
+                long expected = 2 * 1024 * 1024 - 512;
+                long[] used = new long[1];
+                Await.until("the half-sent bulk charged " + expected + " bytes", Duration.ofSeconds(30),
+                        () -> {
+                            try {
+                                used[0] = clientMemoryUsed(adminPort);
+                            } catch (IOException | InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                            return used[0] == expected;
+                        });
+                out.write(new byte[BULK - 600_000]);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(Net.readLine(s)).isEqualTo("$" + BULK + "\r\n");
+                assertThat(s.getInputStream().readNBytes(BULK + 2)).hasSize(BULK + 2);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
