@@ -95,8 +95,7 @@ public interface Connection {
      * connection is closed as a {@linkplain CloseReason#SLOW_CONSUMER slow consumer} and this
      * returns false; it also returns false once the connection is closed. After
      * {@link #shutdownOutput} nothing more is written and the connection stays open for reading:
-     * a message sent then is dropped, and refused (false) once the engine has seen the output
-     * shut (from the first such message on). The array must not be modified afterwards; one array
+     * a message sent then is refused (false). The array must not be modified afterwards; one array
      * may be sent to many connections.
      */
     boolean send(byte[] message);

@@ -367,7 +367,7 @@ final class ConnectionImpl extends BudgetShare implements Connection {
 
     @Override
     public void shutdownOutput() throws IOException {
-        output.flush();
+        output.refuseSends(); // and writes what was accepted before
         shutdownOutputQuietly();
     }
 

@@ -306,9 +306,10 @@ final class Output extends Drainer {
 
     /**
      * Connection.shutdownOutput, before the socket's output is shut: sends are refused from now
-     * on, and what was accepted before is written first. (Until ConnectionImpl calls this, a send
-     * that comes after the shutdown is refused once a write to the shut socket has failed: see
-     * {@link Drainer#shutUnderUs}.)
+     * on, and what was accepted before is written first. A send racing with the shutdown from
+     * another thread is either accepted before this (and written) or refused; a write to the shut
+     * socket that fails anyway (the handler's own socket shut by other means) drops the queue and
+     * refuses from then on without ending the connection: see {@link Drainer#shutUnderUs}.
      */
     void refuseSends() throws IOException {
         synchronized (this) {
