@@ -302,19 +302,27 @@ public final class MemoryBudget {
         }
 
         /**
-         * Closes the account if it holds nothing (a connection gives back an empty account while
-         * it is idle); false if it holds something or was closed already. A later charge is refused.
+         * Closes the account if it holds at most {@code max} bytes, returning them to the budget:
+         * a connection gives back its account while it is idle and holds no more than the
+         * budget's uncharged bytes (a chat member's room, once the join notices that opened the
+         * account are written), and keeps what it held as uncharged. Returns what it held, or -1
+         * if it holds more or was closed already. A later charge is refused.
          */
-        public boolean closeIfEmpty() {
+        public long closeIfAtMost(long max) {
+            long h;
             synchronized (this) {
-                if (closed || held != 0) {
-                    return false;
+                if (closed || held > max) {
+                    return -1;
                 }
                 closed = true;
                 removed = true;
+                h = held;
+                held = 0;
             }
+            used.addAndGet(-h);
+            share.bytes.addAndGet(-h);
             closed(this);
-            return true;
+            return h;
         }
 
         /** The connection ended: what it held is returned to the budget. */

@@ -70,15 +70,16 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void anEmptyAccountMayBeGivenBackAndIsThenNoLongerAHolder() throws Exception {
+    void aSmallAccountMayBeGivenBackAndIsThenNoLongerAHolder() throws Exception {
         MemoryBudget budget = MemoryBudget.of(1000, 100);
         MemoryBudget.Account a = open(budget, "127.0.0.1", "a");
         MemoryBudget.Account b = open(budget, "127.0.0.1", "b");
         assertThat(a.charge(300)).isTrue();
-        assertThat(a.closeIfEmpty()).as("it holds 300").isFalse();
-        assertThat(a.charge(-300)).isTrue();
-        assertThat(a.closeIfEmpty()).isTrue();
-        assertThat(a.closeIfEmpty()).as("once").isFalse();
+        assertThat(a.closeIfAtMost(299)).as("it holds 300").isEqualTo(-1);
+        assertThat(a.charge(-100)).isTrue();
+        assertThat(a.closeIfAtMost(200)).as("what it held, given back to the budget").isEqualTo(200);
+        assertThat(budget.used()).isZero();
+        assertThat(a.closeIfAtMost(1000)).as("once").isEqualTo(-1);
         assertThat(a.charge(10)).as("a charge after it was given back is refused: the caller opens another").isFalse();
         assertThat(b.charge(950)).isTrue();
         assertThat(b.charge(100)).as("over the limit: the only holder left goes").isFalse();

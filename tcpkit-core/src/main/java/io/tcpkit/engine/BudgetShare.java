@@ -76,15 +76,20 @@ abstract class BudgetShare extends Lifecycle implements MemoryBudget.Evictee {
     }
 
     /**
-     * Gives an empty account back before the connection waits without a thread: an idle chat
-     * member whose queue once ran past the allowance (the join notices of a busy room) otherwise
-     * keeps its account, some 50 bytes, for good. A charge racing with this finds the account
-     * closed and retries.
+     * Gives the account back before the connection waits without a thread, if what it still
+     * holds fits the allowance again: an idle chat member whose queue once ran past it (the join
+     * notices of a busy room) otherwise keeps its account, some 50 bytes, for good, since its
+     * room's membership keeps the account from ever being empty. What it held becomes uncharged
+     * bytes. A charge racing with this finds the account closed and retries.
      */
     final synchronized void releaseAccount() {
         MemoryBudget.Account a = account;
-        if (a != null && a.closeIfEmpty()) {
-            account = null;
+        if (a != null) {
+            long held = a.closeIfAtMost(budget().unchargedBytes());
+            if (held >= 0) {
+                account = null;
+                uncharged = (short) held;
+            }
         }
     }
 
