@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * A command that runs one service that knows about users ({@code tcpkit chat}, {@code tcpkit
- * command}) on its own sessions and rooms. Subclasses name the service and declare {@code --port}
- * with that service's default.
+ * A command that runs services that know about users ({@code tcpkit serve}, {@code tcpkit chat},
+ * {@code tcpkit command}), sharing one set of sessions, one users file and one hub. Subclasses say
+ * which services run on which ports.
  */
-abstract class SingleServiceCommand implements Callable<Integer> {
+abstract class ServicesCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
@@ -39,10 +39,11 @@ abstract class SingleServiceCommand implements Callable<Integer> {
     @Mixin
     HubOptions hubOptions;
 
-    abstract int port();
-
-    /** The service, on these sessions, through the hub as {@code monitoring} gives it to the service. */
-    abstract Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring);
+    /**
+     * The services and their ports, in the order they start, on these sessions, through the hub
+     * as {@code monitoring} gives it to each service.
+     */
+    abstract Map<Service, Integer> services(Sessions sessions, Authenticator authenticator, Monitoring monitoring);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -54,8 +55,8 @@ abstract class SingleServiceCommand implements Callable<Integer> {
         Hub hub = hubOptions.open();
         try {
             Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
-            return new ServiceRunner(options, edge, admin, spec).run(Map.of(service(sessions, authenticator, monitoring),
-                    port()), monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
+            return new ServiceRunner(options, edge, admin, spec).run(services(sessions, authenticator, monitoring),
+                    monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
         } finally {
             HubOptions.close(hub);
         }
