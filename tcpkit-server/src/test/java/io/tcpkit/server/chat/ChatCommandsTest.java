@@ -7,7 +7,7 @@ import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.testing.Services;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.LineClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatCommandsTest {
     @TempDir
     Path dir;
+    @AutoClose
     private Services servers;
-
-    @AfterEach
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
 
     private void start() throws Exception {
         servers = new Services();
