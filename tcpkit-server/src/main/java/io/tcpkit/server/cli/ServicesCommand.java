@@ -6,30 +6,15 @@ import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * A command that runs services that know about users ({@code tcpkit serve}, {@code tcpkit chat},
  * {@code tcpkit command}), sharing one set of sessions, one users file and one hub. Subclasses say
  * which services run on which ports.
  */
-abstract class ServicesCommand implements Callable<Integer> {
-    @Mixin
-    ServerOptions options;
-
-    @Mixin
-    EdgeOptions edge;
-
-    @Mixin
-    ConfigOptions config;
-
-    @Spec
-    CommandSpec spec;
-
+abstract class ServicesCommand extends ServerCommand {
     @Mixin
     CommandOptions commandOptions;
 
@@ -55,7 +40,7 @@ abstract class ServicesCommand implements Callable<Integer> {
         Hub hub = hubOptions.open();
         try {
             Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
-            return new ServiceRunner(options, edge, admin, spec).run(services(sessions, authenticator, monitoring),
+            return runner(admin).run(services(sessions, authenticator, monitoring),
                     monitoring, new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
         } finally {
             HubOptions.close(hub);
