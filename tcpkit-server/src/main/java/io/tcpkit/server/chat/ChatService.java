@@ -22,7 +22,7 @@ import java.util.Map;
  * in the room), plus rooms, private messages and logins through {@code /commands}. Rooms live in
  * the {@link Hub}, shared with the command protocol's pub/sub.
  *
- * <p>Each connection is a {@link ChatSession} served in turns: a member who is not typing holds
+ * <p>Each connection is a {@link ChatMember} served in turns: a member who is not typing holds
  * no thread, and what others say reaches them through the connection's ordered output (written by
  * the engine's reactor while they wait).
  */
@@ -74,11 +74,11 @@ public final class ChatService implements Service {
         return builder.requestHandlers(this::open);
     }
 
-    /** A new connection: a session, the welcome, and a chat session waiting for the name. */
-    private ChatSession open(Connection conn) throws IOException {
+    /** A new connection: a session, the welcome, and a member-to-be waiting for the name. */
+    private ChatMember open(Connection conn) throws IOException {
         Session session = sessions.open(conn, CertificateIdentity.initialUser(conn, authenticator.users()));
         conn.write(WELCOME);
-        return new ChatSession(this, conn, session);
+        return new ChatMember(this, session);
     }
 
     Sessions sessions() {

@@ -24,7 +24,7 @@ public final class LocalHub implements Hub {
 
     private final ConcurrentHashMap<Channel, Subscriber[]> rooms = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Glob, Subscriber[]> patterns = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Subscriber> names = new ConcurrentHashMap<>();
+    private final NameTable names = new NameTable();
     /**
      * Each room's name as the first subscriber gave it, for those after to share (see
      * {@link #shared}). A race between the last leave and a join may leave a room without its
@@ -152,16 +152,16 @@ public final class LocalHub implements Hub {
 
     @Override
     public boolean claimName(String name, Subscriber holder) {
-        return names.putIfAbsent(Names.key(name), holder) == null;
+        return names.claim(name, holder);
     }
 
     @Override
     public void releaseName(String name, Subscriber holder) {
-        names.remove(Names.key(name), holder);
+        names.release(name, holder);
     }
 
     @Override
     public Subscriber nameHolder(String name) {
-        return names.get(Names.key(name));
+        return names.holder(name);
     }
 }
