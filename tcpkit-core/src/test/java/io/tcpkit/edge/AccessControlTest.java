@@ -8,7 +8,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.Require;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,14 +33,8 @@ class AccessControlTest {
     static final String DENIED = "ERR access denied\r\n";
     static final String RATE_LIMITED = "ERR too many connections per second from your address\r\n";
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private int start(String host, AccessRules rules) throws IOException {
         server = TcpServer.builder().host(host).port(0).service("guarded").handler(Net.ECHO).access(rules).start();

@@ -5,7 +5,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,14 +26,8 @@ class SlowClientsAndFloodsTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aClientDribblingALineIsCutOffAtTheReadTimeoutWhileANormalClientIsServed() throws Exception {

@@ -6,7 +6,7 @@ import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,14 +22,8 @@ import java.time.Duration;
 @Timeout(30)
 class ClosedCallbackErrorTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aHandlerWhoseClosedThrowsAnErrorStillReturnsItsPermit() throws Exception {

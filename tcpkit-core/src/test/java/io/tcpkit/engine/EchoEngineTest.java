@@ -7,7 +7,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,14 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EchoEngineTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private int start(Limits limits) throws Exception {
         return start(limits, Net.ECHO);

@@ -8,7 +8,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.FrameTooLongException;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,14 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private int start(Limits limits, ConnectionHandler handler) throws Exception {
         server = TcpServer.builder().port(0).handler(handler).limits(limits).start();

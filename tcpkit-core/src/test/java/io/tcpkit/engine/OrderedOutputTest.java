@@ -3,7 +3,7 @@ package io.tcpkit.engine;
 import io.tcpkit.Connection;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,14 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class OrderedOutputTest {
     private static final int ROUNDS = 200;
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /**
      * For each round: the serving thread writes "w i", another thread sends "s i" (and is done

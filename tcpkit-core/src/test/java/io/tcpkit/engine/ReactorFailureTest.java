@@ -6,7 +6,7 @@ import io.tcpkit.ConnectionState;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReactorFailureTest {
     private final AtomicBoolean armed = new AtomicBoolean();
     private final AtomicBoolean fired = new AtomicBoolean();
+    @AutoClose
     private EngineServer server;
 
     /** System.nanoTime(), except once, on the reactor's thread, while armed: an AssertionError. */
@@ -36,13 +37,6 @@ class ReactorFailureTest {
             throw new AssertionError("a broken invariant, for the test");
         }
         return System.nanoTime();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

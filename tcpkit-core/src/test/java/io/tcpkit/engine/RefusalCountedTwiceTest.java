@@ -6,7 +6,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.proxy.ProxyProtocolConfig;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,14 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class RefusalCountedTwiceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private EngineServer start(Duration drainTimeout) throws Exception {
         server = TcpServer.builder().port(0).service("proxied").handler(Net.ECHO)

@@ -6,7 +6,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,14 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ShutdownTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private TcpServer start(ConnectionHandler handler, Duration drainTimeout) throws Exception {
         server = TcpServer.builder().port(0).handler(handler).drainTimeout(drainTimeout).start();

@@ -7,7 +7,7 @@ import io.tcpkit.Limits;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,14 +34,8 @@ import static org.assertj.core.api.Assertions.fail;
 @Timeout(30)
 class StrandedOutputTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    @AutoClose
     private EngineServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void aReplyHandedToTheQueueWhileAnotherDrainerFinishesIsWritten() throws Exception {

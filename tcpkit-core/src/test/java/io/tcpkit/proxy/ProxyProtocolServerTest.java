@@ -9,7 +9,7 @@ import io.tcpkit.RejectReason;
 import io.tcpkit.TcpServer;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,14 +44,8 @@ class ProxyProtocolServerTest {
         Net.ECHO.handle(conn);
     };
 
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private int start(ProxyProtocolConfig config, Limits limits, AccessRules access) throws IOException {
         server = TcpServer.builder().port(0).service("proxied").handler(WHO_THEN_ECHO)

@@ -9,7 +9,7 @@ import io.tcpkit.testing.Net;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
 import io.tcpkit.tls.TlsServerConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +44,7 @@ class ProxyThenTlsTest {
     private static TestPki.Pair serverCert;
     private static SSLContext client;
 
+    @AutoClose
     private TcpServer server;
 
     @BeforeAll
@@ -59,13 +60,6 @@ class ProxyThenTlsTest {
                 .proxyProtocol(new ProxyProtocolConfig(List.of(Cidr.parse("127.0.0.0/8")), Duration.ofSeconds(2)))
                 .tls(TlsServerConfig.of(serverCert.cert(), serverCert.key()))
                 .start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -253,6 +253,20 @@ public final class ChildProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /**
+     * Stops a server as an operator would: SIGTERM, up to {@code grace} to exit, then killed;
+     * reaped either way. Not an assertion: a test that cares how it ended asks {@link #awaitExit}.
+     */
+    public void stop(Duration grace) {
+        terminate();
+        try {
+            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
     /** Kills the program if it still runs and reaps it (bounded). */
     @Override
     public void close() {

@@ -1,15 +1,15 @@
 package io.tcpkit.testing;
 
+import io.tcpkit.tls.TlsContexts;
+
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,9 +29,10 @@ import java.util.Base64;
 
 /**
  * JDK TLS clients for tests, built from PEM files with the JDK alone (not with tcpkit's own
- * TlsContexts, so that a bug there cannot hide behind a matching one here). They verify the
- * server certificate against a CA and its name (127.0.0.1) as HTTPS does, unless told to trust
- * anything ({@link #servedFingerprint}).
+ * TlsContexts, so that a bug in its PEM loading or trust cannot hide behind a matching one here).
+ * They verify the server certificate against a CA and its name (127.0.0.1) as HTTPS does.
+ * {@link #servedFingerprint} alone uses tcpkit's {@code --insecure} context: it trusts anything,
+ * so there is no check in it that could agree with the server's by mistake.
  */
 public final class TlsClient {
     private static final char[] PASSWORD = "test".toCharArray();
@@ -108,8 +109,7 @@ public final class TlsClient {
      * fresh handshake (a new context: no session to resume, so the certificate is really sent).
      */
     public static String servedFingerprint(int port) throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new TrustAnything()}, null);
+        SSLContext trustAll = TlsContexts.clientContext(null, null, null, true);
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
             plain.setSoTimeout((int) LineClient.READ_TIMEOUT.toMillis());
@@ -130,22 +130,6 @@ public final class TlsClient {
             return KeyFactory.getInstance("EC").generatePrivate(spec);
         } catch (InvalidKeySpecException e) {
             return KeyFactory.getInstance("RSA").generatePrivate(spec);
-        }
-    }
-
-    /** Accepts any server certificate: only to learn which one a server shows. */
-    private static final class TrustAnything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 

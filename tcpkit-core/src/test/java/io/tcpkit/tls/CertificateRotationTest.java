@@ -6,7 +6,7 @@ import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +42,7 @@ class CertificateRotationTest {
     Path live;
     private Path cert;
     private Path key;
+    @AutoClose
     private TcpServer server;
 
     @BeforeAll
@@ -59,13 +60,6 @@ class CertificateRotationTest {
         server = TcpServer.builder().port(0).service("tls-echo").handler(Net.ECHO)
                 .tls(TlsServerConfig.of(cert, key)).start();
         assertThat(server.tlsFingerprint().orElseThrow()).isEqualTo(first.fingerprint());
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private void install(TestPki.Pair pair) throws Exception {

@@ -6,7 +6,7 @@ import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +41,7 @@ class HandshakeAbuseTest {
     private static TestPki.Pair serverCert;
     private static SSLContext client;
 
+    @AutoClose
     private TcpServer server;
 
     @BeforeAll
@@ -55,13 +56,6 @@ class HandshakeAbuseTest {
         server = TcpServer.builder().port(0).service("tls-echo").handler(Net.ECHO)
                 .tls(new TlsServerConfig(serverCert.cert(), serverCert.key(), null, ClientAuth.NONE, HANDSHAKE_TIMEOUT))
                 .start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private void aTlsClientIsServed(String text) throws IOException {

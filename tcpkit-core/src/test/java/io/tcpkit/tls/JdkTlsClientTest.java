@@ -7,7 +7,7 @@ import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +43,7 @@ class JdkTlsClientTest {
     private static TestPki.Pair alice;
     private static TestPki.Pair mallory;
 
+    @AutoClose
     private TcpServer server;
 
     /** Tells the client who it is (the certificate subject, or "anonymous"), then echoes. */
@@ -65,13 +66,6 @@ class JdkTlsClientTest {
         alice = pki.alice();
         // The same name, from a CA the server does not trust.
         mallory = pki.mallory();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private int start(ClientAuth auth, ConnectionHandler handler) throws IOException {

@@ -7,7 +7,7 @@ import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.Require;
 import io.tcpkit.testing.TestPki;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +40,7 @@ class OpensslClientTest {
     private static TestPki.Pair ec;
     private static TestPki.Pair alice;
 
+    @AutoClose
     private TcpServer server;
 
     @BeforeAll
@@ -48,13 +49,6 @@ class OpensslClientTest {
         rsa = pki.serverRsa();
         ec = pki.serverEc();
         alice = pki.alice();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private int start(TestPki.Pair pair) throws IOException {

@@ -6,7 +6,7 @@ import io.tcpkit.testing.Net;
 import io.tcpkit.testing.Require;
 import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,19 +43,13 @@ class RenegotiationTest {
     private static TestPki pki;
     private static TestPki.Pair serverCert;
 
+    @AutoClose
     private TcpServer server;
 
     @BeforeAll
     static void certificates() throws Exception {
         pki = TestPki.copyTo(dir);
         serverCert = pki.serverEc();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private int start() throws IOException {

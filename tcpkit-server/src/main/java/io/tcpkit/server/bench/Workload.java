@@ -29,35 +29,37 @@ public sealed interface Workload {
         };
     }
 
-    /** Binary messages echoed back unchanged. */
-    record Echo(int size) implements Workload {
-        public Echo {
-            if (size < 1) {
-                throw new IllegalArgumentException("--size must be at least 1");
+    /**
+     * A request that comes back unchanged: {@code size} bytes, byte {@code i} of request {@code seq}
+     * being {@link #at}. One writer and one check for every echoed workload, so they cannot drift apart.
+     */
+    sealed interface Echoed extends Workload {
+        int size();
+
+        /** Byte {@code i} of request {@code seq}. */
+        byte at(long seq, int i);
+
+        @Override
+        default int requestBytes() {
+            return size();
+        }
+
+        @Override
+        default int replyBytes() {
+            return size();
+        }
+
+        @Override
+        default void request(byte[] buf, int off, long seq) {
+            for (int i = 0; i < size(); i++) {
+                buf[off + i] = at(seq, i);
             }
         }
 
         @Override
-        public int requestBytes() {
-            return size;
-        }
-
-        @Override
-        public int replyBytes() {
-            return size;
-        }
-
-        @Override
-        public void request(byte[] buf, int off, long seq) {
-            for (int i = 0; i < size; i++) {
-                buf[off + i] = (byte) (seq * 31 + i);
-            }
-        }
-
-        @Override
-        public boolean replyMatches(byte[] buf, int off, long seq) {
-            for (int i = 0; i < size; i++) {
-                if (buf[off + i] != (byte) (seq * 31 + i)) {
+        default boolean replyMatches(byte[] buf, int off, long seq) {
+            for (int i = 0; i < size(); i++) {
+                if (buf[off + i] != at(seq, i)) {
                     return false;
                 }
             }
@@ -65,8 +67,22 @@ public sealed interface Workload {
         }
     }
 
+    /** Binary messages echoed back unchanged. */
+    record Echo(int size) implements Echoed {
+        public Echo {
+            if (size < 1) {
+                throw new IllegalArgumentException("--size must be at least 1");
+            }
+        }
+
+        @Override
+        public byte at(long seq, int i) {
+            return (byte) (seq * 31 + i);
+        }
+    }
+
     /** Lines of printable ASCII ending in LF, echoed back (by an echo or a line-echo server). */
-    record Line(int size) implements Workload {
+    record Line(int size) implements Echoed {
         public Line {
             if (size < 2) {
                 throw new IllegalArgumentException("--size must be at least 2 for lines (text and LF)");
@@ -74,31 +90,8 @@ public sealed interface Workload {
         }
 
         @Override
-        public int requestBytes() {
-            return size;
-        }
-
-        @Override
-        public int replyBytes() {
-            return size;
-        }
-
-        @Override
-        public void request(byte[] buf, int off, long seq) {
-            for (int i = 0; i < size - 1; i++) {
-                buf[off + i] = (byte) ('a' + Math.floorMod(seq + i, 26));
-            }
-            buf[off + size - 1] = '\n';
-        }
-
-        @Override
-        public boolean replyMatches(byte[] buf, int off, long seq) {
-            for (int i = 0; i < size - 1; i++) {
-                if (buf[off + i] != (byte) ('a' + Math.floorMod(seq + i, 26))) {
-                    return false;
-                }
-            }
-            return buf[off + size - 1] == '\n';
+        public byte at(long seq, int i) {
+            return i == size - 1 ? (byte) '\n' : (byte) ('a' + Math.floorMod(seq + i, 26));
         }
     }
 

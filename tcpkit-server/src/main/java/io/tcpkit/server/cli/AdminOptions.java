@@ -30,12 +30,7 @@ final class AdminOptions {
     static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            int n;
-            try {
-                n = Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a whole number");
-            }
+            int n = Bounded.integer(value);
             if (n < 0 || n > 65535) {
                 throw new TypeConversionException("a port is 1 to 65535, or 0 to turn the admin listener off, not " + n);
             }

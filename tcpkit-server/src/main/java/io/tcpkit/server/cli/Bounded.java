@@ -14,7 +14,8 @@ final class Bounded {
     private Bounded() {
     }
 
-    private static int integer(String value) {
+    /** A whole number, or picocli's error for the option that was given. */
+    static int integer(String value) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {

@@ -9,10 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Map;
+
 /** {@code tcpkit chat}: the chat alone. */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Run the chat: rooms for people on telnet, nc or 'tcpkit connect'.")
-final class ChatCommand extends SingleServiceCommand {
+final class ChatCommand extends ServicesCommand {
     @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + ChatService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
@@ -21,14 +23,9 @@ final class ChatCommand extends SingleServiceCommand {
     ChatOptions chatOptions;
 
     @Override
-    int port() {
-        return port;
-    }
-
-    @Override
-    Service service(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
+    Map<Service, Integer> services(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
         ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
         monitoring.chatRooms(chat::roomSizes);
-        return chat;
+        return Map.of(chat, port);
     }
 }

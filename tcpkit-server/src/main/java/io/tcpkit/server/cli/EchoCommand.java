@@ -4,31 +4,16 @@ import io.tcpkit.server.admin.Monitoring;
 import io.tcpkit.server.echo.EchoService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code tcpkit echo}: the echo service alone. */
 @Command(name = "echo", mixinStandardHelpOptions = true,
         description = "Run the echo service: every byte sent comes back; half-close is honoured.")
-final class EchoCommand implements Callable<Integer> {
-    @Mixin
-    ServerOptions options;
-
-    @Mixin
-    EdgeOptions edge;
-
-    @Mixin
-    ConfigOptions config;
-
+final class EchoCommand extends ServerCommand {
     @Mixin
     AdminOptions admin;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = {"-p", "--port"}, converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -36,7 +21,7 @@ final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return new ServiceRunner(options, edge, admin, spec).run(Map.of(new EchoService(), port),
+        return runner(admin).run(Map.of(new EchoService(), port),
                 new Monitoring(admin.enabled(), null, null), new Reloads(spec, null, null), System.out);
     }
 }

@@ -6,45 +6,20 @@ import io.tcpkit.server.auth.Authenticator;
 import io.tcpkit.server.chat.ChatService;
 import io.tcpkit.server.command.CommandService;
 import io.tcpkit.server.echo.EchoService;
-import io.tcpkit.server.hub.Hub;
 import io.tcpkit.server.session.Sessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code tcpkit serve}: every service on its default port, sharing sessions, users and rooms. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run every service on its own port until SIGINT/SIGTERM, then drain and exit 0.")
-final class ServeCommand implements Callable<Integer> {
-    @Mixin
-    ServerOptions options;
-
-    @Mixin
-    EdgeOptions edge;
-
-    @Mixin
-    ConfigOptions config;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommandOptions commandOptions;
-
+final class ServeCommand extends ServicesCommand {
     @Mixin
     ChatOptions chatOptions;
-
-    @Mixin
-    AdminOptions admin;
-
-    @Mixin
-    HubOptions hubOptions;
 
     @Option(names = "--echo-port", converter = Bounded.Port.class, defaultValue = "" + EchoService.DEFAULT_PORT,
             description = "Port of the echo service (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -59,22 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     int commandPort;
 
     @Override
-    public Integer call() throws InterruptedException {
-        Authenticator authenticator = commandOptions.authenticator();
-        if (authenticator == null) {
-            return 1;
-        }
-        Sessions sessions = new Sessions();
-        Hub hub = hubOptions.open();
-        try {
-            return serve(authenticator, sessions, hub);
-        } finally {
-            HubOptions.close(hub);
-        }
-    }
-
-    private int serve(Authenticator authenticator, Sessions sessions, Hub hub) throws InterruptedException {
-        Monitoring monitoring = new Monitoring(admin.enabled(), sessions, hub);
+    Map<Service, Integer> services(Sessions sessions, Authenticator authenticator, Monitoring monitoring) {
         ChatService chat = new ChatService(sessions, authenticator, monitoring.hubFor("chat"), chatOptions.limits());
         monitoring.chatRooms(chat::roomSizes);
         Map<Service, Integer> ports = new LinkedHashMap<>();
@@ -84,7 +44,6 @@ final class ServeCommand implements Callable<Integer> {
                 monitoring.hubFor("command"), monitoring.commandMetrics());
         command.listeners(monitoring::listeners);
         ports.put(command, commandPort);
-        return new ServiceRunner(options, edge, admin, spec).run(ports, monitoring,
-                new Reloads(spec, authenticator, commandOptions.usersFile), System.out);
+        return ports;
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -104,19 +105,13 @@ class AdminPageBrowserTest {
     }
 
     private static String dumpDom(Path chromium, Path profile, String url) throws Exception {
-        Process browser = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile,
+        try (ChildProcess browser = ChildProcess.start(profile, List.of(chromium.toString(), "--headless",
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
                 // Lets the page's timers and fetches run before the DOM is dumped.
-                "--virtual-time-budget=5000", "--dump-dom", url)
-                .redirectError(profile.resolve("chromium.log").toFile())
-                .redirectOutput(profile.resolve("dom.html").toFile()).start();
-        try {
-            assertThat(browser.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        } finally {
-            browser.destroyForcibly();
+                "--virtual-time-budget=5000", "--dump-dom", url))) {
+            browser.awaitExit(Duration.ofSeconds(90));
+            return browser.stdout();
         }
-        byte[] dom = java.nio.file.Files.readAllBytes(profile.resolve("dom.html"));
-        return new String(dom, StandardCharsets.UTF_8);
     }
 }

@@ -1,19 +1,19 @@
 package io.tcpkit.server.admin;
 
 import io.tcpkit.testing.Await;
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
 import io.tcpkit.testing.Require;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static io.tcpkit.server.admin.AdminFixture.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,19 +116,15 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void promtoolFindsNothingToCorrect(@TempDir Path dir) throws Exception {
+    void promtoolFindsNothingToCorrect() throws Exception {
         Path promtool = Require.tool("promtool");
         try (Socket program = Net.connect(admin.command.port())) {
             Net.send(program, "PING\r\nNOSUCH\r\n");
             Net.readLine(program);
             Net.readLine(program);
-            Path metrics = dir.resolve("metrics.txt");
-            Files.writeString(metrics, admin.get("/metrics").body());
-            Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
-                    .redirectInput(metrics.toFile()).redirectErrorStream(true).start();
-            String output = new String(check.getInputStream().readAllBytes());
-            assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(output).isEmpty();
+            byte[] metrics = admin.get("/metrics").body().getBytes(StandardCharsets.UTF_8);
+            ChildProcess check = ChildProcess.run(Duration.ofSeconds(30), metrics, promtool.toString(), "check", "metrics");
+            assertThat(check.output()).isEmpty();
             assertThat(check.exitValue()).isZero();
         }
     }

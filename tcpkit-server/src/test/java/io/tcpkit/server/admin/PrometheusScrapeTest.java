@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,28 +46,24 @@ class PrometheusScrapeTest {
              Socket one = Net.connect(Tcpkit.awaitPort(serve, "echo"));
              Socket two = Net.connect(Tcpkit.awaitPort(serve, "echo"))) {
             assertThat(one.isConnected() && two.isConnected()).isTrue(); // held open while Prometheus scrapes
-            Process server = new ProcessBuilder(prometheus.toString(),
+            ChildProcess server = ChildProcess.start(dir, List.of(prometheus.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + prometheusPort,
-                    "--log.level=warn")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+                    "--log.level=warn"));
             try (HttpClient http = HttpClient.newHttpClient()) {
                 String query = "sum(tcpkit_connections_open{job=\"tcpkit\",service=\"echo\"})";
-                String value = awaitValue(http, prometheusPort, query, "2", server, dir);
+                String value = awaitValue(http, prometheusPort, query, "2", server);
                 assertThat(value).isEqualTo("2");
-                assertThat(awaitValue(http, prometheusPort, "up{job=\"tcpkit\"}", "1", server, dir)).isEqualTo("1");
+                assertThat(awaitValue(http, prometheusPort, "up{job=\"tcpkit\"}", "1", server)).isEqualTo("1");
                 assertThat(awaitValue(http, prometheusPort,
                         "count(tcpkit_build_info{version=\"" + io.tcpkit.server.BuildInfo.version() + "\"})", "1",
-                        server, dir)).isEqualTo("1");
+                        server)).isEqualTo("1");
                 for (String dashboardQuery : Dashboard.queries()) {
                     assertThat(status(http, prometheusPort, dashboardQuery)).as(dashboardQuery).isEqualTo("success");
                 }
             } finally {
-                server.destroy();
-                if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                    server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                server.stop(Duration.ofSeconds(20));
             }
         }
     }
@@ -84,7 +79,7 @@ class PrometheusScrapeTest {
 
     /** Queries until the single result is {@code expected}; returns the last value seen (or fails on the deadline). */
     @SuppressWarnings("unchecked")
-    private static String awaitValue(HttpClient http, int port, String query, String expected, Process server, Path dir)
+    private static String awaitValue(HttpClient http, int port, String query, String expected, ChildProcess server)
             throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
                 + URLEncoder.encode(query, StandardCharsets.UTF_8));
@@ -92,8 +87,7 @@ class PrometheusScrapeTest {
         String last = "(no answer)";
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                throw new AssertionError("prometheus exited " + server.exitValue() + ": "
-                        + Files.readString(dir.resolve("prometheus.log")));
+                throw new AssertionError("prometheus exited " + server.exitValue() + ": " + server.output());
             }
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
@@ -113,7 +107,6 @@ class PrometheusScrapeTest {
             }
             Thread.sleep(200); // a poll interval: Prometheus scrapes once a second
         }
-        throw new AssertionError(query + " never returned " + expected + "; last: " + last + "; log: "
-                + Files.readString(dir.resolve("prometheus.log")));
+        throw new AssertionError(query + " never returned " + expected + "; last: " + last + "; log: " + server.output());
     }
 }

@@ -1,5 +1,7 @@
 package io.tcpkit.server.admin;
 
+import io.tcpkit.testing.ChildProcess;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Headless Chromium driven through chromedriver's W3C WebDriver protocol (plain HTTP and JSON), to
@@ -24,7 +25,7 @@ final class WebDriver implements AutoCloseable {
     private static final int LAUNCHES = 3;
 
     private final Path chromedriver;
-    private Process driver;
+    private ChildProcess driver;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private String base;
     private final Path chromium;
@@ -42,8 +43,7 @@ final class WebDriver implements AutoCloseable {
     /** chromedriver on a free port; the port may be taken by someone else before it binds. */
     private void launch() throws IOException {
         int port = ProgramAdmin.freePort();
-        driver = new ProcessBuilder(chromedriver.toString(), "--port=" + port, "--allowed-ips=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromedriver.log").toFile()).start();
+        driver = ChildProcess.start(profile, List.of(chromedriver.toString(), "--port=" + port, "--allowed-ips=127.0.0.1"));
         base = "http://127.0.0.1:" + port;
     }
 
@@ -72,12 +72,13 @@ final class WebDriver implements AutoCloseable {
             }
             if (!driver.isAlive() && launches < LAUNCHES && System.nanoTime() < deadline) {
                 launches++;
+                driver.close();
                 launch();
                 continue;
             }
             if (System.nanoTime() > deadline || !driver.isAlive()) {
                 throw new AssertionError("chromedriver did not start (exit " + (driver.isAlive() ? "none" : driver.exitValue())
-                        + ", " + launches + " launch(es)); its log: " + profile.resolve("chromedriver.log"));
+                        + ", " + launches + " launch(es)); it said: " + driver.output());
             }
             Thread.sleep(50); // a poll interval; /status decides
         }
@@ -136,10 +137,7 @@ final class WebDriver implements AutoCloseable {
         } catch (IOException e) {
             // the driver is going anyway
         } finally {
-            driver.destroy();
-            if (!driver.waitFor(10, TimeUnit.SECONDS)) {
-                driver.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            driver.stop(Duration.ofSeconds(10));
             http.close();
         }
     }

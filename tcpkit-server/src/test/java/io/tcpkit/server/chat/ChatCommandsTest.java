@@ -7,7 +7,7 @@ import io.tcpkit.server.auth.Users;
 import io.tcpkit.server.testing.Services;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.LineClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +22,7 @@ import static io.tcpkit.server.chat.ChatPeers.LOBBY_PRESENCE;
 import static io.tcpkit.server.chat.ChatPeers.assertNothingPending;
 import static io.tcpkit.server.chat.ChatPeers.join;
 import static io.tcpkit.server.chat.ChatPeers.joinAll;
+import static io.tcpkit.server.chat.ChatPeers.move;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The chat's extensions: /commands, rooms, private messages, duplicate names and logins. */
@@ -29,14 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChatCommandsTest {
     @TempDir
     Path dir;
+    @AutoClose
     private Services servers;
-
-    @AfterEach
-    void stop() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
 
     private void start() throws Exception {
         servers = new Services();
@@ -81,17 +76,9 @@ class ChatCommandsTest {
         LineClient bob = lobby.get(1);
         LineClient carol = lobby.get(2);
 
-        carol.sendLine("/join dev");
-        carol.expectLine("* The room dev contains: ");
-        alice.expectLine("* carol has left the room");
-        bob.expectLine("* carol has left the room");
-
+        move(carol, "dev", List.of(alice, bob), List.of());
         LineClient dave = join(servers, "dave", List.of(alice, bob));
-        dave.sendLine("/join dev");
-        dave.expectLine("* The room dev contains: carol");
-        carol.expectLine("* dave has entered the room");
-        alice.expectLine("* dave has left the room");
-        bob.expectLine("* dave has left the room");
+        move(dave, "dev", List.of(alice, bob), List.of(carol));
 
         carol.sendLine("said in dev");
         dave.expectLine("[carol] said in dev");
@@ -110,21 +97,14 @@ class ChatCommandsTest {
         carol.sendLine("/join");
         carol.expectLine("* usage: /join ROOM (one word of 1 to 32 letters, digits, '.', '_' or '-')");
 
-        carol.sendLine("/join lobby");
-        carol.expectLine(LOBBY_PRESENCE + "alice, bob");
-        dave.expectLine("* carol has left the room");
-        alice.expectLine("* carol has entered the room");
-        bob.expectLine("* carol has entered the room");
+        move(carol, "lobby", List.of(dave), List.of(alice, bob));
     }
 
     @Test
     void roomsAndWhoDescribeTheChat() throws Exception {
         start();
         List<LineClient> lobby = joinAll(servers, "alice", "bob", "carol");
-        lobby.get(2).sendLine("/join dev");
-        lobby.get(2).expectLine("* The room dev contains: ");
-        lobby.get(0).expectLine("* carol has left the room");
-        lobby.get(1).expectLine("* carol has left the room");
+        move(lobby.get(2), "dev", lobby.subList(0, 2), List.of());
 
         lobby.get(0).sendLine("/rooms");
         lobby.get(0).expectLine("* rooms: dev (1), lobby (2)");
@@ -151,10 +131,7 @@ class ChatCommandsTest {
         assertNothingPending(alice, carol, bob);
 
         // Across rooms too.
-        carol.sendLine("/join dev");
-        carol.expectLine("* The room dev contains: ");
-        alice.expectLine("* carol has left the room");
-        bob.expectLine("* carol has left the room");
+        move(carol, "dev", List.of(alice, bob), List.of());
         bob.sendLine("/msg carol over here");
         carol.expectLine("[bob -> you] over here");
         bob.expectLine("[you -> carol] over here");
@@ -241,23 +218,34 @@ class ChatCommandsTest {
         join(servers, "Alice", List.of(room.get(1)));
     }
 
-    @Test
-    void aRegisteredNameAsksForItsPasswordAndAWrongOneDisconnects() throws Exception {
-        startWithUsers();
-        LineClient guest = join(servers, "guest", List.of());
+    /** Someone gives the registered name {@code name} (alice's, in some case) and a wrong password. */
+    private void impostorIsAskedForThePasswordAndCutOff(String name) throws Exception {
         try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
-            impostor.sendLine("alice");
-            impostor.expectLine("* alice is a registered name: password?");
+            impostor.sendLine(name);
+            impostor.expectLine("* " + name + " is a registered name: password?");
             impostor.sendLine("guess");
-            impostor.expectLine("* wrong password for alice");
+            impostor.expectLine("* wrong password for " + name);
             impostor.expectEof();
         }
+    }
+
+    /** alice with her password, into the lobby where {@code guest} alone is. */
+    private LineClient aliceLogsIn(LineClient guest) throws Exception {
         LineClient alice = ChatPeers.connect(servers, "alice");
         alice.sendLine("alice");
         alice.expectLine("* alice is a registered name: password?");
         alice.sendLine("wonderland");
         alice.expectLine(LOBBY_PRESENCE + "guest");
-        guest.expectLine("* alice has entered the room"); // and nothing about the impostor before it
+        guest.expectLine("* alice has entered the room"); // and nothing about an impostor before it
+        return alice;
+    }
+
+    @Test
+    void aRegisteredNameAsksForItsPasswordAndAWrongOneDisconnects() throws Exception {
+        startWithUsers();
+        LineClient guest = join(servers, "guest", List.of());
+        impostorIsAskedForThePasswordAndCutOff("alice");
+        LineClient alice = aliceLogsIn(guest);
         alice.sendLine("it is me");
         guest.expectLine("[alice] it is me");
     }
@@ -266,21 +254,10 @@ class ChatCommandsTest {
     void aRegisteredNameIsReservedWhateverItsCase() throws Exception {
         startWithUsers();
         LineClient guest = join(servers, "guest", List.of());
-        try (LineClient impostor = ChatPeers.connect(servers, "impostor")) {
-            impostor.sendLine("ALICE");
-            impostor.expectLine("* ALICE is a registered name: password?");
-            impostor.sendLine("guess");
-            impostor.expectLine("* wrong password for ALICE");
-            impostor.expectEof();
-        }
+        impostorIsAskedForThePasswordAndCutOff("ALICE");
         assertThat(servers.hub.subscribers(Channel.of("lobby"))).isEqualTo(1);
         // The owner can still come in under her name.
-        LineClient alice = ChatPeers.connect(servers, "alice");
-        alice.sendLine("alice");
-        alice.expectLine("* alice is a registered name: password?");
-        alice.sendLine("wonderland");
-        alice.expectLine(LOBBY_PRESENCE + "guest");
-        guest.expectLine("* alice has entered the room");
+        aliceLogsIn(guest);
     }
 
     @Test

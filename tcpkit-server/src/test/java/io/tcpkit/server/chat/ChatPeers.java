@@ -60,6 +60,24 @@ final class ChatPeers {
     }
 
     /**
+     * {@code mover} says /join {@code room} (a new room for it, named in lower case): it is told
+     * who is there ({@code there}, in the order they came), each of them reads that it entered,
+     * and each of {@code leftBehind} that it left.
+     */
+    static void move(LineClient mover, String room, List<LineClient> leftBehind, List<LineClient> there)
+            throws IOException {
+        mover.sendLine("/join " + room);
+        mover.expectLine("* The room " + room + " contains: "
+                + String.join(", ", there.stream().map(LineClient::label).toList()));
+        for (LineClient other : there) {
+            other.expectLine("* " + mover.label() + " has entered the room");
+        }
+        for (LineClient other : leftBehind) {
+            other.expectLine("* " + mover.label() + " has left the room");
+        }
+    }
+
+    /**
      * Proves that nothing is pending for {@code listeners}: {@code speaker} (joined, in the same
      * room) says a fresh marker, and it must be the very next line each listener reads. Anything
      * sent to them earlier would arrive before it.

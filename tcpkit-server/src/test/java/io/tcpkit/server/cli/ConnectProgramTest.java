@@ -4,7 +4,7 @@ import io.tcpkit.TcpServer;
 import io.tcpkit.server.echo.EchoService;
 import io.tcpkit.server.testing.Tcpkit;
 import io.tcpkit.testing.ChildProcess;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,14 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class ConnectProgramTest {
     private static final Duration EXIT = Duration.ofSeconds(20);
+    @AutoClose
     private TcpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private String echoServer() throws Exception {
         server = TcpServer.builder().port(0).requestHandler(EchoService.ECHO).start();

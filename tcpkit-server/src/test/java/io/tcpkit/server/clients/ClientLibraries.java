@@ -11,6 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,6 +86,44 @@ final class ClientLibraries {
                 assertThat(status).as("%s exited with %s:%n%s%nserver:%n%s", full, status, script.output(),
                         serve.process().output()).isZero();
                 return script.stdout();
+            }
+        }
+    }
+
+    /** Threads and pooled connections in the Java libraries' "pool" check (the scripts' "pool 32"). */
+    static final int POOL = 32;
+
+    /**
+     * The Java libraries' pool check: {@link #POOL} threads each borrow a connection, hold it until
+     * all have one (so the pool must open {@link #POOL} connections at once), and ECHO 50 messages
+     * of their own on it; each thread must get back exactly its messages, in order. The caller
+     * then checks with its library how many connections the pool created.
+     */
+    static <C extends AutoCloseable> void echoOnPooledConnections(Callable<C> borrow, BiFunction<C, String, String> echo)
+            throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(POOL)) {
+            CountDownLatch all = new CountDownLatch(POOL);
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (int n = 0; n < POOL; n++) {
+                int t = n;
+                results.add(threads.submit(() -> {
+                    try (C c = borrow.call()) {
+                        all.countDown();
+                        all.await(); // every connection held at once
+                        List<String> out = new ArrayList<>();
+                        for (int i = 0; i < 50; i++) {
+                            out.add(echo.apply(c, "t" + t + "-" + i));
+                        }
+                        return out;
+                    }
+                }));
+            }
+            for (int n = 0; n < POOL; n++) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    expected.add("t" + n + "-" + i);
+                }
+                assertThat(results.get(n).get(60, TimeUnit.SECONDS)).isEqualTo(expected);
             }
         }
     }

@@ -79,33 +79,10 @@ class JedisTest {
     @Test
     void aPoolOf32Threads() throws Exception {
         JedisPoolConfig config = new JedisPoolConfig();
-        config.setMaxTotal(32);
-        try (JedisPool pool = new JedisPool(config, "127.0.0.1", serve.command());
-             ExecutorService threads = Executors.newFixedThreadPool(32)) {
-            CountDownLatch all = new CountDownLatch(32);
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (int n = 0; n < 32; n++) {
-                int t = n;
-                results.add(threads.submit(() -> {
-                    try (Jedis j = pool.getResource()) {
-                        all.countDown();
-                        all.await(); // 32 connections held at once
-                        List<String> out = new ArrayList<>();
-                        for (int i = 0; i < 50; i++) {
-                            out.add(j.echo("t" + t + "-" + i));
-                        }
-                        return out;
-                    }
-                }));
-            }
-            for (int n = 0; n < 32; n++) {
-                List<String> expected = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                    expected.add("t" + n + "-" + i);
-                }
-                assertThat(results.get(n).get(60, TimeUnit.SECONDS)).isEqualTo(expected);
-            }
-            assertThat(pool.getCreatedCount()).isEqualTo(32);
+        config.setMaxTotal(ClientLibraries.POOL);
+        try (JedisPool pool = new JedisPool(config, "127.0.0.1", serve.command())) {
+            ClientLibraries.echoOnPooledConnections(pool::getResource, Jedis::echo);
+            assertThat(pool.getCreatedCount()).isEqualTo(ClientLibraries.POOL);
         }
     }
 

@@ -29,10 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -85,34 +81,11 @@ class LettuceTest {
     @Test
     void aPoolOf32Threads() throws Exception {
         GenericObjectPoolConfig<StatefulRedisConnection<String, String>> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(32);
+        config.setMaxTotal(ClientLibraries.POOL);
         try (GenericObjectPool<StatefulRedisConnection<String, String>> pool =
-                     ConnectionPoolSupport.createGenericObjectPool(client::connect, config);
-             ExecutorService threads = Executors.newFixedThreadPool(32)) {
-            CountDownLatch all = new CountDownLatch(32);
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (int n = 0; n < 32; n++) {
-                int t = n;
-                results.add(threads.submit(() -> {
-                    try (StatefulRedisConnection<String, String> c = pool.borrowObject()) {
-                        all.countDown();
-                        all.await(); // 32 connections held at once
-                        List<String> out = new ArrayList<>();
-                        for (int i = 0; i < 50; i++) {
-                            out.add(c.sync().echo("t" + t + "-" + i));
-                        }
-                        return out;
-                    }
-                }));
-            }
-            for (int n = 0; n < 32; n++) {
-                List<String> expected = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                    expected.add("t" + n + "-" + i);
-                }
-                assertThat(results.get(n).get(60, TimeUnit.SECONDS)).isEqualTo(expected);
-            }
-            assertThat(pool.getCreatedCount()).isEqualTo(32);
+                     ConnectionPoolSupport.createGenericObjectPool(client::connect, config)) {
+            ClientLibraries.echoOnPooledConnections(pool::borrowObject, (c, message) -> c.sync().echo(message));
+            assertThat(pool.getCreatedCount()).isEqualTo(ClientLibraries.POOL);
         }
     }
 

@@ -3,7 +3,7 @@ package io.tcpkit.server.command;
 import io.tcpkit.server.BuildInfo;
 import io.tcpkit.server.testing.Services;
 import io.tcpkit.testing.RespClient;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,14 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class Resp3Test {
+    @AutoClose
     private Services server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private RespClient client() throws Exception {
         if (server == null) {

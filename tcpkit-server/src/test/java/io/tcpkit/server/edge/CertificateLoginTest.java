@@ -13,7 +13,7 @@ import io.tcpkit.testing.TestPki;
 import io.tcpkit.testing.TlsClient;
 import io.tcpkit.tls.ClientAuth;
 import io.tcpkit.tls.TlsServerConfig;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +49,7 @@ class CertificateLoginTest {
     private static TestPki.Pair forgedAlice;
     private static Path usersFile;
 
+    @AutoClose
     private Services services;
     private TcpServer server;
 
@@ -61,13 +62,6 @@ class CertificateLoginTest {
         forgedAlice = pki.mallory();
         usersFile = dir.resolve("users");
         Files.writeString(usersFile, "# test users\nalice " + PasswordHasher.hash("alice-pw".toCharArray(), 1000) + "\n");
-    }
-
-    @AfterEach
-    void stop() {
-        if (services != null) {
-            services.close();
-        }
     }
 
     private int start(ClientAuth auth) throws Exception {

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,10 +52,9 @@ class ReadmeRecipesTest {
     void theOpensslCommandsMakeCertificatesThatLogAUserIn() throws Exception {
         Require.tool("openssl");
         Path script = Files.writeString(dir.resolve("certificates.sh"), readmeBlock("openssl req -x509"));
-        Process sh = new ProcessBuilder("bash", "-euo", "pipefail", script.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("certificates.log").toFile()).start();
-        assertThat(sh.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(sh.exitValue()).as(Files.readString(dir.resolve("certificates.log"))).isZero();
+        try (ChildProcess sh = ChildProcess.start(dir, List.of("bash", "-euo", "pipefail", script.toString()))) {
+            assertThat(sh.awaitExit(Duration.ofSeconds(60))).as(sh.output()).isZero();
+        }
 
         Files.writeString(dir.resolve("users.txt"), "alice " + PasswordHasher.hash("pw".toCharArray(), 1000) + "\n");
         try (ChildProcess command = Tcpkit.start(dir, "command", "--port", "0", "--users", "users.txt",
@@ -86,9 +85,8 @@ class ReadmeRecipesTest {
                     .replace("bind :6379", "bind 127.0.0.1:" + front)
                     .replace("127.0.0.1:7002", "127.0.0.1:" + tcpkit);
             Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), config);
-            Process haproxy = new ProcessBuilder(haproxyProgram.toString(), "-db", "-f", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-            try {
+            try (ChildProcess haproxy = ChildProcess.start(dir, List.of(haproxyProgram.toString(), "-db", "-f",
+                    cfg.toString()))) {
                 try (Socket client = connect(front, haproxy)) {
                     client.getOutputStream().write("CLIENT INFO\r\n".getBytes(StandardCharsets.US_ASCII));
                     BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
@@ -97,20 +95,16 @@ class ReadmeRecipesTest {
                     assertThat(in.readLine()).as("tcpkit sees the client, not HAProxy")
                             .contains(" addr=127.0.0.1:" + client.getLocalPort() + " ");
                 }
-            } finally {
-                haproxy.destroy();
-                haproxy.waitFor(10, TimeUnit.SECONDS);
             }
         }
     }
 
     /** A client of HAProxy's frontend, once it accepts. */
-    private Socket connect(int port, Process haproxy) throws Exception {
+    private Socket connect(int port, ChildProcess haproxy) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             if (!haproxy.isAlive()) {
-                throw new AssertionError("haproxy exited " + haproxy.exitValue() + ": "
-                        + Files.readString(dir.resolve("haproxy.log")));
+                throw new AssertionError("haproxy exited " + haproxy.exitValue() + ": " + haproxy.output());
             }
             Socket s = new Socket();
             try {

@@ -90,14 +90,25 @@ class RedisHubClusterTest {
         return c;
     }
 
+    /** alice in A's lobby, then {@code name} in B's, and alice told of them: A and B know each other's members. */
+    private Met meet(Tcpkit.Serve a, Tcpkit.Serve b, String name) throws IOException {
+        LineClient alice = member(a, "alice", "");
+        LineClient other = member(b, name, "alice");
+        alice.expectLine("* " + name + " has entered the room");
+        return new Met(alice, other);
+    }
+
+    private record Met(LineClient alice, LineClient other) {
+    }
+
     @Test
     void linesNoticesPublishAndPatternsCrossInstancesOnceAndInOrder() throws Exception {
         redis = RedisServer.start();
         Tcpkit.Serve a = instance();
         Tcpkit.Serve b = instance();
-        LineClient alice = member(a, "alice", "");
-        LineClient bob = member(b, "bob", "alice");
-        alice.expectLine("* bob has entered the room");
+        Met met = meet(a, b, "bob");
+        LineClient alice = met.alice();
+        LineClient bob = met.other();
 
         RespClient programs = keep(RespClient.connect(a.command(), "subscriber on A"));
         assertThat(programs.call("SUBSCRIBE", "lobby")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$5\r\nlobby\r\n:1\r\n");
@@ -198,9 +209,7 @@ class RedisHubClusterTest {
         redis = RedisServer.start();
         Tcpkit.Serve a = instance();
         Tcpkit.Serve b = instance();
-        LineClient alice = member(a, "alice", "");
-        member(b, "dave", "alice");
-        alice.expectLine("* dave has entered the room");
+        LineClient alice = meet(a, b, "dave").alice();
 
         b.process().signal("KILL");
         alice.socket().setSoTimeout((int) GONE_WITHIN.toMillis());
@@ -217,9 +226,9 @@ class RedisHubClusterTest {
         redis = RedisServer.start();
         Tcpkit.Serve a = instance();
         Tcpkit.Serve b = instance();
-        LineClient alice = member(a, "alice", "");
-        LineClient dave = member(b, "dave", "alice");
-        alice.expectLine("* dave has entered the room");
+        Met met = meet(a, b, "dave");
+        LineClient alice = met.alice();
+        LineClient dave = met.other();
         // Someone else PUBLISHes on the hub's channel: not a frame of ours, dropped by every instance.
         try (RespClient other = RespClient.connect(redis.port(), "stray publisher")) {
             assertThat(other.call("PUBLISH", "tcpkit:hub", "M\u0000\u0000\u0000\u0009garbage")).isEqualTo(":2\r\n");
@@ -242,9 +251,9 @@ class RedisHubClusterTest {
         int adminB = freePort();
         Tcpkit.Serve a = instance("--admin-port", Integer.toString(adminA));
         Tcpkit.Serve b = instance("--admin-port", Integer.toString(adminB));
-        LineClient alice = member(a, "alice", "");
-        LineClient bob = member(b, "bob", "alice");
-        alice.expectLine("* bob has entered the room");
+        Met met = meet(a, b, "bob");
+        LineClient alice = met.alice();
+        LineClient bob = met.other();
         LineClient carol = member(a, "carol", "alice, bob");
         alice.expectLine("* carol has entered the room");
         bob.expectLine("* carol has entered the room");

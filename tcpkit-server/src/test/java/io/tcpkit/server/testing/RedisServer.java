@@ -1,5 +1,6 @@
 package io.tcpkit.server.testing;
 
+import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Require;
 import io.tcpkit.testing.TestPki;
 
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +24,13 @@ import java.util.concurrent.TimeUnit;
  * it when {@code CI=true} ({@link Require}). {@link #close()} stops it.
  */
 public final class RedisServer implements AutoCloseable {
-    private final Process process;
+    private final ChildProcess process;
     private final int port;
     private final Path dir;
     /** Whether it speaks TLS only (then it is ready when its log says so: a plain PING cannot ask). */
     private final boolean tls;
 
-    private RedisServer(Process process, int port, Path dir, boolean tls) {
+    private RedisServer(ChildProcess process, int port, Path dir, boolean tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
@@ -82,8 +84,7 @@ public final class RedisServer implements AutoCloseable {
         command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(List.of(config));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout").toFile()).start();
+        ChildProcess p = ChildProcess.start(dir, command);
         RedisServer server = new RedisServer(p, port, dir, tls);
         if (server.awaitReady()) {
             return server;
@@ -101,7 +102,7 @@ public final class RedisServer implements AutoCloseable {
     public String log() {
         try {
             Path log = dir.resolve("redis.log");
-            return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout"));
+            return Files.exists(log) ? Files.readString(log) : process.output();
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -143,14 +144,7 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.stop(Duration.ofSeconds(10));
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
