@@ -47,7 +47,7 @@ final class ServerOptions {
             description = "What the server may hold for all its clients together (partial requests, replies and messages "
                     + "waiting, subscriptions): bytes (k, m, g suffixes) or a percentage of the max heap. At the limit "
                     + "the biggest holders are evicted; one address may hold " + MemoryBudget.DEFAULT_ADDRESS_SHARE_PERCENT
-                    + "% of it (default: ${DEFAULT-VALUE} of the heap).")
+                    + "%% of it (default: ${DEFAULT-VALUE} of the heap).")
     ClientMemory maxClientMemory;
 
     @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,

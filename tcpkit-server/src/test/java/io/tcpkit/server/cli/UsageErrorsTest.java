@@ -170,4 +170,17 @@ class UsageErrorsTest {
         assertThat(tcpkit("bench", "127.0.0.1:7000", "--server-pid", "serve").err())
                 .startsWith("tcpkit bench: --server-pid: a process id or auto, not 'serve'\n");
     }
+
+    @Test
+    void helpPrintsPercentagesAsWritten() {
+        // A lone '%' in a description is a format specifier to picocli: the whole text then fell
+        // back to raw (with "40%%" in it) and a warning went to stderr on every --help.
+        for (String command : new String[] {"serve", "chat", "command", "echo"}) {
+            InProcess.Run run = tcpkit(command, "--help");
+            assertThat(run.status()).isZero();
+            String help = run.out().replaceAll("\\s+", " ");
+            assertThat(help).as(command).contains("one address may hold 25% of it (default: 40% of the heap)")
+                    .doesNotContain("%%");
+        }
+    }
 }
