@@ -54,7 +54,7 @@ final class Output extends Drainer {
      * The most a receiver's queue holds before its senders are slowed down, whatever the cap. It
      * is also how far behind a receiver may fall: at 128 KiB, 100 publishers to 1,000 subscribers
      * (bench/run's fanout-1000x100, ~100-byte messages) kept some 1,300 messages queued per
-     * subscriber, a p99 of 360-420 ms against Redis's 75-130; at 32 KiB it is 77-160 ms, for
+     * subscriber, a p99 of 360-420 ms against Redis's 75-130; at 32 KiB it is 77-162 ms, for
      * 10-20% fewer deliveries per second (more waits); at 16 KiB 55-60 ms, for 35% fewer.
      * Measured with bench/ab, see bench/results/latest/issue-13-fanout.md.
      */
