@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * regions and is charged 2 MiB, so that the budget, a share of the heap, stays one on small heaps.
  * The region size is read once, when the first budget is made, from the JVM
  * ({@code G1HeapRegionSize} through the {@link HotSpotDiagnosticMXBean}).
+ *
+ * <p>Over 300 lines with its {@link Account}s, their per-address shares and the eviction of the
+ * biggest holder: one lock order (account, then the budget's lists) that a split would spread
+ * over several classes.
  */
 public final class MemoryBudget {
     /** The program's default limit, as a share of the JVM's maximum heap. */

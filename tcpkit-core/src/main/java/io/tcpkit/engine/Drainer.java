@@ -17,6 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  * writes) while the connection waits without a thread. Whoever lets go of the flag looks at the
  * queue again, so nothing queued is left with nobody to write it. It is also the connection's write
  * {@link Deadline}: every blocking write is held to the write timeout.
+ *
+ * <p>Some 400 lines because its three writers (the serving thread, a writer thread, the reactor)
+ * hand one flag to each other, and every hand-over has to look at the queue again; the flag's
+ * rules are kept in one class so that none of them can drift from the others.
  */
 abstract class Drainer extends Deadline {
     /** A drainer gathers queued chunks into one write of at most this many bytes. */

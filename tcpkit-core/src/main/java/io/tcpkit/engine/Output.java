@@ -32,6 +32,10 @@ import java.util.Arrays;
  * past {@code maxOutboundBytes} (chunks' overhead counted) the receiver is closed as a slow
  * consumer. A blocked write is
  * held to the write timeout by the write {@link Deadline}.
+ *
+ * <p>Over 300 lines because its ordering rule (a sent message goes after the part of the batch
+ * written before it) spans the batch, the queue and every drainer; the writing itself is
+ * {@link Drainer}'s, its superclass, so that the two cost one object per connection, not two.
  */
 final class Output extends Drainer {
     private static final System.Logger LOG = System.getLogger(Output.class.getName());
