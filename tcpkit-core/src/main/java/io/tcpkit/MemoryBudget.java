@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code G1HeapRegionSize} through the {@link HotSpotDiagnosticMXBean}).
  *
  * <p>Over 300 lines with its {@link Account}s, their per-address shares and the eviction of the
- * biggest holder: one lock order (the budget, its list of accounts, then an account) that a split would spread
- * over several classes.
+ * biggest holder: one lock order (the budget, its list of accounts, then an account) that a
+ * split would spread over several classes.
  */
 public final class MemoryBudget {
     /** The program's default limit, as a share of the JVM's maximum heap. */
