@@ -69,7 +69,7 @@ final class NameTable {
     private int find(String name) {
         int mask = names.length - 1;
         for (int i = slot(name, names.length); names[i] != null; i = (i + 1) & mask) {
-            if (sameIgnoringAsciiCase(names[i], name)) {
+            if (Names.sameKey(names[i], name)) {
                 return i;
             }
         }
@@ -99,31 +99,6 @@ final class NameTable {
 
     /** The hash of the name's {@link Names#key}, spread over the table. */
     private static int slot(String name, int length) {
-        int h = 0;
-        for (int i = 0; i < name.length(); i++) {
-            h = 31 * h + lower(name.charAt(i));
-        }
-        return (int) ((h * 0x9E3779B97F4A7C15L) >>> 40) & (length - 1);
-    }
-
-    /**
-     * Equal under {@link Names#key}: only A-Z fold to a-z. Not {@code equalsIgnoreCase}, which
-     * folds other letters too (the Kelvin sign is a 'k' to it) and so would let a look-alike name
-     * reach someone.
-     */
-    private static boolean sameIgnoringAsciiCase(String a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        for (int i = 0; i < a.length(); i++) {
-            if (lower(a.charAt(i)) != lower(b.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static char lower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+        return (int) ((Names.keyHash(name) * 0x9E3779B97F4A7C15L) >>> 40) & (length - 1);
     }
 }

@@ -24,13 +24,43 @@ public final class Names {
         StringBuilder sb = null;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
+            if (c != lower(c)) {
                 if (sb == null) {
                     sb = new StringBuilder(name);
                 }
-                sb.setCharAt(i, (char) (c + 32));
+                sb.setCharAt(i, lower(c));
             }
         }
         return sb == null ? name : sb.toString();
+    }
+
+    /**
+     * Whether two names are the same one: equal {@link #key}s, without making them. Not
+     * {@code equalsIgnoreCase}, which folds other letters too (the Kelvin sign is a 'k' to it)
+     * and so would let a look-alike name reach someone.
+     */
+    static boolean sameKey(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            if (lower(a.charAt(i)) != lower(b.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code key(name).hashCode()}, without making the key. */
+    static int keyHash(String name) {
+        int h = 0;
+        for (int i = 0; i < name.length(); i++) {
+            h = 31 * h + lower(name.charAt(i));
+        }
+        return h;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
     }
 }
