@@ -131,13 +131,11 @@ final class Reactor implements Runnable {
                     }
                     deadlines.sweepIfDue(server.clock());
                     resumeAll();
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.ERROR, server + ": reactor failed; carrying on", e);
                 } catch (VirtualMachineError e) {
                     throw e; // out of memory or stack: the process exits (ExitOnOutOfMemoryError)
-                } catch (Error e) {
-                    // A broken invariant (AssertionError) or a class that failed to load: ending
-                    // here would close every waiting connection and strand those still to come.
+                } catch (IOException | RuntimeException | Error e) {
+                    // Even a broken invariant (AssertionError) or a class that failed to load:
+                    // ending here would close every waiting connection and strand those to come.
                     LOG.log(Level.ERROR, server + ": reactor failed; carrying on", e);
                 }
             }
