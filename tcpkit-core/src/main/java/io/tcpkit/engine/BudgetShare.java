@@ -3,6 +3,7 @@ package io.tcpkit.engine;
 import io.tcpkit.ConnectionState;
 import io.tcpkit.MemoryBudget;
 
+import java.io.IOException;
 import java.net.InetAddress;
 
 /**
@@ -72,6 +73,16 @@ abstract class BudgetShare extends Lifecycle implements MemoryBudget.Evictee {
                 }
             }
             // The account was given back empty (releaseAccount) under us: charge afresh.
+        }
+    }
+
+    /**
+     * Charges a buffer's growth before the larger array is allocated; throws if the budget
+     * evicted the connection instead, so that the array is never made.
+     */
+    final void chargeGrowth(long delta) throws IOException {
+        if (!charge(delta)) {
+            throw new IOException("evicted: client memory budget");
         }
     }
 

@@ -266,9 +266,7 @@ final class Input extends Deadline implements ReadBuffer.Source {
     public void growing(int newCapacity) throws IOException {
         int next = chargeFor(newCapacity);
         if (next > charged) {
-            if (!conn.charge(next - charged)) {
-                throw new IOException("evicted: client memory budget");
-            }
+            conn.chargeGrowth(next - charged);
             charged = next;
         }
     }

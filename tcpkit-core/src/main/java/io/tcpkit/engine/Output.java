@@ -120,12 +120,12 @@ final class Output extends Drainer {
      */
     private void chargeBatch(int size) throws IOException {
         int next = Math.max(0, size - INITIAL_BYTES);
-        if (next != batchCharged) {
-            if (!conn.charge(next - batchCharged) && next > batchCharged) {
-                throw new IOException("evicted: client memory budget");
-            }
-            batchCharged = next;
+        if (next > batchCharged) {
+            conn.chargeGrowth(next - batchCharged);
+        } else if (next < batchCharged) {
+            conn.charge(next - batchCharged);
         }
+        batchCharged = next;
     }
 
     /** The batch's array leaves the serving thread (written and let go, or handed to the queue): its charge goes. */
