@@ -51,20 +51,4 @@ final class Ascii {
         }
         return b;
     }
-
-    static boolean equalsIgnoreCase(String a, String b) {
-        if (a.length() != b.length()) {
-            return false;
-        }
-        for (int i = 0; i < a.length(); i++) {
-            if (lower(a.charAt(i)) != lower(b.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static char lower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-    }
 }

@@ -49,8 +49,9 @@ final class CommandTable {
 
     /** The command of that name, ignoring ASCII case only (as Redis), or null. */
     Command find(String name) {
+        String upper = Ascii.upperCase(name); // as Command keeps its name
         for (Command c : commands) {
-            if (Ascii.equalsIgnoreCase(c.name(), name)) {
+            if (c.name().equals(upper)) {
                 return c;
             }
         }
