@@ -62,6 +62,12 @@ abstract class Drainer extends Deadline {
      * sends are refused, and what is still queued is dropped, not written (see {@link #shutUnderUs}).
      */
     volatile boolean outputShut;
+    /**
+     * The size of the queue's next block, as a power of two times its smallest ({@link
+     * OutputQueue#MIN_BLOCK_BYTES}): what the last write took. Kept here, not in the queue, which
+     * an idle receiver drops after every drain. Guarded by this object's monitor.
+     */
+    byte blockShift;
     /** The serving thread while it waits for queued output to be written. */
     volatile Thread waiter;
     private volatile long bytesOut;
@@ -74,7 +80,7 @@ abstract class Drainer extends Deadline {
     final OutputQueue queue() {
         OutputQueue q = queue;
         if (q == null) {
-            queue = q = new OutputQueue(conn);
+            queue = q = new OutputQueue(conn, this);
         }
         return q;
     }
@@ -121,12 +127,21 @@ abstract class Drainer extends Deadline {
 
     /** Makes sure someone writes what is queued: the reactor for a connection without a thread, else a writer thread. */
     void requestDrain() {
-        if (!drainableNow()) {
-            return;
+        if (drainableNow()) {
+            drain();
         }
+    }
+
+    /**
+     * Makes sure someone writes the head of the queue, which may be written now. A connection
+     * already in the reactor's queue of drains costs a volatile read: the reactor clears the mark
+     * before it takes the queue's monitor to drain, so a sender that still sees it set has
+     * queued before that drain looks.
+     */
+    final void drain() {
         switch (conn.state()) {
             case IDLE -> {
-                if (AT_REACTOR.compareAndSet(this, false, true)) {
+                if (!atReactor && AT_REACTOR.compareAndSet(this, false, true)) {
                     conn.server.reactor().drainSoon(conn);
                 }
             }
@@ -220,7 +235,7 @@ abstract class Drainer extends Deadline {
             OutputQueue.Chunk first = queue.runFirst();
             try {
                 if (queue.runChunks() == 1) {
-                    writeBlocking(first.data, first.off, first.len, null);
+                    writeBlocking(first.data, first.off, bytes, null);
                 } else {
                     if (gather == null || gather.length < bytes) {
                         gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
@@ -259,7 +274,7 @@ abstract class Drainer extends Deadline {
             OutputQueue.Chunk first = queue.runFirst();
             ByteBuffer out;
             if (queue.runChunks() == 1) {
-                out = ByteBuffer.wrap(first.data, first.off, first.len);
+                out = ByteBuffer.wrap(first.data, first.off, bytes);
             } else {
                 queue.copyRun(gather);
                 out = ByteBuffer.wrap(gather, 0, bytes);

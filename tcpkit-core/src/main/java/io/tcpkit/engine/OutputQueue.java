@@ -1,12 +1,18 @@
 package io.tcpkit.engine;
 
 /**
- * The queue of a connection's {@link Output}: slices of arrays waiting to be written, in order.
- * Every method holds the queue's monitor; {@link Output} holds its own around the steps that must
- * happen together with a change to its batch (and makes the queue, under it, when the first message
- * comes). Appending is any thread's; taking and unlinking are
- * the drainer's alone (one at a time, see {@link Output}), so a run of chunks taken stays at the
- * head until the drainer unlinks it.
+ * The queue of a connection's {@link Output}: what waits to be written, in order. A small message
+ * is copied into a block the queue owns, after the messages before it, as Redis appends a reply to
+ * its client's buffer: a subscriber that is sent a hundred messages between two writes holds one
+ * array, and its drainer takes them in one step and writes them without gathering. A larger one
+ * (and the serving thread's batch, handed over) is queued as a slice of its own array, which
+ * receivers of the same frame share.
+ *
+ * <p>Every method holds the monitor of the {@link Output} it belongs to, which also guards the
+ * batch, so that a send takes one monitor, not two. Appending is any thread's; taking and
+ * unlinking are the drainer's alone (one at a time, see {@link Drainer}), so a run of chunks taken
+ * stays at the head until the drainer unlinks it. A block taken in a run may still grow at its
+ * end: a run remembers its length, and only the drainer moves a chunk's start.
  */
 final class OutputQueue {
     /**
@@ -16,6 +22,17 @@ final class OutputQueue {
      */
     static final int CHUNK_OVERHEAD_BYTES = 40;
     /**
+     * Messages up to this size are copied into the queue's block; larger ones are queued by
+     * reference. A copy of a few hundred bytes costs less than the chunk that would refer to them
+     * and the walks over it (to take, gather and unlink: 40% of the server's CPU in bench/run's
+     * fanout-1000x100 when every message was a chunk of its own).
+     */
+    static final int COPY_BYTES = 512;
+    /** The smallest block; a block is sized to what the last write took, up to {@link #MAX_BLOCK_BYTES}. */
+    static final int MIN_BLOCK_BYTES = 256;
+    static final int MAX_BLOCK_BYTES = 16 * 1024;
+    private static final int MAX_BLOCK_SHIFT = Integer.numberOfTrailingZeros(MAX_BLOCK_BYTES / MIN_BLOCK_BYTES);
+    /**
      * What a queue may hold before it is charged to the memory budget: the fan-out fast path (a
      * few small messages to a receiver that keeps up) then never touches the budget's shared
      * counters. Like the read buffer's first 512 bytes, it is bounded by the connection count.
@@ -23,36 +40,45 @@ final class OutputQueue {
     static final int FREE_BYTES = 4 * 1024;
     /**
      * The budget is charged in steps of this, rounded up: a queue of many small messages touches
-     * the budget's shared counters once per step, not once per message (the sender and the
-     * writer contend for this queue's monitor, which a charge would hold longer).
+     * the budget's shared counters once per step, not once per message.
      */
     static final int CHARGE_STEP_BYTES = 16 * 1024;
 
-    /** Queued output: a slice of an array that is never modified again. */
+    /** Queued output: a slice of an array, written nowhere else, or a block of the queue's own. */
     static final class Chunk {
         final byte[] data;
+        /** Whether {@link #data} is the queue's own block, which grows at its end until it is full. */
+        final boolean own;
         int off;
         int len;
         /** Bytes of the serving thread's batch written before this chunk; -1 once that is settled. */
         int pos;
         Chunk next;
 
-        Chunk(byte[] data, int off, int len, int pos) {
+        Chunk(byte[] data, boolean own, int off, int len, int pos) {
             this.data = data;
+            this.own = own;
             this.off = off;
             this.len = len;
             this.pos = pos;
         }
+
+        /** What it holds: a block its whole array, a slice the bytes still to write. */
+        long held() {
+            return (own ? data.length : len) + CHUNK_OVERHEAD_BYTES;
+        }
     }
 
     private final ConnectionImpl conn;
+    /** The Output whose monitor guards this queue, and which keeps its block size from one queue to the next. */
+    private final Drainer lock;
     private Chunk head;
     private Chunk tail;
     /** Bytes ever queued. */
     private long enqueued;
     /** Bytes queued now; read without the monitor by those deciding whether to look closer. */
     private volatile long queued;
-    /** Bytes queued now plus {@link #CHUNK_OVERHEAD_BYTES} per chunk: what the queue holds; read without the monitor. */
+    /** What the queue's chunks hold (see {@link Chunk#held}); read without the monitor. */
     private volatile long held;
     /** What is charged to the budget for this queue: what it holds past {@link #FREE_BYTES}. */
     private long charged;
@@ -65,12 +91,15 @@ final class OutputQueue {
     private int runChunks;
     private int runBytes;
 
-    OutputQueue(ConnectionImpl conn) {
+    OutputQueue(ConnectionImpl conn, Drainer lock) {
         this.conn = conn;
+        this.lock = lock;
     }
 
-    synchronized boolean isEmpty() {
-        return head == null;
+    boolean isEmpty() {
+        synchronized (lock) {
+            return head == null;
+        }
     }
 
     /** Bytes queued now, without taking the monitor. */
@@ -83,33 +112,64 @@ final class OutputQueue {
         return held;
     }
 
-    synchronized long enqueued() {
-        return enqueued;
+    long enqueued() {
+        synchronized (lock) {
+            return enqueued;
+        }
     }
 
     /** Bytes of the queue written so far. */
-    synchronized long written() {
-        return enqueued - queued;
+    long written() {
+        synchronized (lock) {
+            return enqueued - queued;
+        }
     }
 
     /** Whether the head may be written by any drainer now: it waits for no part of the batch. */
-    synchronized boolean headDrainable() {
-        return head != null && head.pos <= 0;
+    boolean headDrainable() {
+        synchronized (lock) {
+            return head != null && head.pos <= 0;
+        }
     }
 
-    synchronized void append(byte[] data, int off, int len, int pos) {
-        if (cleared) {
-            return;
+    /**
+     * Queues {@code len} bytes to go after {@code pos} bytes of the batch (0: none); returns
+     * whether the head may now be written by any drainer (see {@link #headDrainable}).
+     */
+    boolean append(byte[] data, int off, int len, int pos) {
+        synchronized (lock) {
+            if (cleared) {
+                return false;
+            }
+            if (len > COPY_BYTES) {
+                link(new Chunk(data, false, off, len, pos));
+            } else {
+                Chunk t = tail;
+                if (t == null || !t.own || t.data.length - t.off - t.len < len
+                        || t.pos != pos && (t.pos > 0 || pos > 0)) {
+                    // As large as the last write took, twice the block that filled up, and room for this.
+                    int size = Math.max(MIN_BLOCK_BYTES << lock.blockShift, Integer.highestOneBit(len) << 1);
+                    if (t != null && t.own) {
+                        size = Math.max(size, Math.min(MAX_BLOCK_BYTES, t.data.length * 2));
+                    }
+                    link(t = new Chunk(new byte[size], true, 0, 0, pos));
+                }
+                System.arraycopy(data, off, t.data, t.off + t.len, len);
+                t.len += len;
+            }
+            count(len);
+            return head.pos <= 0;
         }
-        Chunk c = new Chunk(data, off, len, pos);
+    }
+
+    private void link(Chunk c) {
         if (tail == null) {
             head = c;
         } else {
             tail.next = c;
         }
         tail = c;
-        count(len);
-        hold(len + CHUNK_OVERHEAD_BYTES);
+        hold(c.held());
     }
 
     /**
@@ -117,30 +177,33 @@ final class OutputQueue {
      * positions of the chunks waiting for it, so that each goes after the part of the batch
      * written before it and before the rest. The array belongs to the queue from now on.
      */
-    synchronized void settle(byte[] batch, int count) {
-        int done = 0;
-        Chunk before = null;
-        for (Chunk c = head; c != null; before = c, c = c.next) {
-            if (c.pos < 0) {
-                continue;
-            }
-            int p = Math.min(c.pos, count);
-            if (p > done) {
-                Chunk slice = new Chunk(batch, done, p - done, -1);
-                slice.next = c;
-                if (before == null) {
-                    head = slice;
-                } else {
-                    before.next = slice;
+    void settle(byte[] batch, int count) {
+        synchronized (lock) {
+            int done = 0;
+            Chunk before = null;
+            for (Chunk c = head; c != null; before = c, c = c.next) {
+                if (c.pos < 0) {
+                    continue;
                 }
-                count(slice.len);
-                hold(slice.len + CHUNK_OVERHEAD_BYTES);
-                done = p;
+                int p = Math.min(c.pos, count);
+                if (p > done) {
+                    Chunk slice = new Chunk(batch, false, done, p - done, -1);
+                    slice.next = c;
+                    if (before == null) {
+                        head = slice;
+                    } else {
+                        before.next = slice;
+                    }
+                    count(slice.len);
+                    hold(slice.held());
+                    done = p;
+                }
+                c.pos = -1;
             }
-            c.pos = -1;
-        }
-        if (count > done) {
-            append(batch, done, count - done, -1);
+            if (count > done) {
+                link(new Chunk(batch, false, done, count - done, -1));
+                count(count - done);
+            }
         }
     }
 
@@ -149,20 +212,29 @@ final class OutputQueue {
      * one write; a drainer that is not the serving thread stops at a chunk that waits for the
      * batch. Returns the run's size in bytes, 0 if there is nothing to write now.
      */
-    synchronized int takeRun(boolean owner, int maxBytes) {
-        runFirst = head;
-        runChunks = 0;
-        runBytes = 0;
-        for (Chunk c = head; c != null && (owner || c.pos <= 0)
-                && (runChunks == 0 || runBytes + c.len <= maxBytes); c = c.next) {
-            c.pos = -1;
-            runBytes += c.len;
-            runChunks++;
+    int takeRun(boolean owner, int maxBytes) {
+        synchronized (lock) {
+            runFirst = head;
+            runChunks = 0;
+            runBytes = 0;
+            for (Chunk c = head; c != null && (owner || c.pos <= 0)
+                    && (runChunks == 0 || runBytes + c.len <= maxBytes); c = c.next) {
+                c.pos = -1;
+                runBytes += c.len;
+                runChunks++;
+            }
+            if (runBytes > 0) {
+                // The next block holds what this write takes: a receiver sent about as much between
+                // two writes as the last time needs one block, not a chain of small ones.
+                int shift = 32 - Integer.numberOfLeadingZeros(Math.max(runBytes, MIN_BLOCK_BYTES) - 1)
+                        - Integer.numberOfTrailingZeros(MIN_BLOCK_BYTES);
+                lock.blockShift = (byte) Math.min(shift, MAX_BLOCK_SHIFT);
+            }
+            return runBytes;
         }
-        return runBytes;
     }
 
-    /** The first chunk of the run taken last. */
+    /** The first chunk of the run taken last: a run of one chunk is written from its array, at its offset. */
     Chunk runFirst() {
         return runFirst;
     }
@@ -171,68 +243,78 @@ final class OutputQueue {
         return runChunks;
     }
 
-    /** Copies the run taken last into {@code into}. */
+    /** Copies the run taken last into {@code into} (its last chunk only as far as it was taken). */
     void copyRun(byte[] into) {
         int at = 0;
         Chunk c = runFirst;
         for (int i = 0; i < runChunks; i++, c = c.next) {
-            System.arraycopy(c.data, c.off, into, at, c.len);
-            at += c.len;
+            int n = Math.min(c.len, runBytes - at);
+            System.arraycopy(c.data, c.off, into, at, n);
+            at += n;
         }
     }
 
     /** Forgets the first {@code n} bytes of the run taken last, which were written. */
-    synchronized void written(int n) {
-        if (cleared) {
-            return; // the connection ended while this was being written
-        }
-        int left = n;
-        int unlinked = 0;
-        while (left > 0) {
-            Chunk c = head;
-            if (left >= c.len) {
-                left -= c.len;
-                head = c.next;
-                unlinked++;
-            } else {
-                c.off += left;
-                c.len -= left;
-                left = 0;
+    void written(int n) {
+        synchronized (lock) {
+            if (cleared) {
+                return; // the connection ended while this was being written
             }
-        }
-        if (head == null) {
-            tail = null;
-        }
-        queued -= n;
-        hold(-(n + (long) unlinked * CHUNK_OVERHEAD_BYTES));
-        if (belowWaiters > 0) {
-            notifyAll();
+            int left = n;
+            long freed = 0;
+            while (left > 0) {
+                Chunk c = head;
+                if (left >= c.len) {
+                    left -= c.len;
+                    freed += c.held();
+                    head = c.next;
+                } else {
+                    c.off += left;
+                    c.len -= left;
+                    if (!c.own) {
+                        freed += left;
+                    }
+                    left = 0;
+                }
+            }
+            if (head == null) {
+                tail = null;
+            }
+            queued -= n;
+            hold(-freed);
+            if (belowWaiters > 0) {
+                lock.notifyAll();
+            }
         }
     }
 
     /**
-     * Waits, at most {@code nanos}, until the queue holds at most {@code mark} bytes or the
-     * connection ended: how a publisher is slowed to the pace of a receiver that falls behind.
+     * Waits, at most {@code nanos}, until at most {@code mark} bytes are queued or the connection
+     * ended: how a publisher is slowed to the pace of a receiver that falls behind.
      */
-    synchronized void awaitBelow(long mark, long nanos) throws InterruptedException {
-        long deadline = System.nanoTime() + nanos;
-        belowWaiters++;
-        try {
-            for (long left = nanos; held > mark && !cleared && left > 0; left = deadline - System.nanoTime()) {
-                wait(Math.max(1, left / 1_000_000));
+    void awaitBelow(long mark, long nanos) throws InterruptedException {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + nanos;
+            belowWaiters++;
+            try {
+                for (long left = nanos; queued > mark && !cleared && left > 0; left = deadline - System.nanoTime()) {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                }
+            } finally {
+                belowWaiters--;
             }
-        } finally {
-            belowWaiters--;
         }
     }
 
     /** Drops everything: the connection closed, and nothing queued will be written. */
-    synchronized void clear() {
-        head = tail = null;
-        queued = 0;
-        hold(-held);
-        cleared = true;
-        notifyAll();
+    void clear() {
+        synchronized (lock) {
+            head = tail = null;
+            queued = 0;
+            hold(-held);
+            cleared = true;
+            lock.notifyAll();
+        }
     }
 
     /** Counts {@code delta} more bytes held, in the connection's part of the memory budget too. */

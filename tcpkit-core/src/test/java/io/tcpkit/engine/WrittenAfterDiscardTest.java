@@ -68,7 +68,7 @@ class WrittenAfterDiscardTest {
             Await.until("the connection open", WAIT, () -> server.registry().all().size() == 1);
             ConnectionImpl conn = server.registry().all().iterator().next();
             assertThat(conn.send(new byte[size])).isTrue(); // a writer thread takes it and blocks on the full socket
-            Object queue = conn.out().queueOrNull(); // made by that first send
+            Object queue = conn.out(); // the monitor the queue's methods hold
             // In its write (which counts bytesOut when it completes): 4 MiB do not fit in the socket buffers.
             Await.until("the writer in its write", WAIT, () -> conn.out().isArmed());
             synchronized (queue) {

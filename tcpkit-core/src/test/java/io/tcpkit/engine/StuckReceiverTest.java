@@ -1,0 +1,79 @@
+package io.tcpkit.engine;
+
+import io.tcpkit.testing.Await;
+import io.tcpkit.testing.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static io.tcpkit.engine.EngineFixture.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which receivers a sender stops waiting for ({@link Output#awaitDrained}). One whose client does
+ * not read is stuck: its write waits for the socket. One that is behind because the server has not
+ * written it yet (here: its drainer's flag held, as a reactor busy with a thousand others holds
+ * it back) is not: marking it stuck let its senders run free, and a fan-out that fell behind once
+ * never caught up (the old rule: stuck whenever less than an eighth of the mark drained in a wait).
+ */
+@Timeout(60)
+class StuckReceiverTest {
+    @RegisterExtension
+    final EngineFixture fixture = new EngineFixture();
+    private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private static byte[] message() {
+        byte[] m = new byte[1000];
+        Arrays.fill(m, (byte) 'm');
+        return m;
+    }
+
+    @Test
+    void aReceiverTheServerHasNotWrittenYetIsNotStuck() throws Exception {
+        var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
+        try (Socket client = Net.connect(server.port())) {
+            Output out = fixture.onlyConnection().out();
+            Await.until("the drainer's flag", WAIT, out::tryAcquireForReactor); // nobody writes it now
+            long mark = Output.pressureMark(server.limits().maxOutboundBytes());
+            byte[] m = message();
+            for (long sent = 0; sent <= mark; sent += m.length) {
+                assertThat(out.send(m)).isTrue();
+            }
+            out.awaitDrained(WAIT_NANOS);
+            assertThat(out.isStuck()).as("behind only because the server did not write it").isFalse();
+
+            out.releaseFromReactor(); // and the server catches up: everything arrives
+            InputStream in = client.getInputStream();
+            long expected = out.queuedBytes();
+            assertThat(in.readNBytes((int) expected)).hasSize((int) expected);
+        }
+    }
+
+    @Test
+    void aReceiverWhoseClientDoesNotReadIsStuck() throws Exception {
+        var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            Output out = fixture.onlyConnection().out();
+            long mark = Output.pressureMark(server.limits().maxOutboundBytes());
+            byte[] m = message();
+            // The client reads nothing: the socket fills, the write waits for it, the queue grows.
+            Await.until("a write waiting on a full socket, the queue past the mark", WAIT, () -> {
+                while (out.queuedBytes() <= mark) {
+                    assertThat(out.send(m)).as("under the slow-consumer cap").isTrue();
+                }
+                return out.isArmed();
+            });
+            out.awaitDrained(WAIT_NANOS);
+            assertThat(out.isStuck()).isTrue();
+        }
+    }
+}
