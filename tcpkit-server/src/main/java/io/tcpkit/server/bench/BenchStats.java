@@ -39,6 +39,25 @@ final class BenchStats {
         }
     }
 
+    /**
+     * A batch of {@code count} replies of {@code replyBytes} each, whose latencies were recorded
+     * one by one with {@link #latency(long)}: the counters are shared by every thread, and a
+     * subscriber that reads a hundred frames at once updates them once.
+     */
+    void replies(int count, int replyBytes) {
+        if (measuring && count > 0) {
+            replies.add(count);
+            bytes.add((long) count * replyBytes);
+        }
+    }
+
+    /** One reply's latency, counted with {@link #replies}. */
+    void latency(long latencyNanos) {
+        if (measuring) {
+            latency.recordValue(Math.min(latencyNanos, TimeUnit.MINUTES.toNanos(1)));
+        }
+    }
+
     void error(String what) {
         errors.increment();
         if (firstError == null) {
