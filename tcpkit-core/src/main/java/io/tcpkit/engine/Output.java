@@ -60,7 +60,10 @@ final class Output extends Drainer {
      * (bench/run's fanout-1000x100, ~100-byte messages) kept some 1,300 messages queued per
      * subscriber, a p99 of 360-420 ms against Redis's 75-130; at 32 KiB it is 77-162 ms, for
      * 10-20% fewer deliveries per second (more waits); at 16 KiB 55-60 ms, for 35% fewer.
-     * Measured with bench/ab, see bench/results/issue-13-fanout.md.
+     * Measured with bench/ab, see bench/results/issue-13-fanout.md. Those figures counted what
+     * the queue held (40 bytes more per message); it counts the bytes waiting since small messages
+     * share blocks, and with the reactor's bounded rounds the mark no longer sets the p99 (16 and
+     * 24 KiB measured no better).
      */
     static final int MAX_PRESSURE_MARK_BYTES = 32 * 1024;
     // The serving thread's batch; count is read by senders under this object's monitor.
