@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Reactor implements Runnable {
     private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
+    /** The fewest drains a round takes before it looks at the selector again (see {@link #takeDrains}). */
+    static final int MIN_DRAINS_PER_ROUND = 64;
 
     private final EngineServer server;
     private final Selector selector;
@@ -47,8 +49,6 @@ final class Reactor implements Runnable {
     /** Non-blocking writes gather queued messages here: one array for every connection of the listener. */
     private final byte[] gather = new byte[Output.GATHER_BYTES];
     private final Deadlines deadlines;
-    /** The fewest drains a round takes before it looks at the selector again (see {@link #takeDrains}). */
-    static final int MIN_DRAINS_PER_ROUND = 64;
     private volatile boolean wakeupPending;
     private volatile boolean stopped;
 
