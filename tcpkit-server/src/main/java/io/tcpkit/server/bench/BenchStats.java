@@ -32,11 +32,8 @@ final class BenchStats {
     }
 
     void reply(long latencyNanos, int replyBytes) {
-        if (measuring) {
-            latency.recordValue(Math.min(latencyNanos, TimeUnit.MINUTES.toNanos(1)));
-            replies.increment();
-            bytes.add(replyBytes);
-        }
+        latency(latencyNanos);
+        replies(1, replyBytes);
     }
 
     /**

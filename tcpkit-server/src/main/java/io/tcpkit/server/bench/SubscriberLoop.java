@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -97,43 +96,16 @@ final class SubscriberLoop implements Runnable {
             stats.error("server closed a subscriber");
             return false;
         }
-        long now = System.nanoTime();
         byte[] b = in.array();
         int filled = in.position();
-        int pos = 0;
-        int frames = 0;
-        while (filled - pos >= frame) {
-            long sent = hex16(b, pos + prefix.length);
-            if (sent == -1 || !Arrays.equals(b, pos, pos + prefix.length, prefix, 0, prefix.length)
-                    || b[pos + frame - 2] != '\r' || b[pos + frame - 1] != '\n') {
-                stats.error("a message frame differs from what was published");
-                return false;
-            }
-            stats.latency(now - sent);
-            frames++;
-            pos += frame;
+        int pos = PubSubLoad.frames(b, filled, prefix, frame, System.nanoTime(), stats);
+        if (pos < 0) {
+            return false;
         }
-        // The shared counters once per read, not per frame: at millions of frames a second the
-        // generator's own cost per frame decides how fast it can read (it shares one core).
-        stats.replies(frames, frame);
         if (pos > 0) {
             System.arraycopy(b, pos, b, 0, filled - pos);
             in.position(filled - pos);
         }
         return true;
-    }
-
-    /** The 16 lower-case hex digits at {@code at} (a publish time), or -1 if they are not that. */
-    static long hex16(byte[] b, int at) {
-        long v = 0;
-        for (int i = at; i < at + 16; i++) {
-            int c = b[i];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0) {
-                return -1;
-            }
-            v = v << 4 | d;
-        }
-        return v;
     }
 }
