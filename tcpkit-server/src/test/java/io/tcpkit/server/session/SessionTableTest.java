@@ -1,9 +1,7 @@
 package io.tcpkit.server.session;
 
-import io.tcpkit.Connection;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,18 +13,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 /** SessionTable against a HashMap: the same sessions found by id through growth, shrinking and removals mid-run. */
 class SessionTableTest {
-    private static Session session(long id) {
-        Connection conn = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "id" -> id;
-                    case "toString" -> "conn-" + id;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return new Session(conn, null);
-    }
-
     @Test
     void findsWhatTheModelFindsThroughGrowthShrinkingAndRemovals() {
         SessionTable table = new SessionTable();
@@ -38,7 +24,7 @@ class SessionTableTest {
             // Mostly opens at first, then mostly closes: the table grows to thousands and shrinks again.
             boolean open = ids.isEmpty() || random.nextInt(100) < (step < 20_000 ? 60 : 35);
             if (open) {
-                Session s = session(next);
+                Session s = TestSessions.of(next);
                 table.put(s);
                 model.put(next, s);
                 ids.add(next);
@@ -63,9 +49,9 @@ class SessionTableTest {
     @Test
     void removesOnlyThatVerySession() {
         SessionTable table = new SessionTable();
-        Session a = session(7);
+        Session a = TestSessions.of(7);
         table.put(a);
-        assertThat(table.remove(session(7))).as("another session with the same id").isFalse();
+        assertThat(table.remove(TestSessions.of(7))).as("another session with the same id").isFalse();
         assertThat(table.remove(a)).isTrue();
         assertThat(table.remove(a)).isFalse();
         assertThat(table.size()).isZero();

@@ -1,29 +1,16 @@
 package io.tcpkit.server.session;
 
-import io.tcpkit.Connection;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fields a Session packs to stay small: the client library's two parts, and idle in whole seconds. */
 class SessionTest {
-    private static Session session() {
-        Connection conn = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "id" -> 1L;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        return new Session(conn, null);
-    }
-
     @Test
     void libraryNameAndVersionAreSetApartAndKeepEachOther() {
-        Session s = session();
+        Session s = TestSessions.of(1);
         assertThat(s.libName()).isEmpty();
         assertThat(s.libVersion()).isEmpty();
         s.library(null, "5.0.1");
@@ -40,7 +27,7 @@ class SessionTest {
     /** Whole seconds, rounded so that a client that just did something is never shown idle. */
     @Test
     void idleIsZeroRightAfterActivity() {
-        Session s = session();
+        Session s = TestSessions.of(1);
         assertThat(s.idle()).as("new").isEqualTo(Duration.ZERO);
         s.commandRun("ping");
         assertThat(s.idle()).as("after a command").isEqualTo(Duration.ZERO);
