@@ -13,6 +13,10 @@ package io.tcpkit.engine;
  * unlinking are the drainer's alone (one at a time, see {@link Drainer}), so a run of chunks taken
  * stays at the head until the drainer unlinks it. A block taken in a run may still grow at its
  * end: a run remembers its length, and only the drainer moves a chunk's start.
+ *
+ * <p>A little over 300 lines: every change to the list (append and copy, settle, take, unlink,
+ * clear) and what it holds is here, under the one monitor, so that the accounting of blocks and
+ * slices cannot drift between two places.
  */
 final class OutputQueue {
     /**

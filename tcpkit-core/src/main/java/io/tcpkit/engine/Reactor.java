@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * be non-blocking while registered and registered nowhere to be blocking again, so a connection's
  * key is cancelled and flushed (a {@code selectNow}) before its channel goes back to blocking mode
  * and its new thread starts.
+ *
+ * <p>A little over 300 lines: its four jobs share the one selector and the one thread, and each is
+ * short; most of the length is the reasons for the order of each round.
  */
 final class Reactor implements Runnable {
     private static final System.Logger LOG = System.getLogger(Reactor.class.getName());
