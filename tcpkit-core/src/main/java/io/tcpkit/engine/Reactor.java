@@ -128,14 +128,18 @@ final class Reactor implements Runnable {
                     }
                     wakeupPending = false; // before the queues are looked at: a later request wakes us again
                     takeParks();
-                    takeDrains();
                     if (server.isDraining()) {
                         for (SelectionKey key : selector.keys()) {
                             resumeLater((ConnectionImpl) key.attachment());
                         }
                     }
                     deadlines.sweepIfDue(server.clock());
+                    // Requests read in this round go to their threads before the round's writes:
+                    // under a fan-out a round of drains is some 1,000 writes and tens of
+                    // milliseconds, and a publisher read at its start waited all of it for its
+                    // thread (one of the causes of the fan-out p99, bench/results/issue-13-fanout.md).
                     resumeAll();
+                    takeDrains();
                 } catch (VirtualMachineError e) {
                     throw e; // out of memory or stack: the process exits (ExitOnOutOfMemoryError)
                 } catch (IOException | RuntimeException | Error e) {
