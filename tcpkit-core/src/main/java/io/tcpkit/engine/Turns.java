@@ -24,7 +24,9 @@ import java.lang.System.Logger.Level;
  * untimed reads: a busy connection that falls silent keeps its thread until its next request or
  * its idle timeout, since nothing can end a blocked read without destroying the socket, and a
  * timed read costs the JDK a timer and a poller registration on every request (it doubled the CPU
- * per echo here). Every way out of here goes through {@link ConnectionImpl#close} and
+ * per echo here). While threads the reactor or the acceptor started wait too long to run, a busy
+ * connection waits in the reactor too, so that it does not keep the carrier from them ({@link
+ * Starts}). Every way out of here goes through {@link ConnectionImpl#close} and
  * {@link ConnectionImpl#end}, unless the connection was handed over.
  */
 final class Turns implements Runnable {
@@ -33,6 +35,8 @@ final class Turns implements Runnable {
     private final ConnectionImpl conn;
     /** Whether this thread carries on a connection that waited without a thread (no opening then). */
     private final boolean resumed;
+    /** When the acceptor or the reactor started this thread (see {@link Starts}). */
+    private long startedAt;
 
     private Turns(ConnectionImpl conn, boolean resumed) {
         this.conn = conn;
@@ -61,10 +65,12 @@ final class Turns implements Runnable {
     private static boolean startThread(ConnectionImpl conn, Turns turns) {
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(turns);
         conn.owner(thread);
+        turns.startedAt = Starts.starting();
         try {
             thread.start();
             return true;
         } catch (RuntimeException | OutOfMemoryError e) {
+            Starts.running(turns.startedAt);
             LOG.log(Level.ERROR, conn.server + ": cannot start a connection thread", e);
             conn.owner(null);
             conn.recordReason(CloseReason.SERVER_CLOSED);
@@ -75,6 +81,7 @@ final class Turns implements Runnable {
 
     @Override
     public void run() {
+        Starts.running(startedAt);
         boolean handedOver = false;
         try {
             if (!resumed) {
@@ -124,7 +131,8 @@ final class Turns implements Runnable {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
                 Pressure.await();
-                if (!input.busy() && park(handler)) {
+                // A busy connection reads on its thread, unless others wait for theirs (see Starts).
+                if ((!input.busy() || Starts.starving()) && park(handler)) {
                     return true;
                 }
                 in.fill(); // the fast path: an untimed read on this thread

@@ -1,14 +1,18 @@
 package io.tcpkit.testing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
@@ -60,16 +64,53 @@ public final class ChildProcess implements AutoCloseable {
 
     /** As {@link #java(Path, String, String...)}, with options for the JVM ({@code -Xmx64m}, say). */
     public static ChildProcess java(Path dir, List<String> jvmOptions, String mainClass, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return startJava(dir, List.of(), jvmOptions, mainClass, args);
+    }
+
+    /**
+     * As {@link #java(Path, List, String, String...)}, on one core only (the last), as a server
+     * pinned to a core runs ({@code taskset}, from util-linux): its carrier and its platform
+     * threads share that core.
+     */
+    public static ChildProcess javaOnOneCore(Path dir, List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        int core = Runtime.getRuntime().availableProcessors() - 1;
+        return startJava(dir, List.of("taskset", "-c", Integer.toString(core)), jvmOptions, mainClass, args);
+    }
+
+    private static ChildProcess startJava(Path dir, List<String> prefix, List<String> jvmOptions, String mainClass, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-XX:TieredStopAtLevel=1");
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath(mainClass));
         command.add(mainClass);
         command.addAll(List.of(args));
         String simpleName = mainClass.substring(mainClass.lastIndexOf('.') + 1);
         return new ChildProcess(dir, command, simpleName + (args.length > 0 ? " " + args[0] : ""));
+    }
+
+    /**
+     * This run's class path and module path, and the main class's own folder: a module's tests
+     * are patched into it, on neither path (tcpkit-core's), and the child runs them all from its
+     * class path.
+     */
+    private static String classPath(String mainClass) throws IOException {
+        Set<String> entries = new LinkedHashSet<>();
+        try {
+            entries.add(Path.of(Class.forName(mainClass).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (ClassNotFoundException | URISyntaxException e) {
+            throw new IOException("no class " + mainClass + " to run", e);
+        }
+        for (String path : List.of(System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""))) {
+            for (String entry : path.split(File.pathSeparator)) {
+                if (!entry.isEmpty()) {
+                    entries.add(entry);
+                }
+            }
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     /** Runs {@code command} with {@code input} as its whole stdin and waits (up to {@code timeout}) for it to end. */
