@@ -99,7 +99,7 @@ public final class ChildProcess implements AutoCloseable {
     private static String classPath(String mainClass) throws IOException {
         Set<String> entries = new LinkedHashSet<>();
         try {
-            entries.add(Path.of(Class.forName(mainClass).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            entries.add(Path.of(Class.forName(mainClass, false, ChildProcess.class.getClassLoader()).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         } catch (ClassNotFoundException | URISyntaxException e) {
             throw new IOException("no class " + mainClass + " to run", e);
         }
