@@ -7,12 +7,14 @@ import java.util.Locale;
 /**
  * The figures of one run, printed for people or as JSON for scripts. In pub/sub runs
  * {@code connections} are the subscribers and {@code publishers} publish, one message in flight
- * each; other runs have no publishers.
+ * each, and {@code publishedPerPublisher} counts each one's answered PUBLISHes, fewest first (a
+ * server that serves some publishers far more often than others shows it there, and in the
+ * latency of the others' messages); other runs have no publishers.
  */
 record BenchResult(String target, String mode, int connections, int size, int inFlight, int publishers, double rate,
                    double seconds, long replies, long bytes, long errors, String firstError,
                    Histogram latency, Double serverCpuSeconds, Long serverRssBytes, Long idleRssBytesPerConnection,
-                   Long idleHeapBytesPerConnection) {
+                   Long idleHeapBytesPerConnection, long[] publishedPerPublisher) {
 
     double repliesPerSecond() {
         return replies / seconds;
@@ -46,6 +48,10 @@ record BenchResult(String target, String mode, int connections, int size, int in
             sb.append(String.format(Locale.ROOT, "delivered   %,d messages  (%,.0f/s)%n", replies, repliesPerSecond()));
             sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
                     ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
+            if (publishedPerPublisher.length > 0) {
+                sb.append(String.format(Locale.ROOT, "publishes   per publisher: fewest %,d, median %,d, most %,d%n",
+                        publishedPerPublisher[0], median(), publishedPerPublisher[publishedPerPublisher.length - 1]));
+            }
         } else if (mode.startsWith("idle")) {
             sb.append(String.format(Locale.ROOT, "held        %,d idle connections%s%n", connections, switch (mode) {
                 case "idle-command" -> " (each answered PING before and after)";
@@ -80,12 +86,18 @@ record BenchResult(String target, String mode, int connections, int size, int in
                         + "\"rate\":%.1f,\"seconds\":%.3f,\"replies\":%d,\"repliesPerSecond\":%.1f,\"megabytesPerSecond\":%.3f,"
                         + "\"latencyMs\":{\"p50\":%.4f,\"p90\":%.4f,\"p99\":%.4f,\"p999\":%.4f,\"max\":%.4f},"
                         + "\"errors\":%d,\"serverCpuSeconds\":%s,\"serverMicrosPerReply\":%s,\"serverRssBytes\":%s,"
-                        + "\"idleRssBytesPerConnection\":%s,\"idleHeapBytesPerConnection\":%s}",
+                        + "\"idleRssBytesPerConnection\":%s,\"idleHeapBytesPerConnection\":%s,\"publishesPerPublisher\":%s}",
                 target, mode, connections, size, inFlight, publishers, rate, seconds, replies, repliesPerSecond(), megabytesPerSecond(),
                 ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6, errors,
                 json(serverCpuSeconds), json(serverMicrosPerReply()), serverRssBytes == null ? "null" : serverRssBytes.toString(),
                 idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString(),
-                idleHeapBytesPerConnection == null ? "null" : idleHeapBytesPerConnection.toString());
+                idleHeapBytesPerConnection == null ? "null" : idleHeapBytesPerConnection.toString(),
+                publishedPerPublisher.length == 0 ? "null" : String.format(Locale.ROOT, "{\"min\":%d,\"median\":%d,\"max\":%d}",
+                        publishedPerPublisher[0], median(), publishedPerPublisher[publishedPerPublisher.length - 1]));
+    }
+
+    private long median() {
+        return publishedPerPublisher[publishedPerPublisher.length / 2];
     }
 
     private static String json(Double d) {

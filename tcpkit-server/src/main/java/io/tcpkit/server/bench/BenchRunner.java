@@ -98,7 +98,7 @@ public final class BenchRunner {
         Connector.closeAll(sockets);
         return new BenchResult(target(), config.mode(), config.connections(), workload.requestBytes(),
                 config.inFlight(), 0, config.rate(), window.seconds(), stats.replies(), stats.bytes(),
-                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null, null);
+                stats.errors(), stats.firstError(), stats.total(), window.serverCpu(), window.serverRss(), null, null, new long[0]);
     }
 
     /**
@@ -168,9 +168,12 @@ public final class BenchRunner {
                         () -> PubSubLoad.subscriber(s, config.size(), stats, stop + 1_000_000_000L)));
             }
         }
-        for (Socket s : publishers) {
+        stats.publishers(publishers.size());
+        for (int i = 0; i < publishers.size(); i++) {
+            Socket s = publishers.get(i);
+            int index = i;
             publisherThreads.add(Thread.ofVirtual().start(
-                    () -> PubSubLoad.publisher(s, config.size(), expectedReply, stats, stop)));
+                    () -> PubSubLoad.publisher(s, index, config.size(), expectedReply, stats, stop)));
         }
         Window window = measure(server, warmupEnd, stop);
         for (Thread t : publisherThreads) {
@@ -183,7 +186,7 @@ public final class BenchRunner {
         Connector.closeAll(subscribers);
         return new BenchResult(target(), "pubsub", config.connections(), config.size(), 1, config.publishers(), 0,
                 window.seconds(), stats.replies(), stats.bytes(), stats.errors(), stats.firstError(),
-                stats.total(), window.serverCpu(), window.serverRss(), null, null);
+                stats.total(), window.serverCpu(), window.serverRss(), null, null, stats.publishedSorted());
     }
 
     /**
@@ -235,7 +238,7 @@ public final class BenchRunner {
         Long heapPerConnection = heapBefore == null ? null : (heapAfter - heapBefore) / n;
         return new BenchResult(target(), config.mode(), sockets.size(), config.size(), 0, 0, 0, (System.nanoTime() - start) / 1e9,
                 stats.replies(), stats.bytes(), stats.errors(), stats.firstError(), new Histogram(3), null, after,
-                perConnection, heapPerConnection);
+                perConnection, heapPerConnection, new long[0]);
     }
 
     /** Opens every connection of the run to its target. */

@@ -3,7 +3,9 @@ package io.tcpkit.server.bench;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,11 +21,21 @@ final class BenchStats {
     private final Histogram total = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
     private volatile boolean measuring;
     private volatile String firstError;
+    /** PUBLISHes answered, per publisher (pub/sub runs; see {@link #publishers}). */
+    private AtomicLongArray published = new AtomicLongArray(0);
+
+    /** A pub/sub run with {@code n} publishers, each counted apart: how evenly they are served. */
+    void publishers(int n) {
+        published = new AtomicLongArray(n);
+    }
 
     void startMeasuring() {
         latency.reset();
         replies.reset();
         bytes.reset();
+        for (int i = 0; i < published.length(); i++) {
+            published.set(i, 0);
+        }
         measuring = true;
     }
 
@@ -53,6 +65,23 @@ final class BenchStats {
         if (measuring) {
             latency.recordValue(Math.min(latencyNanos, TimeUnit.MINUTES.toNanos(1)));
         }
+    }
+
+    /** Publisher {@code index} had a PUBLISH answered. */
+    void published(int index) {
+        if (measuring) {
+            published.incrementAndGet(index);
+        }
+    }
+
+    /** PUBLISHes answered in the measured window, per publisher, fewest first; empty outside pub/sub. */
+    long[] publishedSorted() {
+        long[] counts = new long[published.length()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = published.get(i);
+        }
+        Arrays.sort(counts);
+        return counts;
     }
 
     void error(String what) {

@@ -130,12 +130,13 @@ final class PubSubLoad {
     }
 
     /**
-     * A publisher: PUBLISH, wait for the receiver count, repeat until the stop time.
+     * A publisher, the {@code index}th: PUBLISH, wait for the receiver count, repeat until the stop
+     * time; each answered PUBLISH is counted for it (how evenly the server serves its publishers).
      *
      * @param subscribers the reply each PUBLISH must get, or -1 for any integer (the subscribers are
      *                    on other instances, and PUBLISH counts its own instance's receivers)
      */
-    static void publisher(Socket socket, int size, int subscribers, BenchStats stats, long stopNanos) {
+    static void publisher(Socket socket, int index, int size, int subscribers, BenchStats stats, long stopNanos) {
         byte[] head = ("*3\r\n$7\r\nPUBLISH\r\n$" + ROOM.length() + "\r\n" + ROOM + "\r\n$" + Math.max(16, size) + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] expected = (":" + subscribers + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -156,6 +157,7 @@ final class PubSubLoad {
                             + ", expected " + (subscribers < 0 ? "an integer" : new String(expected, StandardCharsets.US_ASCII).strip()));
                     return;
                 }
+                stats.published(index);
             }
         } catch (IOException e) {
             stats.error(e.toString());

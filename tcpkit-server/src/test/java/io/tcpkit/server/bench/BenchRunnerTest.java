@@ -319,12 +319,15 @@ class BenchRunnerTest {
             assertThat(fanout).contains("\"errors\":0,", "\"mode\":\"pubsub\"", "\"connections\":20,",
                     "\"inFlight\":1,\"publishers\":2,");
             assertThat(number(fanout, "replies")).isPositive();
+            // Every publisher had PUBLISHes answered in the window, counted apart.
+            assertThat(fanout).containsPattern("\"publishesPerPublisher\":\\{\"min\":[1-9][0-9]*,\"median\":[0-9]+,\"max\":[0-9]+}");
 
             String text = new BenchRunner(config(command.port(), "pubsub", 5, 32, 1, 0, 3, 1, 400, null), null).run(false);
             assertThat(text.lines().findFirst().orElseThrow())
                     .startsWith("tcpkit bench 127.0.0.1:" + command.port() + "  mode=pubsub subscribers=5 publishers=3 size=32 ")
                     .doesNotContain("in-flight");
-            assertThat(text).contains("subscribers 5, publishers 3 (closed loop)");
+            assertThat(text).contains("subscribers 5, publishers 3 (closed loop)")
+                    .containsPattern("publishes   per publisher: fewest [1-9][0-9,]*, median [0-9,]+, most [0-9,]+\n");
         }
     }
 
