@@ -69,12 +69,13 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * As {@link #java(Path, List, String, String...)}, on one core only (the last), as a server
-     * pinned to a core runs ({@code taskset}, from util-linux): its carrier and its platform
-     * threads share that core.
+     * pinned to a core runs ({@code taskset}, see {@link Require#tool}): its carrier and its
+     * platform threads share that core.
      */
     public static ChildProcess javaOnOneCore(Path dir, List<String> jvmOptions, String mainClass, String... args) throws IOException {
+        String taskset = Require.tool("taskset").toString();
         int core = Runtime.getRuntime().availableProcessors() - 1;
-        return startJava(dir, List.of("taskset", "-c", Integer.toString(core)), jvmOptions, mainClass, args);
+        return startJava(dir, List.of(taskset, "-c", Integer.toString(core)), jvmOptions, mainClass, args);
     }
 
     private static ChildProcess startJava(Path dir, List<String> prefix, List<String> jvmOptions, String mainClass, String... args)
@@ -99,7 +100,8 @@ public final class ChildProcess implements AutoCloseable {
     private static String classPath(String mainClass) throws IOException {
         Set<String> entries = new LinkedHashSet<>();
         try {
-            entries.add(Path.of(Class.forName(mainClass, false, ChildProcess.class.getClassLoader()).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            Class<?> main = Class.forName(mainClass, false, ChildProcess.class.getClassLoader());
+            entries.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         } catch (ClassNotFoundException | URISyntaxException e) {
             throw new IOException("no class " + mainClass + " to run", e);
         }

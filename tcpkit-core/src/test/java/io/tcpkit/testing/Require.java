@@ -24,6 +24,7 @@ public final class Require {
             Map.entry("kill", "procps"),
             Map.entry("script", "bsdutils"),
             Map.entry("stty", "coreutils"),
+            Map.entry("taskset", "util-linux"),
             Map.entry("prometheus", "prometheus"),
             Map.entry("promtool", "prometheus"),
             Map.entry("chromium", "chromium"),
