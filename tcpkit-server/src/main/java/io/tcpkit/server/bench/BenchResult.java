@@ -49,8 +49,8 @@ record BenchResult(String target, String mode, int connections, int size, int in
             sb.append(String.format(Locale.ROOT, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f (publish to delivery)%n",
                     ms(50), ms(90), ms(99), ms(99.9), latency.getMaxValue() / 1e6));
             if (publishedPerPublisher.length > 0) {
-                sb.append(String.format(Locale.ROOT, "publishes   per publisher: fewest %,d, median %,d, most %,d%n",
-                        publishedPerPublisher[0], median(), publishedPerPublisher[publishedPerPublisher.length - 1]));
+                long[] p = publishSpread();
+                sb.append(String.format(Locale.ROOT, "publishes   per publisher: fewest %,d, median %,d, most %,d%n", p[0], p[1], p[2]));
             }
         } else if (mode.startsWith("idle")) {
             sb.append(String.format(Locale.ROOT, "held        %,d idle connections%s%n", connections, switch (mode) {
@@ -92,12 +92,21 @@ record BenchResult(String target, String mode, int connections, int size, int in
                 json(serverCpuSeconds), json(serverMicrosPerReply()), serverRssBytes == null ? "null" : serverRssBytes.toString(),
                 idleRssBytesPerConnection == null ? "null" : idleRssBytesPerConnection.toString(),
                 idleHeapBytesPerConnection == null ? "null" : idleHeapBytesPerConnection.toString(),
-                publishedPerPublisher.length == 0 ? "null" : String.format(Locale.ROOT, "{\"min\":%d,\"median\":%d,\"max\":%d}",
-                        publishedPerPublisher[0], median(), publishedPerPublisher[publishedPerPublisher.length - 1]));
+                publishSpreadJson());
     }
 
-    private long median() {
-        return publishedPerPublisher[publishedPerPublisher.length / 2];
+    /** The fewest, median and most PUBLISHes answered per publisher (the array is sorted). */
+    private long[] publishSpread() {
+        long[] p = publishedPerPublisher;
+        return new long[] {p[0], p[p.length / 2], p[p.length - 1]};
+    }
+
+    private String publishSpreadJson() {
+        if (publishedPerPublisher.length == 0) {
+            return "null";
+        }
+        long[] p = publishSpread();
+        return String.format(Locale.ROOT, "{\"min\":%d,\"median\":%d,\"max\":%d}", p[0], p[1], p[2]);
     }
 
     private static String json(Double d) {
