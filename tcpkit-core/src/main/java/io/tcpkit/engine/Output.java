@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection's one ordered output path. The serving thread's {@code write}s gather in a
@@ -66,6 +67,15 @@ final class Output extends Drainer {
      * 24 KiB measured no better).
      */
     static final int MAX_PRESSURE_MARK_BYTES = 32 * 1024;
+    /**
+     * The shortest wait on which a receiver is judged stuck (see {@link #awaitDrained}). A sender
+     * waits for its receivers one after another within one deadline, so the last ones may get
+     * what is left of it, microseconds, in which nobody drains: judged on that, a receiver that
+     * reads at full speed was marked stuck, no longer waited for, and disconnected as a slow
+     * consumer (PublisherBackPressureTest, one run in two of the full suite). 20 ms is 400 times
+     * what a reader at loopback speed takes to drain an eighth of the largest mark.
+     */
+    static final long MIN_VERDICT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     // The serving thread's batch; count is read by senders under this object's monitor.
     private byte[] batch;
     private int count;
@@ -305,7 +315,7 @@ final class Output extends Drainer {
     /**
      * A sender waits, at most {@code nanos}, until this output has drained to half its pressure
      * mark. A receiver that drained less than an eighth of the mark meanwhile, while its write
-     * waited for the socket, is stuck (it does not read, or reads a trickle): its senders stop
+     * waited for the socket, is stuck (on a wait of {@link #MIN_VERDICT_NANOS} or more) (it does not read, or reads a trickle): its senders stop
      * waiting for it until it catches up, and it fills up to the slow-consumer limit instead of
      * holding every sender back. One that drained little because the server did not get round to
      * writing it (every receiver of a busy fan-out, while the reactor's core is shared with the
@@ -322,8 +332,10 @@ final class Output extends Drainer {
         }
         long mark = pressureMark(conn.server.limits().maxOutboundBytes());
         long before = queue.written();
+        long start = System.nanoTime();
         queue.awaitBelow(mark / 2, nanos);
         if (queue.queued() > mark / 2 && queue.written() - before < mark / 8
+                && System.nanoTime() - start >= MIN_VERDICT_NANOS
                 && (isArmed() || conn.server.limits().writeTimeout().isZero())) {
             stuck = true;
         }

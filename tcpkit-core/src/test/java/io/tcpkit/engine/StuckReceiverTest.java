@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StuckReceiverTest {
     @RegisterExtension
     final EngineFixture fixture = new EngineFixture();
-    private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A sender's wait long enough for a verdict. */
+    private static final long WAIT_NANOS = 2 * Output.MIN_VERDICT_NANOS;
 
     private static byte[] message() {
         byte[] m = new byte[1000];
@@ -57,21 +58,42 @@ class StuckReceiverTest {
     }
 
     @Test
+    void aWaitTooShortToJudgeLeavesTheReceiverUnjudged() throws Exception {
+        var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            Output out = fixture.onlyConnection().out();
+            fillPastTheMarkUnread(server.limits().maxOutboundBytes(), out);
+            // What is left of a sender's deadline after it waited for others: nobody drains in that.
+            out.awaitDrained(TimeUnit.MICROSECONDS.toNanos(50));
+            assertThat(out.isStuck()).as("judged on a wait of 50 us").isFalse();
+
+            long expected = out.queuedBytes(); // and the client that reads gets it all
+            assertThat(client.getInputStream().readNBytes((int) expected)).hasSize((int) expected);
+        }
+    }
+
+    private static void fillPastTheMarkUnread(long maxOutboundBytes, Output out) {
+        long mark = Output.pressureMark(maxOutboundBytes);
+        byte[] m = message();
+        // The client reads nothing: the socket fills, the write waits for it, the queue grows.
+        Await.until("a write waiting on a full socket, the queue past the mark", WAIT, () -> {
+            while (out.queuedBytes() <= mark) {
+                assertThat(out.send(m)).as("under the slow-consumer cap").isTrue();
+            }
+            return out.isArmed();
+        });
+    }
+
+    @Test
     void aReceiverWhoseClientDoesNotReadIsStuck() throws Exception {
         var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
         try (Socket client = new Socket()) {
             client.setReceiveBufferSize(4096);
             client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
             Output out = fixture.onlyConnection().out();
-            long mark = Output.pressureMark(server.limits().maxOutboundBytes());
-            byte[] m = message();
-            // The client reads nothing: the socket fills, the write waits for it, the queue grows.
-            Await.until("a write waiting on a full socket, the queue past the mark", WAIT, () -> {
-                while (out.queuedBytes() <= mark) {
-                    assertThat(out.send(m)).as("under the slow-consumer cap").isTrue();
-                }
-                return out.isArmed();
-            });
+            fillPastTheMarkUnread(server.limits().maxOutboundBytes(), out);
             out.awaitDrained(WAIT_NANOS);
             assertThat(out.isStuck()).isTrue();
         }
