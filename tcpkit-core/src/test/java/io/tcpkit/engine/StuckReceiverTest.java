@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,43 +60,52 @@ class StuckReceiverTest {
 
     @Test
     void aWaitTooShortToJudgeLeavesTheReceiverUnjudged() throws Exception {
-        var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
-        try (Socket client = new Socket()) {
-            client.setReceiveBufferSize(4096);
-            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            Output out = fixture.onlyConnection().out();
-            fillPastTheMarkUnread(server.limits().maxOutboundBytes(), out);
+        try (Unread unread = unreadPastTheMark()) {
             // What is left of a sender's deadline after it waited for others: nobody drains in that.
-            out.awaitDrained(TimeUnit.MICROSECONDS.toNanos(50));
-            assertThat(out.isStuck()).as("judged on a wait of 50 us").isFalse();
+            unread.out().awaitDrained(TimeUnit.MICROSECONDS.toNanos(50));
+            assertThat(unread.out().isStuck()).as("judged on a wait of 50 us").isFalse();
 
-            long expected = out.queuedBytes(); // and the client that reads gets it all
-            assertThat(client.getInputStream().readNBytes((int) expected)).hasSize((int) expected);
+            long expected = unread.out().queuedBytes(); // and the client that reads gets it all
+            assertThat(unread.client().getInputStream().readNBytes((int) expected)).hasSize((int) expected);
         }
-    }
-
-    private static void fillPastTheMarkUnread(long maxOutboundBytes, Output out) {
-        long mark = Output.pressureMark(maxOutboundBytes);
-        byte[] m = message();
-        // The client reads nothing: the socket fills, the write waits for it, the queue grows.
-        Await.until("a write waiting on a full socket, the queue past the mark", WAIT, () -> {
-            while (out.queuedBytes() <= mark) {
-                assertThat(out.send(m)).as("under the slow-consumer cap").isTrue();
-            }
-            return out.isArmed();
-        });
     }
 
     @Test
     void aReceiverWhoseClientDoesNotReadIsStuck() throws Exception {
+        try (Unread unread = unreadPastTheMark()) {
+            unread.out().awaitDrained(WAIT_NANOS);
+            assertThat(unread.out().isStuck()).isTrue();
+        }
+    }
+
+    /** A connection whose client has read nothing: its socket full, its write waiting, its queue past the mark. */
+    private record Unread(Socket client, Output out) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
+    }
+
+    private Unread unreadPastTheMark() throws Exception {
         var server = fixture.start("stuck", conn -> conn.lines().readLine() != null);
-        try (Socket client = new Socket()) {
+        Socket client = new Socket();
+        try {
             client.setReceiveBufferSize(4096);
             client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
             Output out = fixture.onlyConnection().out();
-            fillPastTheMarkUnread(server.limits().maxOutboundBytes(), out);
-            out.awaitDrained(WAIT_NANOS);
-            assertThat(out.isStuck()).isTrue();
+            long mark = Output.pressureMark(server.limits().maxOutboundBytes());
+            byte[] m = message();
+            // The client reads nothing: the socket fills, the write waits for it, the queue grows.
+            Await.until("a write waiting on a full socket, the queue past the mark", WAIT, () -> {
+                while (out.queuedBytes() <= mark) {
+                    assertThat(out.send(m)).as("under the slow-consumer cap").isTrue();
+                }
+                return out.isArmed();
+            });
+            return new Unread(client, out);
+        } catch (Exception | AssertionError e) {
+            client.close();
+            throw e;
         }
     }
 }
