@@ -72,8 +72,10 @@ final class Output extends Drainer {
      * waits for its receivers one after another within one deadline, so the last ones may get
      * what is left of it, microseconds, in which nobody drains: judged on that, a receiver that
      * reads at full speed was marked stuck, no longer waited for, and disconnected as a slow
-     * consumer (PublisherBackPressureTest, one run in two of the full suite). 20 ms is 400 times
-     * what a reader at loopback speed takes to drain an eighth of the largest mark.
+     * consumer (PublisherBackPressureTest, one run in two of the full suite). 20 ms: well under
+     * a sender's longest wait ({@link Pressure#MAX_WAIT_NANOS}, 50 ms), so that the first full
+     * wait on a client that does not read judges it, and far more than a client reading at
+     * loopback speed needs to take an eighth of the mark (4 KiB at most).
      */
     static final long MIN_VERDICT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     // The serving thread's batch; count is read by senders under this object's monitor.
@@ -314,16 +316,16 @@ final class Output extends Drainer {
 
     /**
      * A sender waits, at most {@code nanos}, until this output has drained to half its pressure
-     * mark. A receiver that drained less than an eighth of the mark meanwhile, while its write
-     * waited for the socket, is stuck (on a wait of {@link #MIN_VERDICT_NANOS} or more) (it does not read, or reads a trickle): its senders stop
-     * waiting for it until it catches up, and it fills up to the slow-consumer limit instead of
-     * holding every sender back. One that drained little because the server did not get round to
-     * writing it (every receiver of a busy fan-out, while the reactor's core is shared with the
-     * publishers) is not stuck: its senders wait for it again, which is what gives the server the
-     * time to write. Marking those stuck too let a pause of the server turn into queues of seconds
-     * that nothing slowed (bench/run fanout-1000x100: 0.6-1.4 million deliveries/s and a p99 of
-     * 1-7 s in one run of three, against 3-4 million and 0.1 s). With no write timeout there is no
-     * armed write to look at, and a trickle is stuck whatever the reason.
+     * mark. A receiver that drained less than an eighth of the mark in a wait of at least {@link
+     * #MIN_VERDICT_NANOS}, while its write waited for the socket, is stuck (it does not read, or
+     * reads a trickle): its senders stop waiting for it until it catches up, and it fills up to the
+     * slow-consumer limit instead of holding every sender back. One that drained little because the
+     * server did not get round to writing it (every receiver of a busy fan-out, while the reactor's
+     * core is shared with the publishers) is not stuck: its senders wait for it again, which is
+     * what gives the server the time to write. Marking those stuck too let a pause of the server
+     * turn into queues of seconds that nothing slowed (bench/run fanout-1000x100: 0.6-1.4 million
+     * deliveries/s and a p99 of 1-7 s in one run of three, against 3-4 million and 0.1 s). With no
+     * write timeout there is no armed write to look at, and a trickle is stuck whatever the reason.
      */
     void awaitDrained(long nanos) throws InterruptedException {
         OutputQueue queue = queueOrNull();
