@@ -180,6 +180,15 @@ abstract class Drainer extends Deadline {
                 } catch (IOException e) {
                     if (!shutUnderUs()) {
                         conn.abort(CloseReason.IO_ERROR);
+                        // The socket is gone and nothing queued will be written: dropped here, not
+                        // when the serving thread ends the connection. Left queued, the release
+                        // below started a writer for it again, which failed the same way, again
+                        // and again, on the carrier's own queue, while the threads that would end
+                        // the connection waited in the shared one (LeaveDuringBroadcastTest hung).
+                        OutputQueue q = queue;
+                        if (q != null) {
+                            q.clear();
+                        }
                     }
                 } finally {
                     release();
