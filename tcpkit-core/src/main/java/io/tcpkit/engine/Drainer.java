@@ -185,10 +185,7 @@ abstract class Drainer extends Deadline {
                         // below started a writer for it again, which failed the same way, again
                         // and again, on the carrier's own queue, while the threads that would end
                         // the connection waited in the shared one (LeaveDuringBroadcastTest hung).
-                        OutputQueue q = queue;
-                        if (q != null) {
-                            q.clear();
-                        }
+                        discard();
                     }
                 } finally {
                     release();
@@ -387,12 +384,17 @@ abstract class Drainer extends Deadline {
         synchronized (this) {
             outputShut = true;
         }
+        discard();
+        return true;
+    }
+
+    /** Drops what is queued: nothing of it will be written (the connection closed, or its socket failed). */
+    final void discard() {
         OutputQueue q = queue;
         if (q != null) {
             q.clear();
         }
         wakeWaiter();
-        return true;
     }
 
     private void wrote(int n) {

@@ -396,15 +396,6 @@ final class Output extends Drainer {
         }
     }
 
-    /** After the connection closed: what is queued will never be written. */
-    void discard() {
-        OutputQueue q = queueOrNull();
-        if (q != null) {
-            q.clear();
-        }
-        wakeWaiter();
-    }
-
     long queuedBytes() {
         return queued() + count;
     }

@@ -11,13 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why they can starve: the JDK's virtual-thread scheduler is a ForkJoinPool whose carrier
  * runs the tasks in its own queue until that is empty before it looks at the shared one. A
  * thread woken by a virtual thread (a busy connection's read, completed by the JDK's poller,
- * itself a virtual thread that yields between polls in JDK 25's default mode on Linux) goes to the
- * carrier's own queue; a thread
- * started by a platform thread goes to the shared queue, behind all of that. Under a fan-out on
- * one core (bench/run's fanout-1000x100) 20 publishers that kept their threads published some
- * 1,800 times each while the 80 that waited in the reactor between requests published 118
- * times, with round trips of 0.1-0.5 s: a p99 from publish to delivery of 290 ms against
- * Redis's 60, where every client is read in turn.
+ * itself a virtual thread that yields between polls in JDK 25's default mode on Linux) goes to
+ * the carrier's own queue; a thread started by a platform thread goes to the shared queue, behind
+ * all of that. Under a fan-out on one core (bench/run's fanout-1000x100) 20 publishers that
+ * kept their threads published some 1,800 times each while the 80 that waited in the reactor
+ * between requests published 118 times, with round trips of 0.1-0.5 s: a p99 from publish to
+ * delivery of 290 ms against Redis's 60, where every client is read in turn.
  *
  * <p>The remedy is that turn: while a thread started here has waited more than
  * {@link #STARVED_NANOS} to run, a busy connection waits for its next request in the reactor
