@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,6 +37,12 @@ abstract class Drainer extends Deadline {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /**
+     * Makes the writer threads, a virtual thread each. Replaceable only so that a test can make
+     * a start fail (as it may when memory runs out).
+     */
+    static volatile ThreadFactory writerThreads = Thread.ofVirtual().factory();
 
     final ConnectionImpl conn;
     /**
@@ -174,7 +181,7 @@ abstract class Drainer extends Deadline {
 
     private void startWriter() {
         try {
-            Thread.ofVirtual().name(conn + " writer").start(() -> {
+            Thread writer = writerThreads.newThread(() -> {
                 try {
                     drainBlocking(false, Long.MAX_VALUE);
                 } catch (IOException e) {
@@ -191,9 +198,16 @@ abstract class Drainer extends Deadline {
                     release();
                 }
             });
+            writer.setName(conn + " writer");
+            writer.start();
         } catch (RuntimeException | OutOfMemoryError e) {
-            release();
+            // No thread to write with: the connection cannot be served. Ended and its queue
+            // dropped before the flag is let go, as after a failed write: releasing first looked
+            // at the full queue again and tried to start another writer, and so on, down the
+            // stack, for as long as starts failed.
             conn.abort(CloseReason.IO_ERROR);
+            discard();
+            release();
         }
     }
 
