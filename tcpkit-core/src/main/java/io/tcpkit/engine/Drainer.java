@@ -112,6 +112,14 @@ abstract class Drainer extends Deadline {
         return queue;
     }
 
+    /** Pays the budget what the queue's last changes owe it; the caller holds none of this output's monitors. */
+    final void payCharges() {
+        OutputQueue q = queue;
+        if (q != null) {
+            q.payCharges();
+        }
+    }
+
     /** Bytes queued now, without the monitor. */
     final long queued() {
         OutputQueue q = queue;
@@ -247,6 +255,7 @@ abstract class Drainer extends Deadline {
                 synchronized (this) {
                     settleBatch();
                 }
+                payCharges();
             }
             int bytes = queue.takeRun(owner, GATHER_BYTES);
             if (bytes == 0) {

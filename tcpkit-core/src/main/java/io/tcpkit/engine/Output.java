@@ -199,6 +199,7 @@ final class Output extends Drainer {
             settleBatch();
             target = queue().enqueued();
         }
+        payCharges();
         // The drainer that held the flag may have let go between our try and the hand-over,
         // having looked at the queue before our batch was in it: look again, or it is stranded.
         if (tryAcquire()) {
@@ -226,6 +227,7 @@ final class Output extends Drainer {
             }
             target = q == null ? 0 : q.enqueued();
         }
+        payCharges();
         if (direct > 0) {
             writeBlocking(batch, 0, direct, batchView(0, direct));
         }
@@ -278,6 +280,7 @@ final class Output extends Drainer {
                 waiting = -1;
             }
         }
+        payCharges(); // outside the monitor: see OutputQueue.owed
         if (waiting >= 0) {
             long held = waiting;
             LOG.log(Level.WARNING, () -> conn + ": slow consumer: " + held + " bytes waiting and more arriving, "
