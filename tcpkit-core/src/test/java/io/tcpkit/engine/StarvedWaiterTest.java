@@ -118,7 +118,7 @@ class StarvedWaiterTest {
                 }
                 conn.write(in.array(), in.readIndex(), in.readable());
                 in.skip(in.readable());
-                Thread.yield(); // as the hub does after a publish (Hub.yieldToReceivers)
+                Thread.yield(); // as the hub did after a publish before it parked instead (Hub.yieldToReceivers)
                 return true;
             }).start();
             System.out.println("port " + server.port());

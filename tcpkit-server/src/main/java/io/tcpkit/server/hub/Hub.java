@@ -1,6 +1,7 @@
 package io.tcpkit.server.hub;
 
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Rooms and who listens to them: the one place chat and pub/sub meet. Narrow on purpose, so that
@@ -28,13 +29,24 @@ public interface Hub {
     int publish(Message message, Subscriber except);
 
     /**
-     * Lets the writers that a fan-out just started run before the publisher reads its next request.
-     * Publishing only queues, so without this a few fast publishers can outrun delivery to a large
-     * room and fill every receiver's queue. Call it after {@link #publish}, holding no lock.
+     * Lets the writers that a fan-out just started, and every connection waiting for its thread,
+     * run before the publisher reads its next request. Publishing only queues, so without this a
+     * few fast publishers can outrun delivery to a large room and fill every receiver's queue.
+     * Call it after {@link #publish}, holding no lock.
+     *
+     * <p>A timed park of a nanosecond, not {@link Thread#yield}: a virtual thread that yields goes
+     * to its carrier's own queue whenever that holds anything, which the carrier runs before it
+     * looks at the shared queue, where the threads the reactor starts for connections that waited
+     * without one are; publishers that kept their threads published on among themselves while
+     * those waited, one publisher served three times as often as another and the p99 from publish
+     * to delivery 1.6-2.5x Redis's (bench/ab, fanout-1000x100). A timed park comes back through
+     * the scheduler's timer, into the shared queue, behind everyone already waiting there: the
+     * same publishers were served within 1.02-1.3x of each other and the p99 came to 0.97-1.6x
+     * Redis's (bench/results/issue-13-fanout.md).
      */
     static void yieldToReceivers(int receivers) {
         if (receivers > 0) {
-            Thread.yield();
+            LockSupport.parkNanos(1);
         }
     }
 
