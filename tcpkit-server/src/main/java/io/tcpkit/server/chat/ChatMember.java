@@ -55,6 +55,8 @@ final class ChatMember implements RequestHandler, Subscriber {
      * never needs one.
      */
     private FloodControl flood;
+    /** What this member's lines delivered since it last gave way (see {@link Hub#yieldToReceivers}). */
+    private int deliveredSinceTurn;
 
     /** The state of the conversation before the member joins. */
     private static final class Joining {
@@ -166,7 +168,8 @@ final class ChatMember implements RequestHandler, Subscriber {
                 return false;
             }
         } else if (!line.isEmpty()) {
-            Hub.yieldToReceivers(chat.rooms().hub().publish(Message.chat(room.channel(), name(), line), this));
+            deliveredSinceTurn = Hub.yieldToReceivers(deliveredSinceTurn,
+                    chat.rooms().hub().publish(Message.chat(room.channel(), name(), line), this));
         }
         flood().sent(this, conn, conn.lines().length() + 1);
         return true;

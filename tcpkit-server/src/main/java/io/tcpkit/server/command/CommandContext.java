@@ -41,6 +41,8 @@ final class CommandContext implements RequestHandler, RespWriter.ByteSink {
     private boolean replyBegun;
     private boolean replyIsError;
     private String errorCode;
+    /** What this connection's PUBLISHes delivered since it last gave way (see {@link io.tcpkit.server.hub.Hub#yieldToReceivers}). */
+    int deliveredSinceTurn;
 
     CommandContext(CommandService service, Session session, Connection connection) {
         this.service = service;

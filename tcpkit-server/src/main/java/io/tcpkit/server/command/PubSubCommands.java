@@ -152,7 +152,7 @@ final class PubSubCommands {
         Message message = Message.published(channel(ctx, 1), displayName(ctx), ctx.request.bytes(2));
         int receivers = ctx.service.hub().publish(message, null);
         ctx.reply.integer(receivers);
-        Hub.yieldToReceivers(receivers);
+        ctx.deliveredSinceTurn = Hub.yieldToReceivers(ctx.deliveredSinceTurn, receivers);
     }
 
     /**

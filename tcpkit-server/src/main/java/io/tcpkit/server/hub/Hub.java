@@ -29,25 +29,42 @@ public interface Hub {
     int publish(Message message, Subscriber except);
 
     /**
+     * Deliveries after which a publisher takes its turn behind every connection that waits for a
+     * thread (see {@link #yieldToReceivers}): about four publishes to a room of a thousand. A
+     * turn costs some 30 us of the server's CPU (the scheduler's timer thread and a context
+     * switch), 3% of what 4,096 deliveries take; one after every publish cost a room of ten 8-33%
+     * more CPU per delivery and a room of a thousand 10%.
+     */
+    int DELIVERIES_PER_TURN = 4096;
+
+    /**
      * Lets the writers that a fan-out just started, and every connection waiting for its thread,
      * run before the publisher reads its next request. Publishing only queues, so without this a
      * few fast publishers can outrun delivery to a large room and fill every receiver's queue.
-     * Call it after {@link #publish}, holding no lock.
+     * Call it after {@link #publish}, holding no lock, with what the connection delivered since
+     * its last turn (0 at first); returns the new count, for the next call.
      *
-     * <p>A timed park of a nanosecond, not {@link Thread#yield}: a virtual thread that yields goes
-     * to its carrier's own queue whenever that holds anything, which the carrier runs before it
-     * looks at the shared queue, where the threads the reactor starts for connections that waited
-     * without one are; publishers that kept their threads published on among themselves while
-     * those waited, one publisher served three times as often as another and the p99 from publish
-     * to delivery 1.6-2.5x Redis's (bench/ab, fanout-1000x100). A timed park comes back through
-     * the scheduler's timer, into the shared queue, behind everyone already waiting there: the
-     * same publishers were served within 1.02-1.3x of each other and the p99 came to 0.97-1.6x
-     * Redis's (bench/results/issue-13-fanout.md).
+     * <p>A {@link Thread#yield} after each publish, and once {@link #DELIVERIES_PER_TURN} are
+     * delivered a timed park of a nanosecond instead. A virtual thread that yields goes to its
+     * carrier's own queue whenever that holds anything, and the carrier runs that queue before
+     * it looks at the shared one, where the threads the reactor starts for connections that
+     * waited without one are: publishers that kept their threads published on among themselves
+     * while those waited, one publisher served up to three times as often as another, and the p99
+     * from publish to delivery was 1.7-2.5x Redis's (bench/ab, fanout-1000x100). A timed park
+     * comes back through the scheduler's timer into the shared queue, behind everyone already
+     * waiting there (bench/results/issue-13-fanout.md has the figures).
      */
-    static void yieldToReceivers(int receivers) {
-        if (receivers > 0) {
-            LockSupport.parkNanos(1);
+    static int yieldToReceivers(int delivered, int receivers) {
+        if (receivers <= 0) {
+            return delivered;
         }
+        int total = delivered + receivers;
+        if (total >= DELIVERIES_PER_TURN) {
+            LockSupport.parkNanos(1);
+            return 0;
+        }
+        Thread.yield();
+        return total;
     }
 
     /** Rooms with at least one direct subscriber, matching a glob (null for all), in byte order. */
