@@ -1,6 +1,5 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.ConnectionState;
 import io.tcpkit.testing.Await;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.Test;
@@ -28,14 +27,9 @@ class ChargeOutsideMonitorTest {
 
     @Test
     void aSenderWaitingForTheBudgetDoesNotHoldTheReceiversOutput() throws Exception {
-        CountDownLatch handlerMayReturn = new CountDownLatch(1);
-        EngineServer engine = fixture.start("charge", conn -> {
-            handlerMayReturn.await(); // the serving thread is busy: a send queues
-            return false;
-        });
+        EngineServer engine = fixture.startBusy("charge"); // a send queues
         try (Socket client = Net.connect(engine.port())) {
-            client.getOutputStream().write('x'); // a request: the handler runs, and blocks
-            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.ACTIVE);
+            ConnectionImpl conn = fixture.busyConnection(client);
             Output out = conn.out();
             byte[] big = new byte[OutputQueue.FREE_BYTES + 1]; // past what a queue holds uncharged
             Thread sender;
@@ -54,8 +48,6 @@ class ChargeOutsideMonitorTest {
             }
             sender.join(WAIT.toMillis());
             assertThat(sender.isAlive()).as("the sender, once the budget was free").isFalse();
-        } finally {
-            handlerMayReturn.countDown();
         }
     }
 }

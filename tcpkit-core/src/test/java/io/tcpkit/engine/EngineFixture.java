@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +49,8 @@ final class EngineFixture implements AfterEachCallback {
     };
 
     private final AtomicLong clock = new AtomicLong(System.nanoTime());
+    /** Holds the handlers of {@link #startBusy} until the test ends. */
+    private final CountDownLatch busyHandlersMayReturn = new CountDownLatch(1);
     private EngineServer server;
 
     /** Starts the built server (port 0 and the rest as the test sets them). */
@@ -59,6 +62,24 @@ final class EngineFixture implements AfterEachCallback {
     /** A request handler's server on a free port, with the default limits. */
     EngineServer start(String service, RequestHandler handler) throws IOException {
         return start(TcpServer.builder().port(0).service(service).requestHandler(handler));
+    }
+
+    /**
+     * A server whose handler, once a request comes, stays busy until the test ends: its
+     * connection is ACTIVE and its serving thread takes no part in writing, so what other
+     * threads send it is queued and written by writer threads. See {@link #busyConnection}.
+     */
+    EngineServer startBusy(String service) throws IOException {
+        return start(service, conn -> {
+            busyHandlersMayReturn.await();
+            return false;
+        });
+    }
+
+    /** Sends {@code client}'s one request to a {@link #startBusy} server; returns its connection, ACTIVE and busy. */
+    ConnectionImpl busyConnection(Socket client) throws IOException {
+        client.getOutputStream().write('x');
+        return onlyConnection(ConnectionState.ACTIVE);
     }
 
     /** A request handler's server on 127.0.0.1, port 0, whose clock is the test's. */
@@ -113,6 +134,7 @@ final class EngineFixture implements AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
+        busyHandlersMayReturn.countDown();
         if (server != null) {
             server.close();
         }

@@ -1,6 +1,5 @@
 package io.tcpkit.engine;
 
-import io.tcpkit.ConnectionState;
 import io.tcpkit.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -10,7 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 
 import static io.tcpkit.engine.EngineFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,17 +28,11 @@ class WriterOnDeadSocketTest {
 
     @Test
     void aFailedWriteDropsTheQueueInsteadOfStartingWriterAfterWriter() throws Exception {
-        CountDownLatch handlerMayReturn = new CountDownLatch(1);
-        EngineServer engine = fixture.start("dead", conn -> {
-            handlerMayReturn.await(); // the serving thread is busy: only writer threads write
-            return false;
-        });
-        Socket client = new Socket();
-        try {
+        EngineServer engine = fixture.startBusy("dead"); // only writer threads write
+        try (Socket client = new Socket()) {
             client.setReceiveBufferSize(4096);
             client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), engine.port()));
-            client.getOutputStream().write('x'); // a request: the handler runs, and blocks
-            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.ACTIVE);
+            ConnectionImpl conn = fixture.busyConnection(client);
             Output out = conn.out();
             byte[] m = new byte[1000];
             Arrays.fill(m, (byte) 'm');
@@ -55,9 +47,6 @@ class WriterOnDeadSocketTest {
             client.close(); // a reset: the waiting write fails
             Await.until("what was queued dropped after the failed write (" + out.queuedBytes() + " bytes)", WAIT,
                     () -> out.queuedBytes() == 0);
-        } finally {
-            handlerMayReturn.countDown();
-            client.close();
         }
     }
 }

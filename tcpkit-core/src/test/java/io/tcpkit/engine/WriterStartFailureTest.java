@@ -1,7 +1,6 @@
 package io.tcpkit.engine;
 
 import io.tcpkit.CloseReason;
-import io.tcpkit.ConnectionState;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Socket;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,14 +33,9 @@ class WriterStartFailureTest {
 
     @Test
     void aWriterThatCannotStartEndsTheConnectionAndDropsItsQueue() throws Exception {
-        CountDownLatch handlerMayReturn = new CountDownLatch(1);
-        EngineServer engine = fixture.start("nostart", conn -> {
-            handlerMayReturn.await(); // the serving thread is busy: a send needs a writer thread
-            return false;
-        });
+        EngineServer engine = fixture.startBusy("nostart"); // a send needs a writer thread
         try (Socket client = Net.connect(engine.port())) {
-            client.getOutputStream().write('x'); // a request: the handler runs, and blocks
-            ConnectionImpl conn = fixture.onlyConnection(ConnectionState.ACTIVE);
+            ConnectionImpl conn = fixture.busyConnection(client);
             AtomicInteger starts = new AtomicInteger();
             Drainer.writerThreads = r -> {
                 starts.incrementAndGet();
@@ -53,8 +46,6 @@ class WriterStartFailureTest {
             assertThat(starts).as("writer starts tried").hasValue(1);
             assertThat(conn.out().queuedBytes()).as("queued after the failed start").isZero();
             assertThat(conn.closeReason()).isEqualTo(CloseReason.IO_ERROR);
-        } finally {
-            handlerMayReturn.countDown();
         }
     }
 }
