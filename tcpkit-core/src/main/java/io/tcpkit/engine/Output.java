@@ -239,11 +239,15 @@ final class Output extends Drainer {
     void settleBatch() {
         if (count > 0) {
             // The queue accounts for the array from now on, as for any message (see OutputQueue.hold)
-            queue().settle(batch, count);
+            OutputQueue q = queue();
+            q.settle(batch, count);
             batch = null;
             batchView = null;
             count = 0;
-            batchGone();
+            // Under the monitor: the batch's own charge is let go with the queue's, once the
+            // caller has let go of it (OutputQueue.owed), not here.
+            q.owe(-batchCharged);
+            batchCharged = 0;
         }
     }
 

@@ -365,6 +365,13 @@ final class OutputQueue {
         }
     }
 
+    /** Notes a charge to pay with the queue's (the caller holds the monitor; see {@link #owed}). */
+    void owe(long delta) {
+        if (delta != 0) {
+            OWED.getAndAdd(this, delta);
+        }
+    }
+
     /**
      * Pays the budget what the changes to this queue owe it; by a thread that holds none of the
      * output's monitors (see {@link #owed}). Every change is followed by one such call, by the
