@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +52,8 @@ final class EngineFixture implements AfterEachCallback {
     private final AtomicLong clock = new AtomicLong(System.nanoTime());
     /** Holds the handlers of {@link #startBusy} until the test ends. */
     private final CountDownLatch busyHandlersMayReturn = new CountDownLatch(1);
+    /** Counted down when a handler of {@link #startBusy} runs. */
+    private final CountDownLatch busyHandlerRuns = new CountDownLatch(1);
     private EngineServer server;
 
     /** Starts the built server (port 0 and the rest as the test sets them). */
@@ -71,14 +74,20 @@ final class EngineFixture implements AfterEachCallback {
      */
     EngineServer startBusy(String service) throws IOException {
         return start(service, conn -> {
+            busyHandlerRuns.countDown();
             busyHandlersMayReturn.await();
             return false;
         });
     }
 
-    /** Sends {@code client}'s one request to a {@link #startBusy} server; returns its connection, ACTIVE and busy. */
-    ConnectionImpl busyConnection(Socket client) throws IOException {
+    /**
+     * Sends {@code client}'s one request to a {@link #startBusy} server; returns its connection
+     * once the handler runs (ACTIVE and busy for good: before the request came, the connection
+     * may have been ACTIVE a moment and then waited in the reactor).
+     */
+    ConnectionImpl busyConnection(Socket client) throws IOException, InterruptedException {
         client.getOutputStream().write('x');
+        assertThat(busyHandlerRuns.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the busy handler runs").isTrue();
         return onlyConnection(ConnectionState.ACTIVE);
     }
 
