@@ -360,7 +360,7 @@ final class OutputQueue {
         long over = h - FREE_BYTES;
         long c = over <= 0 ? 0 : (over + CHARGE_STEP_BYTES - 1) / CHARGE_STEP_BYTES * CHARGE_STEP_BYTES;
         if (c != charged) {
-            OWED.getAndAdd(this, c - charged);
+            owe(c - charged);
             charged = c;
         }
     }
