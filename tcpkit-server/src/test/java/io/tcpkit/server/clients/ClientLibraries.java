@@ -34,6 +34,12 @@ final class ClientLibraries {
     static final Path SCRIPTS = Path.of("src", "test", "clients").toAbsolutePath();
     /** A bound against hangs on a busy machine, never asserted. */
     static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+    /** Where the install this JVM ran wrote its output. */
+    private static final Path INSTALL_LOG = Path.of("target", "clients-install.log").toAbsolutePath();
+    /** Bounds the install (pip and npm from their registries): past it, it is killed and the test fails. */
+    private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
+    /** Whether this JVM ran the install already (guarded by the class's monitor). */
+    private static boolean installTried;
     static final String USER = "app";
     static final String PASSWORD = "s3cret";
     /** What every script prints for the checks without a users file, in order. */
@@ -65,12 +71,6 @@ final class ClientLibraries {
                 + "its output from this run: " + INSTALL_LOG + ")");
         return file;
     }
-
-    /** Where the install this JVM ran wrote its output. */
-    private static final Path INSTALL_LOG = Path.of("target", "clients-install.log").toAbsolutePath();
-    /** Bounds the install (pip and npm from their registries), never asserted. */
-    private static final Duration INSTALL_LIMIT = Duration.ofMinutes(10);
-    private static boolean installTried;
 
     /**
      * Runs the install script, once per test JVM, when a library is missing: a plain
