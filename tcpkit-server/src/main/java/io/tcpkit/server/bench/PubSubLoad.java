@@ -1,5 +1,7 @@
 package io.tcpkit.server.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +75,7 @@ final class PubSubLoad {
                     return;
                 }
                 filled += n;
-                int pos = frames(in, filled, prefix, frame, System.nanoTime(), stats);
+                int pos = frames(in, filled, prefix, frame, System.nanoTime(), stats, null);
                 if (pos < 0) {
                     return;
                 }
@@ -95,11 +97,14 @@ final class PubSubLoad {
      * from the publish time it carries to {@code now}. Returns the bytes they took (what is left
      * is the start of a frame still arriving), or -1 after reporting a frame that differs. The
      * shared counters are updated once per call, not per frame: at millions of frames a second
-     * the generator's own cost per frame decides how fast it can read (it has one core).
+     * the generator's own cost per frame decides how fast it can read (it has one core). With
+     * {@code own} (a histogram of the calling thread's, see {@link BenchStats#latencies}) the
+     * latencies go there; else to the shared recorder.
      */
-    static int frames(byte[] b, int filled, byte[] prefix, int frame, long now, BenchStats stats) {
+    static int frames(byte[] b, int filled, byte[] prefix, int frame, long now, BenchStats stats, Histogram own) {
         int pos = 0;
         int frames = 0;
+        boolean measuring = stats.measuring();
         while (filled - pos >= frame) {
             long sent = hex16(b, pos + prefix.length);
             if (sent == -1 || !Arrays.equals(b, pos, pos + prefix.length, prefix, 0, prefix.length)
@@ -107,7 +112,11 @@ final class PubSubLoad {
                 stats.error("a message frame differs from what was published");
                 return -1;
             }
-            stats.latency(now - sent);
+            if (own == null) {
+                stats.latency(now - sent);
+            } else if (measuring) {
+                own.recordValue(Math.min(Math.max(0, now - sent), BenchStats.MAX_LATENCY_NANOS));
+            }
             frames++;
             pos += frame;
         }
@@ -115,18 +124,29 @@ final class PubSubLoad {
         return pos;
     }
 
+    /** Each byte's value as a lower-case hex digit, or -1: a look-up per digit, no branches. */
+    private static final byte[] HEX_DIGIT = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX_DIGIT, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX_DIGIT[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX_DIGIT[c] = (byte) (c - 'a' + 10);
+        }
+    }
+
     /** The 16 lower-case hex digits at {@code at} (a publish time, see {@link #payload}), or -1 if they are not that. */
     static long hex16(byte[] b, int at) {
         long v = 0;
+        int bad = 0;
         for (int i = at; i < at + 16; i++) {
-            int c = b[i];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0) {
-                return -1;
-            }
-            v = v << 4 | d;
+            int d = HEX_DIGIT[b[i] & 0xff];
+            bad |= d; // negative once any digit is not one
+            v = v << 4 | (d & 0xf);
         }
-        return v;
+        return bad < 0 ? -1 : v;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.tcpkit.server.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -24,6 +26,9 @@ final class SubscriberLoop implements Runnable {
     private final int frame;
     private final BenchStats stats;
     private final long stopNanos;
+    /** This thread's latencies, handed to the shared stats every {@link #HAND_OVER_NANOS} and at the end. */
+    private final Histogram own = BenchStats.ownHistogram();
+    private static final long HAND_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** Per subscriber: bytes read and not yet checked (a frame split over reads waits here). */
     private static final class Pending {
@@ -57,10 +62,16 @@ final class SubscriberLoop implements Runnable {
                 c.register(selector, SelectionKey.OP_READ, new Pending(capacity));
             }
             int open = channels.length;
+            long handedOver = System.nanoTime();
             while (open > 0) {
-                long left = stopNanos - System.nanoTime();
+                long now = System.nanoTime();
+                long left = stopNanos - now;
                 if (left <= 0) {
                     return;
+                }
+                if (now - handedOver >= HAND_OVER_NANOS) {
+                    stats.latencies(own);
+                    handedOver = now;
                 }
                 selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 var keys = selector.selectedKeys();
@@ -77,6 +88,8 @@ final class SubscriberLoop implements Runnable {
             if (System.nanoTime() - stopNanos < 0) {
                 stats.error(e.toString());
             }
+        } finally {
+            stats.latencies(own);
         }
     }
 
@@ -98,7 +111,7 @@ final class SubscriberLoop implements Runnable {
         }
         byte[] b = in.array();
         int filled = in.position();
-        int pos = PubSubLoad.frames(b, filled, prefix, frame, System.nanoTime(), stats);
+        int pos = PubSubLoad.frames(b, filled, prefix, frame, System.nanoTime(), stats, own);
         if (pos < 0) {
             return false;
         }
