@@ -70,11 +70,11 @@ abstract class Drainer extends Deadline {
      */
     volatile boolean outputShut;
     /**
-     * The size of the queue's next block, as a power of two times its smallest ({@link
-     * OutputQueue#MIN_BLOCK_BYTES}): what the last write took. Kept here, not in the queue, which
-     * an idle receiver drops after every drain. Guarded by this object's monitor.
+     * The size of the queue's next bundle, as a power of two times its smallest ({@link
+     * OutputQueue#MIN_BUNDLE_REFS}): as many messages as the last write took. Kept here, not in
+     * the queue, which an idle receiver drops after every drain. Guarded by this object's monitor.
      */
-    byte blockShift;
+    byte bundleShift;
     /** The serving thread while it waits for queued output to be written. */
     volatile Thread waiter;
     private volatile long bytesOut;
@@ -177,14 +177,16 @@ abstract class Drainer extends Deadline {
     }
 
     /**
-     * Whether the head of the queue may be written by any drainer now. The unlocked look at the
-     * queued bytes first keeps the serving thread's fast path free of the monitor; it cannot miss
-     * a message: a sender raises them before it tries the drainer's flag, and a drainer lowers the
-     * flag before it looks (both volatile, so one of the two sees the other).
+     * Whether the head of the queue may be written by any drainer now. It cannot miss a message: a
+     * sender appends under the monitor before it tries the drainer's flag, and a drainer lowers the
+     * flag before it takes the monitor to look, so one of the two sees the other. The look is under
+     * the monitor, not at the queued bytes without it: those are written in release mode (see
+     * OutputQueue), which does not order a sender's write before its try of the flag. A connection
+     * that was never sent anything has no queue, so the serving thread's fast path takes no monitor.
      */
     private boolean drainableNow() {
         OutputQueue q = queue;
-        return q != null && q.queued() > 0 && q.headDrainable();
+        return q != null && q.headDrainable();
     }
 
     private void startWriter() {
@@ -249,7 +251,7 @@ abstract class Drainer extends Deadline {
         if (queue == null) {
             return; // nothing was ever queued: no target to reach
         }
-        byte[] gather = null;
+        ByteBuffer gather = null;
         while (queue.written() < target) {
             if (owner) {
                 synchronized (this) {
@@ -261,16 +263,17 @@ abstract class Drainer extends Deadline {
             if (bytes == 0) {
                 return;
             }
-            OutputQueue.Chunk first = queue.runFirst();
+            OutputQueue.Chunk slice = queue.runSlice();
             try {
-                if (queue.runChunks() == 1) {
-                    writeBlocking(first.data, first.off, bytes, null);
+                if (slice != null) {
+                    writeBlocking(slice.data, slice.off, bytes, null);
                 } else {
-                    if (gather == null || gather.length < bytes) {
-                        gather = new byte[Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1)];
+                    if (gather == null || gather.capacity() < bytes) {
+                        gather = ByteBuffer.allocate(Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1));
                     }
+                    gather.clear();
                     queue.copyRun(gather);
-                    writeBlocking(gather, 0, bytes, null);
+                    writeBlocking(gather.array(), 0, bytes, gather.flip());
                 }
             } catch (IOException e) {
                 if (shutUnderUs()) {
@@ -290,23 +293,24 @@ abstract class Drainer extends Deadline {
      *
      * @return true when the queue is empty
      */
-    boolean drainNow(byte[] gather) throws IOException {
+    boolean drainNow(ByteBuffer gather) throws IOException {
         OutputQueue queue = this.queue;
         if (queue == null) {
             return true;
         }
         while (true) {
-            int bytes = queue.takeRun(true, gather.length);
+            int bytes = queue.takeRun(true, gather.capacity());
             if (bytes == 0) {
                 return true;
             }
-            OutputQueue.Chunk first = queue.runFirst();
+            OutputQueue.Chunk slice = queue.runSlice();
             ByteBuffer out;
-            if (queue.runChunks() == 1) {
-                out = ByteBuffer.wrap(first.data, first.off, bytes);
+            if (slice != null) {
+                out = ByteBuffer.wrap(slice.data, slice.off, bytes);
             } else {
+                gather.clear();
                 queue.copyRun(gather);
-                out = ByteBuffer.wrap(gather, 0, bytes);
+                out = gather.flip();
             }
             int n;
             try {

@@ -280,7 +280,7 @@ final class Output extends Drainer {
             // Counted as held (blocks and chunks' overhead included): a flood of tiny messages is no cheaper.
             waiting = queue.held();
             if (waiting + message.length + OutputQueue.CHUNK_OVERHEAD_BYTES <= max) {
-                drainable = queue.append(message, 0, message.length, count);
+                drainable = queue.append(message, count);
                 waiting = -1;
             }
         }

@@ -1,25 +1,33 @@
 package io.tcpkit.engine;
 
 import java.lang.invoke.MethodHandles;
+import java.nio.ByteBuffer;
 import java.lang.invoke.VarHandle;
 
 /**
- * The queue of a connection's {@link Output}: what waits to be written, in order. A small message
- * is copied into a block the queue owns, after the messages before it, as Redis appends a reply to
- * its client's buffer: a subscriber that is sent a hundred messages between two writes holds one
- * array, and its drainer takes them in one step and writes them without gathering. A larger one
- * (and the serving thread's batch, handed over) is queued as a slice of its own array, which
- * receivers of the same frame share.
+ * The queue of a connection's {@link Output}: what waits to be written, in order. Small messages
+ * are queued by reference in a bundle, an array of them that grows at its end: a subscriber sent a
+ * hundred messages between two writes holds one bundle, and its drainer takes them in one step
+ * and gathers them into one write. A larger message (and the serving thread's batch, handed over)
+ * is queued as a slice of its own array. Either way a frame sent to many receivers is held once.
+ *
+ * <p>Why references and not copies (as Redis appends a reply to its client's buffer): a sender
+ * copies under each receiver's monitor, and letting go of a monitor waits for the stores before
+ * it; a copy into a receiver's block, whose memory was rarely still in the cache when a publisher
+ * came round to it, made every delivery wait for memory (async-profiler: 13% of the server's CPU
+ * in bench/run's fanout-1000x100, at the instruction after the monitor's exit). A reference is
+ * four bytes, sixteen to a cache line, and the frames copied at the write are the few recent
+ * ones, which every receiver shares and the cache keeps.
  *
  * <p>Every method holds the monitor of the {@link Output} it belongs to, which also guards the
  * batch, so that a send takes one monitor, not two. Appending is any thread's; taking and
  * unlinking are the drainer's alone (one at a time, see {@link Drainer}), so a run of chunks taken
- * stays at the head until the drainer unlinks it. A block taken in a run may still grow at its
+ * stays at the head until the drainer unlinks it. A bundle taken in a run may still grow at its
  * end: a run remembers its length, and only the drainer moves a chunk's start.
  *
- * <p>A little over 300 lines: every change to the list (append and copy, settle, take, unlink,
- * clear) and what it holds is here, under the one monitor, so that the accounting of blocks and
- * slices cannot drift between two places.
+ * <p>Over 300 lines: every change to the list (append, settle, take, unlink, clear) and what it
+ * holds is here, under the one monitor, so that the accounting of bundles and slices cannot drift
+ * between two places.
  */
 final class OutputQueue {
     /**
@@ -29,16 +37,18 @@ final class OutputQueue {
      */
     static final int CHUNK_OVERHEAD_BYTES = 40;
     /**
-     * Messages up to this size are copied into the queue's block; larger ones are queued by
-     * reference. A copy of a few hundred bytes costs less than the chunk that would refer to them
-     * and the walks over it (to take, gather and unlink: 40% of the server's CPU in bench/run's
-     * fanout-1000x100 when every message was a chunk of its own).
+     * Messages up to this size join a bundle; larger ones are a chunk of their own, written from
+     * their own array when alone in a write. A chunk per small message cost more than its bytes:
+     * the walks over the chunks (to take, gather and unlink) were 40% of the server's CPU in
+     * bench/run's fanout-1000x100 when every message was one.
      */
-    static final int COPY_BYTES = 512;
-    /** The smallest block; a block is sized to what the last write took, up to {@link #MAX_BLOCK_BYTES}. */
-    static final int MIN_BLOCK_BYTES = 256;
-    static final int MAX_BLOCK_BYTES = 16 * 1024;
-    private static final int MAX_BLOCK_SHIFT = Integer.numberOfTrailingZeros(MAX_BLOCK_BYTES / MIN_BLOCK_BYTES);
+    static final int BUNDLE_BYTES = 512;
+    /** What a message costs in a bundle besides its bytes: its reference. */
+    static final int REF_BYTES = 4;
+    /** The smallest bundle, in messages; a bundle is sized to what the last write took, up to {@link #MAX_BUNDLE_REFS}. */
+    static final int MIN_BUNDLE_REFS = 16;
+    static final int MAX_BUNDLE_REFS = 1024;
+    private static final int MAX_BUNDLE_SHIFT = Integer.numberOfTrailingZeros(MAX_BUNDLE_REFS / MIN_BUNDLE_REFS);
     /**
      * What a queue may hold before it is charged to the memory budget: the fan-out fast path (a
      * few small messages to a receiver that keeps up) then never touches the budget's shared
@@ -51,36 +61,72 @@ final class OutputQueue {
      */
     static final int CHARGE_STEP_BYTES = 16 * 1024;
 
-    /** Queued output: a slice of an array, written nowhere else, or a block of the queue's own. */
+    /**
+     * Queued output: a slice of an array, or a bundle of whole messages, which grows at its end
+     * until its array of references is full. The arrays are the senders', never written to.
+     */
     static final class Chunk {
+        /** A slice's array; null for a bundle. */
         final byte[] data;
-        /** Whether {@link #data} is the queue's own block, which grows at its end until it is full. */
-        final boolean own;
+        /** A bundle's messages in order; null for a slice. Written ones are let go (null). */
+        final byte[][] refs;
+        /** Messages in the bundle. */
+        int count;
+        /** The bundle's first message not yet written in full. */
+        int first;
+        /** A slice: where its bytes still to write start; a bundle: what of its first message is written. */
         int off;
+        /** Bytes still to write. */
         int len;
         /** Bytes of the serving thread's batch written before this chunk; -1 once that is settled. */
         int pos;
         Chunk next;
 
-        Chunk(byte[] data, boolean own, int off, int len, int pos) {
+        private Chunk(byte[] data, byte[][] refs, int off, int len, int pos) {
             this.data = data;
-            this.own = own;
+            this.refs = refs;
             this.off = off;
             this.len = len;
             this.pos = pos;
         }
 
-        /** What it holds: a block its whole array, a slice the bytes still to write. */
+        static Chunk slice(byte[] data, int off, int len, int pos) {
+            return new Chunk(data, null, off, len, pos);
+        }
+
+        static Chunk bundle(int refs, int pos) {
+            return new Chunk(null, new byte[refs][], 0, 0, pos);
+        }
+
+        /** What it holds: the bytes still to write, and a bundle its array of references. */
         long held() {
-            return (own ? data.length : len) + CHUNK_OVERHEAD_BYTES;
+            return len + (refs == null ? 0 : (long) REF_BYTES * refs.length) + CHUNK_OVERHEAD_BYTES;
+        }
+
+        /** Forgets the first {@code n} bytes still to write of a bundle, letting go of the messages written. */
+        void advance(int n) {
+            int i = first;
+            int o = off + n;
+            while (i < count && o >= refs[i].length) {
+                o -= refs[i].length;
+                refs[i++] = null;
+            }
+            first = i;
+            off = o;
+            len -= n;
         }
     }
 
     private static final VarHandle OWED;
+    private static final VarHandle QUEUED;
+    private static final VarHandle HELD;
 
     static {
         try {
-            OWED = MethodHandles.lookup().findVarHandle(OutputQueue.class, "owed", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OWED = lookup.findVarHandle(OutputQueue.class, "owed", long.class);
+            QUEUED = lookup.findVarHandle(OutputQueue.class, "queued", long.class);
+            HELD = lookup.findVarHandle(OutputQueue.class, "held", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -93,10 +139,19 @@ final class OutputQueue {
     private Chunk tail;
     /** Bytes ever queued. */
     private long enqueued;
-    /** Bytes queued now; read without the monitor by those deciding whether to look closer. */
-    private volatile long queued;
-    /** What the queue's chunks hold (see {@link Chunk#held}); read without the monitor. */
-    private volatile long held;
+    /*
+     * The two figures below are changed under the monitor and read without it, as hints (how far
+     * behind a receiver is, what it holds), by those deciding whether to look closer. They are
+     * written in release mode, not as volatiles: a volatile write is a full fence, which waited
+     * on every message for the stores of the copy into the block just before it (a receiver's
+     * block is rarely in the cache when a publisher reaches it); that wait was 13% of the
+     * server's CPU in bench/run's fanout-1000x100 (async-profiler). Nothing decides on them
+     * alone whether output is stranded: see Drainer.drainableNow, which looks under the monitor.
+     */
+    /** Bytes queued now (see above). */
+    private long queued;
+    /** What the queue's chunks hold (see {@link Chunk#held}; see above). */
+    private long held;
     /** What is charged to the budget for this queue: what it holds past {@link #FREE_BYTES}. */
     private long charged;
     /**
@@ -132,12 +187,12 @@ final class OutputQueue {
 
     /** Bytes queued now, without taking the monitor. */
     long queued() {
-        return queued;
+        return (long) QUEUED.getAcquire(this);
     }
 
     /** What the queue holds now, chunks' overhead included, without taking the monitor. */
     long held() {
-        return held;
+        return (long) HELD.getAcquire(this);
     }
 
     long enqueued() {
@@ -161,29 +216,32 @@ final class OutputQueue {
     }
 
     /**
-     * Queues {@code len} bytes to go after {@code pos} bytes of the batch (0: none); returns
-     * whether the head may now be written by any drainer (see {@link #headDrainable}).
+     * Queues a message, the whole array, to go after {@code pos} bytes of the batch (0: none);
+     * returns whether the head may now be written by any drainer (see {@link #headDrainable}).
+     * An empty message queues nothing.
      */
-    boolean append(byte[] data, int off, int len, int pos) {
+    boolean append(byte[] message, int pos) {
         synchronized (lock) {
-            if (cleared) {
+            int len = message.length;
+            if (cleared || len == 0) {
                 return false;
             }
-            if (len > COPY_BYTES) {
-                link(new Chunk(data, false, off, len, pos));
+            if (len > BUNDLE_BYTES) {
+                link(Chunk.slice(message, 0, len, pos));
             } else {
                 Chunk t = tail;
-                if (t == null || !t.own || t.data.length - t.off - t.len < len
+                if (t == null || t.refs == null || t.count == t.refs.length
                         || t.pos != pos && (t.pos > 0 || pos > 0)) {
-                    // As large as the last write took, twice the block that filled up, and room for this.
-                    int size = Math.max(MIN_BLOCK_BYTES << lock.blockShift, Integer.highestOneBit(len) << 1);
-                    if (t != null && t.own) {
-                        size = Math.max(size, Math.min(MAX_BLOCK_BYTES, t.data.length * 2));
+                    // As many as the last write took, or twice the bundle that filled up.
+                    int size = MIN_BUNDLE_REFS << lock.bundleShift;
+                    if (t != null && t.refs != null) {
+                        size = Math.max(size, Math.min(MAX_BUNDLE_REFS, t.refs.length * 2));
                     }
-                    link(t = new Chunk(new byte[size], true, 0, 0, pos));
+                    link(t = Chunk.bundle(size, pos));
                 }
-                System.arraycopy(data, off, t.data, t.off + t.len, len);
+                t.refs[t.count++] = message;
                 t.len += len;
+                hold(len);
             }
             count(len);
             return head.pos <= 0;
@@ -215,7 +273,7 @@ final class OutputQueue {
                 }
                 int p = Math.min(c.pos, count);
                 if (p > done) {
-                    Chunk slice = new Chunk(batch, false, done, p - done, -1);
+                    Chunk slice = Chunk.slice(batch, done, p - done, -1);
                     slice.next = c;
                     if (before == null) {
                         head = slice;
@@ -229,14 +287,14 @@ final class OutputQueue {
                 c.pos = -1;
             }
             if (count > done) {
-                link(new Chunk(batch, false, done, count - done, -1));
+                link(Chunk.slice(batch, done, count - done, -1));
                 count(count - done);
             }
         }
     }
 
     /**
-     * Takes a run of chunks from the head, of at most {@code maxBytes} (or one larger chunk), for
+     * Takes a run of chunks from the head, of at most {@code maxBytes} (or one larger slice), for
      * one write; a drainer that is not the serving thread stops at a chunk that waits for the
      * batch. Returns the run's size in bytes, 0 if there is nothing to write now.
      */
@@ -245,40 +303,68 @@ final class OutputQueue {
             runFirst = head;
             runChunks = 0;
             runBytes = 0;
-            for (Chunk c = head; c != null && (owner || c.pos <= 0)
-                    && (runChunks == 0 || runBytes + c.len <= maxBytes); c = c.next) {
+            int messages = 0;
+            for (Chunk c = head; c != null && (owner || c.pos <= 0); c = c.next) {
+                int take = c.len;
+                if (c.refs != null) {
+                    take = Math.min(take, maxBytes - runBytes); // a bundle is always gathered
+                    if (take <= 0) {
+                        break;
+                    }
+                    messages += c.count - c.first;
+                } else if (runChunks > 0 && runBytes + take > maxBytes) {
+                    break;
+                } else {
+                    messages++;
+                }
                 c.pos = -1;
-                runBytes += c.len;
+                runBytes += take;
                 runChunks++;
+                if (take < c.len) {
+                    break;
+                }
             }
             if (runBytes > 0) {
-                // The next block holds what this write takes: a receiver sent about as much between
-                // two writes as the last time needs one block, not a chain of small ones.
-                int shift = 32 - Integer.numberOfLeadingZeros(Math.max(runBytes, MIN_BLOCK_BYTES) - 1)
-                        - Integer.numberOfTrailingZeros(MIN_BLOCK_BYTES);
-                lock.blockShift = (byte) Math.min(shift, MAX_BLOCK_SHIFT);
+                // The next bundle holds what this write took: a receiver sent about as many between
+                // two writes as the last time needs one bundle, not a chain of small ones.
+                int shift = 32 - Integer.numberOfLeadingZeros(Math.max(messages, MIN_BUNDLE_REFS) - 1)
+                        - Integer.numberOfTrailingZeros(MIN_BUNDLE_REFS);
+                lock.bundleShift = (byte) Math.min(shift, MAX_BUNDLE_SHIFT);
             }
             return runBytes;
         }
     }
 
-    /** The first chunk of the run taken last: a run of one chunk is written from its array, at its offset. */
-    Chunk runFirst() {
-        return runFirst;
+    /** The slice to write on its own, if the run taken last is one slice (no copy); else null. */
+    Chunk runSlice() {
+        return runChunks == 1 && runFirst.refs == null ? runFirst : null;
     }
 
     int runChunks() {
         return runChunks;
     }
 
-    /** Copies the run taken last into {@code into} (its last chunk only as far as it was taken). */
-    void copyRun(byte[] into) {
+    /**
+     * Copies the run taken last into {@code into}, from its position (its last chunk only as far
+     * as it was taken). Outside the monitor: only the drainer moves a chunk's start, and senders
+     * only add behind what was taken.
+     */
+    void copyRun(ByteBuffer into) {
         int at = 0;
         Chunk c = runFirst;
         for (int i = 0; i < runChunks; i++, c = c.next) {
             int n = Math.min(c.len, runBytes - at);
-            System.arraycopy(c.data, c.off, into, at, n);
             at += n;
+            if (c.refs == null) {
+                into.put(c.data, c.off, n);
+                continue;
+            }
+            for (int m = c.first, o = c.off; n > 0; m++, o = 0) {
+                byte[] message = c.refs[m];
+                int k = Math.min(message.length - o, n);
+                into.put(message, o, k);
+                n -= k;
+            }
         }
     }
 
@@ -298,18 +384,20 @@ final class OutputQueue {
                         freed += c.held();
                         head = c.next;
                     } else {
-                        c.off += left;
-                        c.len -= left;
-                        if (!c.own) {
-                            freed += left;
+                        if (c.refs == null) {
+                            c.off += left;
+                            c.len -= left;
+                        } else {
+                            c.advance(left);
                         }
+                        freed += left;
                         left = 0;
                     }
                 }
                 if (head == null) {
                     tail = null;
                 }
-                queued -= n;
+                QUEUED.setRelease(this, queued - n);
                 hold(-freed);
                 if (belowWaiters > 0) {
                     lock.notifyAll();
@@ -343,7 +431,7 @@ final class OutputQueue {
         try {
             synchronized (lock) {
                 head = tail = null;
-                queued = 0;
+                QUEUED.setRelease(this, 0L);
                 hold(-held);
                 cleared = true;
                 lock.notifyAll();
@@ -356,7 +444,7 @@ final class OutputQueue {
     /** Counts {@code delta} more bytes held, in the connection's part of the memory budget too. */
     private void hold(long delta) {
         long h = held + delta;
-        held = h;
+        HELD.setRelease(this, h);
         long over = h - FREE_BYTES;
         long c = over <= 0 ? 0 : (over + CHARGE_STEP_BYTES - 1) / CHARGE_STEP_BYTES * CHARGE_STEP_BYTES;
         if (c != charged) {
@@ -395,6 +483,6 @@ final class OutputQueue {
 
     private void count(int len) {
         enqueued += len;
-        queued += len;
+        QUEUED.setRelease(this, queued + len);
     }
 }

@@ -5,6 +5,7 @@ import io.tcpkit.ConnectionState;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -49,8 +50,12 @@ final class Reactor implements Runnable {
     private final ConcurrentLinkedQueue<ConnectionImpl> parks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ConnectionImpl> drains = new ConcurrentLinkedQueue<>();
     private final List<ConnectionImpl> toResume = new ArrayList<>();
-    /** Non-blocking writes gather queued messages here: one array for every connection of the listener. */
-    private final byte[] gather = new byte[Output.GATHER_BYTES];
+    /**
+     * Non-blocking writes gather queued messages here: one buffer for every connection of the
+     * listener, outside the heap, so that the socket writes from it without the JDK's copy into
+     * a temporary buffer of its own.
+     */
+    private final ByteBuffer gather = ByteBuffer.allocateDirect(Output.GATHER_BYTES);
     private final Deadlines deadlines;
     private volatile boolean wakeupPending;
     private volatile boolean stopped;

@@ -7,17 +7,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The queue's shapes: small messages copied into one block of the queue's own (taken and written
- * in one step), a block that grows after it was taken without changing the run taken, large
- * messages queued by reference, the batch's positions kept when the batch is settled, and what the
- * queue holds. The queue belongs to a real connection (whose budget it charges); the test is its
- * only user, as a connection's one drainer and its senders would be.
+ * The queue's shapes: small messages queued by reference in one bundle (taken and gathered in one
+ * step), a bundle that grows after it was taken without changing the run taken, partial writes
+ * across the messages of a bundle, large messages queued as slices, the batch's positions kept
+ * when the batch is settled, and what the queue holds. The queue belongs to a real connection
+ * (whose budget it charges); the test is its only user, as a connection's one drainer and its
+ * senders would be.
  */
 @Timeout(30)
 class OutputQueueTest {
@@ -53,40 +55,49 @@ class OutputQueueTest {
 
     /** What the run taken last holds, as the drainer would write it. */
     private String run(int bytes) {
-        byte[] out = new byte[bytes];
-        if (queue.runChunks() == 1) {
-            OutputQueue.Chunk c = queue.runFirst();
-            System.arraycopy(c.data, c.off, out, 0, bytes);
-        } else {
-            queue.copyRun(out);
+        OutputQueue.Chunk slice = queue.runSlice();
+        if (slice != null) {
+            return new String(slice.data, slice.off, bytes, StandardCharsets.US_ASCII);
         }
-        return new String(out, StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(bytes);
+        queue.copyRun(out);
+        assertThat(out.position()).as("the run's bytes, no more").isEqualTo(bytes);
+        return new String(out.array(), 0, bytes, StandardCharsets.US_ASCII);
+    }
+
+    /** What a bundle of the smallest size holds besides its messages' bytes. */
+    private static long bundleOverhead(int refs) {
+        return (long) refs * OutputQueue.REF_BYTES + OutputQueue.CHUNK_OVERHEAD_BYTES;
     }
 
     @Test
-    void smallMessagesAreCopiedIntoOneBlockAndLeaveInOneStep() {
-        assertThat(queue.append(bytes("one "), 0, 4, 0)).as("drainable").isTrue();
-        queue.append(bytes("two "), 0, 4, 0);
-        queue.append(bytes("three"), 0, 5, 0);
+    void smallMessagesAreQueuedByReferenceInOneBundleAndLeaveInOneStep() {
+        byte[] one = bytes("one ");
+        assertThat(queue.append(one, 0)).as("drainable").isTrue();
+        queue.append(bytes("two "), 0);
+        queue.append(bytes("three"), 0);
 
         assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(13);
-        assertThat(queue.runChunks()).as("one block, not a chunk per message").isEqualTo(1);
-        assertThat(queue.runFirst().own).isTrue();
+        assertThat(queue.runChunks()).as("one bundle, not a chunk per message").isEqualTo(1);
+        assertThat(queue.runSlice()).as("a bundle is gathered").isNull();
         assertThat(run(13)).isEqualTo("one two three");
-        assertThat(queue.held()).as("a block holds its array")
-                .isEqualTo(OutputQueue.MIN_BLOCK_BYTES + OutputQueue.CHUNK_OVERHEAD_BYTES);
+        assertThat(queue.held()).as("the messages' bytes and the bundle's references")
+                .isEqualTo(13 + bundleOverhead(OutputQueue.MIN_BUNDLE_REFS));
 
+        one[0] = 'O'; // the sender's array is queued, not a copy (senders must not change it; this test may)
+        assertThat(run(13)).isEqualTo("One two three");
         queue.written(13);
         assertThat(queue.queued()).isZero();
         assertThat(queue.held()).isZero();
         assertThat(queue.written()).isEqualTo(13);
+        assertThat(queue.isEmpty()).isTrue();
     }
 
     @Test
-    void aBlockThatGrowsAfterItWasTakenKeepsTheRunAsTaken() {
-        queue.append(bytes("first"), 0, 5, 0);
+    void aBundleThatGrowsAfterItWasTakenKeepsTheRunAsTaken() {
+        queue.append(bytes("first"), 0);
         assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(5);
-        queue.append(bytes("second"), 0, 6, 0); // into the same block, behind what the drainer writes
+        queue.append(bytes("second"), 0); // into the same bundle, behind what the drainer writes
 
         assertThat(run(5)).as("the run is what was taken").isEqualTo("first");
         queue.written(5);
@@ -102,23 +113,59 @@ class OutputQueueTest {
     }
 
     @Test
-    void aLargeMessageIsQueuedByReferenceNotCopied() {
-        byte[] large = message('x', OutputQueue.COPY_BYTES + 1);
-        queue.append(bytes("small"), 0, 5, 0);
-        queue.append(large, 0, large.length, 0);
+    void aPartialWriteAcrossMessagesResumesInsideTheRightOne() {
+        queue.append(bytes("ab"), 0);
+        queue.append(bytes("cde"), 0);
+        queue.append(bytes("fghi"), 0);
+        assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(9);
+        queue.written(4); // "ab" and "cd"
+        assertThat(queue.held()).isEqualTo(5 + bundleOverhead(OutputQueue.MIN_BUNDLE_REFS));
+
+        assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(5);
+        assertThat(run(5)).isEqualTo("efghi");
+        queue.written(1);
+        assertThat(queue.takeRun(false, 2)).as("at most what the write takes").isEqualTo(2);
+        assertThat(run(2)).isEqualTo("fg");
+        queue.written(2);
+        assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(2);
+        assertThat(run(2)).isEqualTo("hi");
+        queue.written(2);
+        assertThat(queue.queued()).isZero();
+        assertThat(queue.held()).isZero();
+    }
+
+    @Test
+    void aLargeMessageIsASliceOfItsOwnWrittenFromItsArray() {
+        byte[] large = message('x', OutputQueue.BUNDLE_BYTES + 1);
+        queue.append(bytes("small"), 0);
+        queue.append(large, 0);
 
         assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(5 + large.length);
         assertThat(queue.runChunks()).isEqualTo(2);
-        assertThat(queue.runFirst().next.data).as("the sender's array, shared with its other receivers").isSameAs(large);
         assertThat(run(5 + large.length)).isEqualTo("small" + "x".repeat(large.length));
-        assertThat(queue.held()).isEqualTo(OutputQueue.MIN_BLOCK_BYTES + large.length + 2L * OutputQueue.CHUNK_OVERHEAD_BYTES);
+        assertThat(queue.held()).isEqualTo(5 + large.length + bundleOverhead(OutputQueue.MIN_BUNDLE_REFS)
+                + OutputQueue.CHUNK_OVERHEAD_BYTES);
+        queue.written(5);
+
+        assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(large.length);
+        assertThat(queue.runSlice()).as("alone in its run").isNotNull();
+        assertThat(queue.runSlice().data).as("the sender's array, shared with its other receivers").isSameAs(large);
+        queue.written(large.length);
+        assertThat(queue.held()).isZero();
+    }
+
+    @Test
+    void anEmptyMessageQueuesNothing() {
+        assertThat(queue.append(new byte[0], 0)).isFalse();
+        assertThat(queue.isEmpty()).isTrue();
+        assertThat(queue.held()).isZero();
     }
 
     @Test
     void messagesWaitingForDifferentPartsOfTheBatchAreNotMergedAndTheBatchIsCutBetweenThem() {
-        queue.append(bytes("<a>"), 0, 3, 0);
-        assertThat(queue.append(bytes("<b>"), 0, 3, 5)).as("the head waits for nothing").isTrue();
-        queue.append(bytes("<c>"), 0, 3, 5);
+        queue.append(bytes("<a>"), 0);
+        assertThat(queue.append(bytes("<b>"), 5)).as("the head waits for nothing").isTrue();
+        queue.append(bytes("<c>"), 5);
 
         assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).as("another drainer stops at <b>").isEqualTo(3);
         queue.written(3);
@@ -135,17 +182,18 @@ class OutputQueueTest {
     }
 
     @Test
-    void theNextBlockHoldsWhatTheLastWriteTook() {
+    void theNextBundleHoldsWhatTheLastWriteTook() {
         for (int i = 0; i < 30; i++) {
-            queue.append(message('m', 100), 0, 100, 0);
+            queue.append(message('m', 100), 0);
         }
         assertThat(queue.takeRun(false, Drainer.GATHER_BYTES)).isEqualTo(3000);
-        assertThat(queue.runChunks()).as("blocks of 256, 512, 1024 and 2048 bytes").isEqualTo(4);
+        assertThat(queue.runChunks()).as("bundles of 16 and 32 messages").isEqualTo(2);
         queue.written(3000);
 
-        queue.append(message('n', 100), 0, 100, 0);
+        queue.append(message('n', 100), 0);
+        assertThat(queue.held()).as("30 messages last time: a bundle of 32")
+                .isEqualTo(100 + bundleOverhead(32));
         queue.takeRun(false, Drainer.GATHER_BYTES);
-        assertThat(queue.runFirst().data.length).as("3,000 bytes last time: a block of 4 KiB").isEqualTo(4096);
         queue.written(100);
     }
 }
