@@ -78,14 +78,26 @@ final class Output extends Drainer {
      * loopback speed needs to take an eighth of the mark (4 KiB at most).
      */
     static final long MIN_VERDICT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * How long a receiver must go on draining too little, wait after wait, before it is judged
+     * stuck (see {@link #awaitDrained}). One wait was once enough: a client that stopped reading
+     * for a moment (a collection in its JVM, its thread descheduled) was judged on that pause, no
+     * longer waited for, and fell further behind under a flood until it was closed as a slow
+     * consumer although it read at full speed (PublisherBackPressureTest, one full run in about
+     * ten). A client that does not read at all holds its senders back this long, in waits of at
+     * most {@link Pressure#MAX_WAIT_NANOS} each, before they stop waiting for it.
+     */
+    static final long STUCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     // The serving thread's batch; count is read by senders under this object's monitor.
     private byte[] batch;
     private int count;
     private ByteBuffer batchView;
     /** What the batch's array is charged to the budget: its size past {@link #INITIAL_BYTES} (serving thread). */
     private int batchCharged;
-    /** Set when it kept a sender waiting and hardly drained (see {@link #awaitDrained}). */
+    /** Set when it kept its senders waiting and hardly drained (see {@link #awaitDrained}). */
     private volatile boolean stuck;
+    /** When its present run of waits in which it drained too little began; 0 if it is in none. */
+    private volatile long slowSince;
 
     Output(ConnectionImpl conn) {
         super(conn);
@@ -306,8 +318,9 @@ final class Output extends Drainer {
             if (!stuck) {
                 Pressure.behind(this);
             }
-        } else if (stuck && behind <= mark / 2) {
-            stuck = false; // it caught up: its senders wait for it again
+        } else if (behind <= mark / 2 && (stuck || slowSince != 0)) {
+            stuck = false; // it caught up: its senders wait for it again, and a pause is forgotten
+            slowSince = 0;
         }
         return true;
     }
@@ -323,10 +336,12 @@ final class Output extends Drainer {
 
     /**
      * A sender waits, at most {@code nanos}, until this output has drained to half its pressure
-     * mark. A receiver that drained less than an eighth of the mark in a wait of at least {@link
-     * #MIN_VERDICT_NANOS}, while its write waited for the socket, is stuck (it does not read, or
-     * reads a trickle): its senders stop waiting for it until it catches up, and it fills up to the
-     * slow-consumer limit instead of holding every sender back. One that drained little because the
+     * mark. A receiver that drained less than an eighth of the mark in every wait of at least
+     * {@link #MIN_VERDICT_NANOS}, while its write waited for the socket, for {@link
+     * #STUCK_AFTER_NANOS} on end (no wait in which it drained well, and no catching up, in
+     * between) is stuck (it does not read, or reads a trickle): its senders stop waiting for it
+     * until it catches up, and it fills up to the slow-consumer limit instead of holding every
+     * sender back. One that drained little because the
      * server did not get round to writing it (every receiver of a busy fan-out, while the reactor's
      * core is shared with the publishers) is not stuck: its senders wait for it again, which is
      * what gives the server the time to write. Marking those stuck too let a pause of the server
@@ -343,10 +358,16 @@ final class Output extends Drainer {
         long before = queue.written();
         long start = System.nanoTime();
         queue.awaitBelow(mark / 2, nanos);
-        if (queue.queued() > mark / 2 && queue.written() - before < mark / 8
-                && System.nanoTime() - start >= MIN_VERDICT_NANOS
-                && (isArmed() || conn.server.limits().writeTimeout().isZero())) {
-            stuck = true;
+        long now = System.nanoTime();
+        if (queue.queued() <= mark / 2 || queue.written() - before >= mark / 8) {
+            slowSince = 0; // it drains: whatever it did before was a pause
+        } else if (now - start >= MIN_VERDICT_NANOS && (isArmed() || conn.server.limits().writeTimeout().isZero())) {
+            long since = slowSince;
+            if (since == 0) {
+                slowSince = start == 0 ? 1 : start;
+            } else if (now - since >= STUCK_AFTER_NANOS) {
+                stuck = true;
+            }
         }
     }
 

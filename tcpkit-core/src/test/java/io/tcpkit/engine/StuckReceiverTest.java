@@ -23,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * written it yet (here: its drainer's flag held, as a reactor busy with a thousand others holds
  * it back) is not: marking it stuck let its senders run free, and a fan-out that fell behind once
  * never caught up (the old rule: stuck whenever less than an eighth of the mark drained in a wait).
+ * And one wait in which a client read nothing is a pause, not a verdict: only a run of such waits
+ * for {@link Output#STUCK_AFTER_NANOS} is.
  */
 @Timeout(60)
 class StuckReceiverTest {
@@ -71,10 +73,32 @@ class StuckReceiverTest {
     }
 
     @Test
-    void aReceiverWhoseClientDoesNotReadIsStuck() throws Exception {
+    void aReceiverWhoseClientDoesNotReadIsStuckOnceItDrainedTooLittleForLongEnough() throws Exception {
         try (Unread unread = unreadPastTheMark()) {
+            long start = System.nanoTime();
+            int waits = 0;
+            while (!unread.out().isStuck()) {
+                unread.out().awaitDrained(WAIT_NANOS);
+                waits++;
+                assertThat(waits).as("waits before the verdict").isLessThan(100);
+            }
+            assertThat(System.nanoTime() - start).as("judged after a run of bad waits, not one")
+                    .isGreaterThanOrEqualTo(Output.STUCK_AFTER_NANOS);
+            assertThat(waits).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aClientThatPausesForAWaitIsNotStuckAndIsWaitedForAgainOnceItReads() throws Exception {
+        try (Unread unread = unreadPastTheMark()) {
+            unread.out().awaitDrained(WAIT_NANOS); // the client reads nothing in this wait: a pause
+            assertThat(unread.out().isStuck()).as("judged on one pause").isFalse();
+
+            // It reads again, everything: a wait in which it drains forgets the pause.
+            long expected = unread.out().queuedBytes();
+            assertThat(unread.client().getInputStream().readNBytes((int) expected)).hasSize((int) expected);
             unread.out().awaitDrained(WAIT_NANOS);
-            assertThat(unread.out().isStuck()).isTrue();
+            assertThat(unread.out().isStuck()).isFalse();
         }
     }
 
