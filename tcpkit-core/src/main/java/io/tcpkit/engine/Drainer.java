@@ -263,7 +263,7 @@ abstract class Drainer extends Deadline {
             if (bytes == 0) {
                 return;
             }
-            OutputQueue.Chunk slice = queue.runSlice();
+            OutputChunk slice = queue.runSlice();
             try {
                 if (slice != null) {
                     writeBlocking(slice.data, slice.off, bytes, null);
@@ -303,7 +303,7 @@ abstract class Drainer extends Deadline {
             if (bytes == 0) {
                 return true;
             }
-            OutputQueue.Chunk slice = queue.runSlice();
+            OutputChunk slice = queue.runSlice();
             ByteBuffer out;
             if (slice != null) {
                 out = ByteBuffer.wrap(slice.data, slice.off, bytes);

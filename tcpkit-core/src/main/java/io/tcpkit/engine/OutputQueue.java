@@ -61,62 +61,6 @@ final class OutputQueue {
      */
     static final int CHARGE_STEP_BYTES = 16 * 1024;
 
-    /**
-     * Queued output: a slice of an array, or a bundle of whole messages, which grows at its end
-     * until its array of references is full. The arrays are the senders', never written to.
-     */
-    static final class Chunk {
-        /** A slice's array; null for a bundle. */
-        final byte[] data;
-        /** A bundle's messages in order; null for a slice. Written ones are let go (null). */
-        final byte[][] refs;
-        /** Messages in the bundle. */
-        int count;
-        /** The bundle's first message not yet written in full. */
-        int first;
-        /** A slice: where its bytes still to write start; a bundle: what of its first message is written. */
-        int off;
-        /** Bytes still to write. */
-        int len;
-        /** Bytes of the serving thread's batch written before this chunk; -1 once that is settled. */
-        int pos;
-        Chunk next;
-
-        private Chunk(byte[] data, byte[][] refs, int off, int len, int pos) {
-            this.data = data;
-            this.refs = refs;
-            this.off = off;
-            this.len = len;
-            this.pos = pos;
-        }
-
-        static Chunk slice(byte[] data, int off, int len, int pos) {
-            return new Chunk(data, null, off, len, pos);
-        }
-
-        static Chunk bundle(int refs, int pos) {
-            return new Chunk(null, new byte[refs][], 0, 0, pos);
-        }
-
-        /** What it holds: the bytes still to write, and a bundle its array of references. */
-        long held() {
-            return len + (refs == null ? 0 : (long) REF_BYTES * refs.length) + CHUNK_OVERHEAD_BYTES;
-        }
-
-        /** Forgets the first {@code n} bytes still to write of a bundle, letting go of the messages written. */
-        void advance(int n) {
-            int i = first;
-            int o = off + n;
-            while (i < count && o >= refs[i].length) {
-                o -= refs[i].length;
-                refs[i++] = null;
-            }
-            first = i;
-            off = o;
-            len -= n;
-        }
-    }
-
     private static final VarHandle OWED;
     private static final VarHandle QUEUED;
     private static final VarHandle HELD;
@@ -135,8 +79,8 @@ final class OutputQueue {
     private final ConnectionImpl conn;
     /** The Output whose monitor guards this queue, and which keeps its block size from one queue to the next. */
     private final Drainer lock;
-    private Chunk head;
-    private Chunk tail;
+    private OutputChunk head;
+    private OutputChunk tail;
     /** Bytes ever queued. */
     private long enqueued;
     /*
@@ -150,7 +94,7 @@ final class OutputQueue {
      */
     /** Bytes queued now (see above). */
     private long queued;
-    /** What the queue's chunks hold (see {@link Chunk#held}; see above). */
+    /** What the queue's chunks hold (see {@link OutputChunk#held}; see above). */
     private long held;
     /** What is charged to the budget for this queue: what it holds past {@link #FREE_BYTES}. */
     private long charged;
@@ -170,7 +114,7 @@ final class OutputQueue {
     /** Set when the connection ended: what a drainer still writes is not accounted any more. */
     private boolean cleared;
     // The run of chunks the drainer took last.
-    private Chunk runFirst;
+    private OutputChunk runFirst;
     private int runChunks;
     private int runBytes;
 
@@ -227,9 +171,9 @@ final class OutputQueue {
                 return false;
             }
             if (len > BUNDLE_BYTES) {
-                link(Chunk.slice(message, 0, len, pos));
+                link(OutputChunk.slice(message, 0, len, pos));
             } else {
-                Chunk t = tail;
+                OutputChunk t = tail;
                 if (t == null || t.refs == null || t.count == t.refs.length
                         || t.pos != pos && (t.pos > 0 || pos > 0)) {
                     // As many as the last write took, or twice the bundle that filled up.
@@ -237,7 +181,7 @@ final class OutputQueue {
                     if (t != null && t.refs != null) {
                         size = Math.max(size, Math.min(MAX_BUNDLE_REFS, t.refs.length * 2));
                     }
-                    link(t = Chunk.bundle(size, pos));
+                    link(t = OutputChunk.bundle(size, pos));
                 }
                 t.refs[t.count++] = message;
                 t.len += len;
@@ -248,7 +192,7 @@ final class OutputQueue {
         }
     }
 
-    private void link(Chunk c) {
+    private void link(OutputChunk c) {
         if (tail == null) {
             head = c;
         } else {
@@ -266,14 +210,14 @@ final class OutputQueue {
     void settle(byte[] batch, int count) {
         synchronized (lock) {
             int done = 0;
-            Chunk before = null;
-            for (Chunk c = head; c != null; before = c, c = c.next) {
+            OutputChunk before = null;
+            for (OutputChunk c = head; c != null; before = c, c = c.next) {
                 if (c.pos < 0) {
                     continue;
                 }
                 int p = Math.min(c.pos, count);
                 if (p > done) {
-                    Chunk slice = Chunk.slice(batch, done, p - done, -1);
+                    OutputChunk slice = OutputChunk.slice(batch, done, p - done, -1);
                     slice.next = c;
                     if (before == null) {
                         head = slice;
@@ -287,7 +231,7 @@ final class OutputQueue {
                 c.pos = -1;
             }
             if (count > done) {
-                link(Chunk.slice(batch, done, count - done, -1));
+                link(OutputChunk.slice(batch, done, count - done, -1));
                 count(count - done);
             }
         }
@@ -304,7 +248,7 @@ final class OutputQueue {
             runChunks = 0;
             runBytes = 0;
             int messages = 0;
-            for (Chunk c = head; c != null && (owner || c.pos <= 0); c = c.next) {
+            for (OutputChunk c = head; c != null && (owner || c.pos <= 0); c = c.next) {
                 int take = c.len;
                 if (c.refs != null) {
                     take = Math.min(take, maxBytes - runBytes); // a bundle is always gathered
@@ -336,7 +280,7 @@ final class OutputQueue {
     }
 
     /** The slice to write on its own, if the run taken last is one slice (no copy); else null. */
-    Chunk runSlice() {
+    OutputChunk runSlice() {
         return runChunks == 1 && runFirst.refs == null ? runFirst : null;
     }
 
@@ -351,20 +295,11 @@ final class OutputQueue {
      */
     void copyRun(ByteBuffer into) {
         int at = 0;
-        Chunk c = runFirst;
+        OutputChunk c = runFirst;
         for (int i = 0; i < runChunks; i++, c = c.next) {
             int n = Math.min(c.len, runBytes - at);
+            c.copyTo(into, n);
             at += n;
-            if (c.refs == null) {
-                into.put(c.data, c.off, n);
-                continue;
-            }
-            for (int m = c.first, o = c.off; n > 0; m++, o = 0) {
-                byte[] message = c.refs[m];
-                int k = Math.min(message.length - o, n);
-                into.put(message, o, k);
-                n -= k;
-            }
         }
     }
 
@@ -378,7 +313,7 @@ final class OutputQueue {
                 int left = n;
                 long freed = 0;
                 while (left > 0) {
-                    Chunk c = head;
+                    OutputChunk c = head;
                     if (left >= c.len) {
                         left -= c.len;
                         freed += c.held();

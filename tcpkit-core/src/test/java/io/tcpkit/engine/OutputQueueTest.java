@@ -55,7 +55,7 @@ class OutputQueueTest {
 
     /** What the run taken last holds, as the drainer would write it. */
     private String run(int bytes) {
-        OutputQueue.Chunk slice = queue.runSlice();
+        OutputChunk slice = queue.runSlice();
         if (slice != null) {
             return new String(slice.data, slice.off, bytes, StandardCharsets.US_ASCII);
         }
