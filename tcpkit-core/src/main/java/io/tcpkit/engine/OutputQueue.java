@@ -86,11 +86,12 @@ final class OutputQueue {
     /*
      * The two figures below are changed under the monitor and read without it, as hints (how far
      * behind a receiver is, what it holds), by those deciding whether to look closer. They are
-     * written in release mode, not as volatiles: a volatile write is a full fence, which waited
-     * on every message for the stores of the copy into the block just before it (a receiver's
-     * block is rarely in the cache when a publisher reaches it); that wait was 13% of the
-     * server's CPU in bench/run's fanout-1000x100 (async-profiler). Nothing decides on them
-     * alone whether output is stranded: see Drainer.drainableNow, which looks under the monitor.
+     * written in release mode, not as volatiles: a volatile write is a full fence, which on a
+     * publisher's path waits, for every message, until its stores into the receiver's memory
+     * (rarely in the cache by the time a publisher reaches it) are done; with the monitor's
+     * exit that wait was 13% of the server's CPU in bench/run's fanout-1000x100 when messages
+     * were copied here (async-profiler). Nothing decides on them alone whether output is
+     * stranded: see Drainer.drainableNow, which looks under the monitor.
      */
     /** Bytes queued now (see above). */
     private long queued;
