@@ -83,8 +83,8 @@ final class Output extends Drainer {
      * stuck (see {@link #awaitDrained}). One wait was once enough: a client that stopped reading
      * for a moment (a collection in its JVM, its thread descheduled) was judged on that pause, no
      * longer waited for, and fell further behind under a flood until it was closed as a slow
-     * consumer although it read at full speed (PublisherBackPressureTest, one full run in about
-     * ten). A client that does not read at all holds its senders back this long, in waits of at
+     * consumer although it read at full speed (PublisherBackPressureTest, once in seven full
+     * runs). A client that does not read at all holds its senders back this long, in waits of at
      * most {@link Pressure#MAX_WAIT_NANOS} each, before they stop waiting for it.
      */
     static final long STUCK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
