@@ -271,9 +271,7 @@ abstract class Drainer extends Deadline {
                     if (gather == null || gather.capacity() < bytes) {
                         gather = ByteBuffer.allocate(Math.min(GATHER_BYTES, Integer.highestOneBit(Math.max(bytes - 1, 1)) << 1));
                     }
-                    gather.clear();
-                    queue.copyRun(gather);
-                    writeBlocking(gather.array(), 0, bytes, gather.flip());
+                    writeBlocking(gather.array(), 0, bytes, queue.copyRun(gather));
                 }
             } catch (IOException e) {
                 if (shutUnderUs()) {
@@ -308,9 +306,7 @@ abstract class Drainer extends Deadline {
             if (slice != null) {
                 out = ByteBuffer.wrap(slice.data, slice.off, bytes);
             } else {
-                gather.clear();
-                queue.copyRun(gather);
-                out = gather.flip();
+                out = queue.copyRun(gather);
             }
             int n;
             try {

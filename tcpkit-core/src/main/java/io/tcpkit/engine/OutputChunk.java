@@ -46,8 +46,13 @@ final class OutputChunk {
         return len + (refs == null ? 0 : (long) OutputQueue.REF_BYTES * refs.length) + OutputQueue.CHUNK_OVERHEAD_BYTES;
     }
 
-    /** Forgets the first {@code n} bytes still to write of a bundle, letting go of the messages written. */
+    /** Forgets the first {@code n} bytes still to write; a bundle lets go of the messages written. */
     void advance(int n) {
+        len -= n;
+        if (refs == null) {
+            off += n;
+            return;
+        }
         int i = first;
         int o = off + n;
         while (i < count && o >= refs[i].length) {
@@ -56,7 +61,6 @@ final class OutputChunk {
         }
         first = i;
         off = o;
-        len -= n;
     }
 
     /** Puts its first {@code n} bytes still to write into {@code into}. */

@@ -290,11 +290,12 @@ final class OutputQueue {
     }
 
     /**
-     * Copies the run taken last into {@code into}, from its position (its last chunk only as far
-     * as it was taken). Outside the monitor: only the drainer moves a chunk's start, and senders
-     * only add behind what was taken.
+     * Copies the run taken last into {@code into} (its last chunk only as far as it was taken) and
+     * returns it, ready to be written. Outside the monitor: only the drainer moves a chunk's
+     * start, and senders only add behind what was taken.
      */
-    void copyRun(ByteBuffer into) {
+    ByteBuffer copyRun(ByteBuffer into) {
+        into.clear();
         int at = 0;
         OutputChunk c = runFirst;
         for (int i = 0; i < runChunks; i++, c = c.next) {
@@ -302,6 +303,7 @@ final class OutputQueue {
             c.copyTo(into, n);
             at += n;
         }
+        return into.flip();
     }
 
     /** Forgets the first {@code n} bytes of the run taken last, which were written. */
@@ -320,12 +322,7 @@ final class OutputQueue {
                         freed += c.held();
                         head = c.next;
                     } else {
-                        if (c.refs == null) {
-                            c.off += left;
-                            c.len -= left;
-                        } else {
-                            c.advance(left);
-                        }
+                        c.advance(left);
                         freed += left;
                         left = 0;
                     }

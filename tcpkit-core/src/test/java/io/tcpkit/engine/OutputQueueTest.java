@@ -59,9 +59,8 @@ class OutputQueueTest {
         if (slice != null) {
             return new String(slice.data, slice.off, bytes, StandardCharsets.US_ASCII);
         }
-        ByteBuffer out = ByteBuffer.allocate(bytes);
-        queue.copyRun(out);
-        assertThat(out.position()).as("the run's bytes, no more").isEqualTo(bytes);
+        ByteBuffer out = queue.copyRun(ByteBuffer.allocate(bytes));
+        assertThat(out.remaining()).as("the run's bytes, no more").isEqualTo(bytes);
         return new String(out.array(), 0, bytes, StandardCharsets.US_ASCII);
     }
 
