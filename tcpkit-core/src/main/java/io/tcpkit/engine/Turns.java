@@ -25,8 +25,8 @@ import java.lang.System.Logger.Level;
  * its idle timeout, since nothing can end a blocked read without destroying the socket, and a
  * timed read costs the JDK a timer and a poller registration on every request (it doubled the CPU
  * per echo here). While threads the reactor or the acceptor started wait too long to run, a busy
- * connection waits in the reactor too, so that it does not keep the carrier from them ({@link
- * Starts}). Every way out of here goes through {@link ConnectionImpl#close} and
+ * connection lets them go first before it reads ({@link Starts#giveWay}). Every way out of here
+ * goes through {@link ConnectionImpl#close} and
  * {@link ConnectionImpl#end}, unless the connection was handed over.
  */
 final class Turns implements Runnable {
@@ -35,8 +35,6 @@ final class Turns implements Runnable {
     private final ConnectionImpl conn;
     /** Whether this thread carries on a connection that waited without a thread (no opening then). */
     private final boolean resumed;
-    /** When the acceptor or the reactor started this thread (see {@link Starts}). */
-    private long startedAt;
 
     private Turns(ConnectionImpl conn, boolean resumed) {
         this.conn = conn;
@@ -65,12 +63,12 @@ final class Turns implements Runnable {
     private static boolean startThread(ConnectionImpl conn, Turns turns) {
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(turns);
         conn.owner(thread);
-        turns.startedAt = Starts.starting();
+        Starts.starting();
         try {
             thread.start();
             return true;
         } catch (RuntimeException | OutOfMemoryError e) {
-            Starts.running(turns.startedAt);
+            Starts.running();
             LOG.log(Level.ERROR, conn.server + ": cannot start a connection thread", e);
             conn.owner(null);
             conn.recordReason(CloseReason.SERVER_CLOSED);
@@ -81,7 +79,7 @@ final class Turns implements Runnable {
 
     @Override
     public void run() {
-        Starts.running(startedAt);
+        Starts.running();
         boolean handedOver = false;
         try {
             if (!resumed) {
@@ -131,10 +129,10 @@ final class Turns implements Runnable {
             if (in.readable() == 0 && !in.isEof()) {
                 conn.out().flushBeforeRead();
                 Pressure.await();
-                // A busy connection reads on its thread, unless others wait for theirs (see Starts).
-                if ((!input.busy() || Starts.starving()) && park(handler)) {
+                if (!input.busy() && park(handler)) {
                     return true;
                 }
+                Starts.giveWay(); // the fast path, behind threads that wait to start, if any
                 in.fill(); // the fast path: an untimed read on this thread
             }
             long consumed = input.consumed();
