@@ -1,5 +1,7 @@
 package io.tcpkit.engine;
 
+import io.tcpkit.Connection;
+import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
@@ -81,6 +83,11 @@ class StarvedWaiterTest {
                 }
                 assertThat(reply).isEqualTo("x");
                 assertThat(replies.get() - before).as("busy replies served before the waiter's").isLessThan(MAX_REPLIES_BEFORE);
+                // And the busy connections kept their threads: they let the waiter's go first
+                // (Starts.giveWay) instead of giving their own back, as they once did, after
+                // which every request of theirs went through the reactor and a new thread.
+                waiter.getOutputStream().write('?');
+                assertThat(Net.readLine(waiter)).as("busy connections that changed threads").isEqualTo("0\n");
             } finally {
                 stop.set(true);
                 for (Thread t : busy) {
@@ -106,22 +113,44 @@ class StarvedWaiterTest {
         }
     }
 
-    /** The child: a server whose every request takes {@link #TURN_NANOS} of CPU, is echoed, and yields. */
+    /**
+     * The child: a server whose every request takes {@link #TURN_NANOS} of CPU, is echoed, and
+     * yields; a {@code ?} is answered with how many times a busy connection (past its first
+     * {@link #BUSY_REQUESTS} requests) was served by another thread than for its previous request.
+     */
     public static final class Server {
+        static final int BUSY_REQUESTS = 20;
+        static final AtomicLong THREAD_CHANGES = new AtomicLong();
+
         public static void main(String[] args) throws Exception {
-            TcpServer server = TcpServer.builder().service("turns").requestHandler(conn -> {
-                ReadBuffer in = conn.input();
-                if (in.readable() == 0 && in.fill() < 0) {
-                    return false;
+            TcpServer server = TcpServer.builder().service("turns").requestHandlers(conn -> new RequestHandler() {
+                private Thread last;
+                private int requests;
+
+                @Override
+                public boolean serve(Connection c) throws IOException {
+                    ReadBuffer in = c.input();
+                    if (in.readable() == 0 && in.fill() < 0) {
+                        return false;
+                    }
+                    if (in.array()[in.readIndex()] == '?') {
+                        in.skip(in.readable());
+                        c.write(THREAD_CHANGES.get() + "\n");
+                        return true;
+                    }
+                    if (++requests > BUSY_REQUESTS && last != Thread.currentThread()) {
+                        THREAD_CHANGES.incrementAndGet();
+                    }
+                    last = Thread.currentThread();
+                    long until = System.nanoTime() + TURN_NANOS;
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
+                    c.write(in.array(), in.readIndex(), in.readable());
+                    in.skip(in.readable());
+                    Thread.yield(); // as the hub did after a publish before it parked instead (Hub.yieldToReceivers)
+                    return true;
                 }
-                long until = System.nanoTime() + TURN_NANOS;
-                while (System.nanoTime() - until < 0) {
-                    Thread.onSpinWait();
-                }
-                conn.write(in.array(), in.readIndex(), in.readable());
-                in.skip(in.readable());
-                Thread.yield(); // as the hub did after a publish before it parked instead (Hub.yieldToReceivers)
-                return true;
             }).start();
             System.out.println("port " + server.port());
             System.out.flush();
