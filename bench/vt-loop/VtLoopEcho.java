@@ -137,14 +137,14 @@ public final class VtLoopEcho {
                         break;
                     }
                     if (n == 0) {
-                        await(SelectionKey.OP_READ);
+                        await();
                         continue;
                     }
                     buf.flip();
                     while (buf.hasRemaining()) {
                         if (ch.write(buf) == 0) {
                             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                            await(SelectionKey.OP_WRITE);
+                            await();
                             key.interestOps(SelectionKey.OP_READ);
                         }
                     }
@@ -158,7 +158,7 @@ public final class VtLoopEcho {
             }
         }
 
-        private void await(int op) {
+        private void await() {
             waiter = Thread.currentThread();
             LockSupport.park();
         }

@@ -21,16 +21,17 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The remedy: while a thread started here waits to run, a busy connection parks for a
  * nanosecond before its next read. A timed park comes back through the scheduler's timer, which
- * submits to the shared queue: the busy connection lines up behind the threads waiting there, and once the carrier's own queue has run out they run, first come,
- * first served. It keeps its thread and its fast path. A load of busy connections alone (echo,
- * pipelined PINGs) starts no threads and never parks so; a start on a quiet carrier runs at once.
+ * submits to the shared queue: the busy connection lines up behind the threads waiting there,
+ * and once the carrier's own queue has run out they run, first come, first served. It keeps its
+ * thread and its fast path. A load of busy connections alone (echo, pipelined PINGs) starts no
+ * threads and never parks so; a start on a quiet carrier runs at once.
  *
  * <p>An earlier remedy had a busy connection give its thread back instead, so that its next
  * request went through the reactor and the shared queue too: fair, but a round of the carrier's
  * queue with a thousand busy connections is itself more than the 5 ms wait it allowed, so under
  * bench/run's 1,000 connections echo every request went through the reactor, at a thread start
- * and two selector registrations each (21 us of CPU per echo against 15.5 now, bench/ab beside
- * Netty's 10.4-13.3; bench/results/issue-12-gap.md).
+ * and two selector registrations each (bench/ab: 17.7-21.3 us of CPU per echo against 13.7-18.2
+ * now, Netty's 9.5-13.3 in the same rounds; bench/results/issue-12-gap.md).
  */
 final class Starts {
     /** Threads started by the engine's platform threads that have not begun to run. */

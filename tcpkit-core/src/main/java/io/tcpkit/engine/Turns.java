@@ -24,7 +24,7 @@ import java.lang.System.Logger.Level;
  * untimed reads: a busy connection that falls silent keeps its thread until its next request or
  * its idle timeout, since nothing can end a blocked read without destroying the socket, and a
  * timed read costs the JDK a timer and a poller registration on every request (it doubled the CPU
- * per echo here). While threads the reactor or the acceptor started wait too long to run, a busy
+ * per echo here). While threads the reactor or the acceptor started have not yet run, a busy
  * connection lets them go first before it reads ({@link Starts#giveWay}). Every way out of here
  * goes through {@link ConnectionImpl#close} and
  * {@link ConnectionImpl#end}, unless the connection was handed over.

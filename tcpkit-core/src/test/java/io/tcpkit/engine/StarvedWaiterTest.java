@@ -37,9 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose new thread for it waits in the scheduler's shared queue, which the carrier reads only
  * when its own is empty. Before {@link Starts} it was served after 1,200 to 11,000 of the busy
  * clients' replies (0.4 to 3 s of the carrier), or not in the 10 s they went on; now, the busy
- * connections giving way ({@link Starts#giveWay}), within a pass of the carrier's queue. Handing
- * the start to a virtual thread instead does not do (2,373 replies before it: a virtual thread's
- * start is submitted to the shared queue too).
+ * connections giving way ({@link Starts#giveWay}), within a pass of the carrier's queue, and they
+ * keep their threads meanwhile (the child counts a busy connection served by a new thread; under
+ * the rule before, busy connections gave their threads back while a start waited). Having a
+ * virtual thread start the waiter's thread instead does not help (2,373 replies before it: a
+ * virtual thread's start is submitted to the shared queue too).
  */
 @Timeout(90)
 class StarvedWaiterTest {
