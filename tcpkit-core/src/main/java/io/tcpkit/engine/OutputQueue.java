@@ -1,8 +1,8 @@
 package io.tcpkit.engine;
 
 import java.lang.invoke.MethodHandles;
-import java.nio.ByteBuffer;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 
 /**
  * The queue of a connection's {@link Output}: what waits to be written, in order. Small messages

@@ -64,7 +64,7 @@ class OutputQueueTest {
         return new String(out.array(), 0, bytes, StandardCharsets.US_ASCII);
     }
 
-    /** What a bundle of the smallest size holds besides its messages' bytes. */
+    /** What a bundle of {@code refs} references holds besides its messages' bytes. */
     private static long bundleOverhead(int refs) {
         return (long) refs * OutputQueue.REF_BYTES + OutputQueue.CHUNK_OVERHEAD_BYTES;
     }

@@ -55,6 +55,11 @@ final class BenchStats {
         return measuring;
     }
 
+    /** A latency as histograms record it: at most {@link #MAX_LATENCY_NANOS}, never negative. */
+    static long recordable(long latencyNanos) {
+        return Math.min(Math.max(0, latencyNanos), MAX_LATENCY_NANOS);
+    }
+
     /** A histogram for one thread's own latencies (see {@link #latencies}). */
     static Histogram ownHistogram() {
         return new Histogram(MAX_LATENCY_NANOS, 3);
@@ -94,7 +99,7 @@ final class BenchStats {
     /** One reply's latency, counted with {@link #replies}. */
     void latency(long latencyNanos) {
         if (measuring) {
-            latency.recordValue(Math.min(latencyNanos, MAX_LATENCY_NANOS));
+            latency.recordValue(recordable(latencyNanos));
         }
     }
 

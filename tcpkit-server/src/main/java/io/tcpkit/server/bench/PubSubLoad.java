@@ -118,7 +118,7 @@ final class PubSubLoad {
             if (own == null) {
                 stats.latency(now - sent);
             } else if (measuring) {
-                own.recordValue(Math.min(Math.max(0, now - sent), BenchStats.MAX_LATENCY_NANOS));
+                own.recordValue(BenchStats.recordable(now - sent));
             }
             frames++;
             pos += frame;
