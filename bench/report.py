@@ -2,7 +2,8 @@
 """Turns bench/run's JSON results into one Markdown table (table.md) and a chart (chart.png).
 
 Every figure is also given as a ratio to the best server in the same run: lower is better for
-CPU per message, p99 latency and memory; higher is better for throughput.
+CPU per message, p99 latency and memory; higher is better for throughput. A row measured in
+rounds (bench/median.py) shows each server's median round and the range of its rounds.
 """
 import glob
 import json
@@ -84,12 +85,17 @@ def table(data):
                 continue
             c, t, p = cpu.get(s), tput.get(s), p99.get(s)
             rss = r.get("serverRssBytes")
+            spread = (r.get("rounds") or {}).get("serverMicrosPerReply") or []
+            spread_text = f"; {min(spread):.2f}-{max(spread):.2f}" if len(spread) > 1 else ""
             lines.append("| {} | {} | {} | {} | {} | {} |".format(
                 title, s,
-                f"{c:.2f} us{ratio(c, best_cpu)}" if c else "",
+                f"{c:.2f} us{ratio(c, best_cpu)}{spread_text}" if c else "",
                 f"{t:,.0f}/s{ratio(t, best_tput, True)}" if t else "",
                 f"{p:.3f} ms{ratio(p, best_p99)}" if p else "",
                 f"{rss / 1048576:.0f} MiB RSS" if rss else ""))
+    if any((r or {}).get("rounds") for r in data.values()):
+        lines += ["", "Rows measured in rounds (echo, PING): each server's median round; after the ';' the range"
+                  " of its rounds' CPU per message. The ratios are those of the medians."]
     return "\n".join(lines) + "\n"
 
 
