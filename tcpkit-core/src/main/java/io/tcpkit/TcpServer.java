@@ -179,9 +179,10 @@ public interface TcpServer extends AutoCloseable {
         }
 
         /**
-         * How long a wait for the next request must last for the connection to count as quiet
-         * (default 50 ms). A quiet connection waits for its next request without a thread; a
-         * busy one keeps its thread, blocked in an untimed read, which is cheaper per request.
+         * How long a wait for the next request must last to count as long (default 50 ms). A
+         * connection is busy once 8 waits in a row were shorter, and quiet again after two
+         * longer ones in a row. A quiet connection waits for its next request without a thread;
+         * a busy one keeps its thread, blocked in an untimed read, which is cheaper per request.
          */
         public Builder quietAfter(Duration quietAfter) {
             if (quietAfter == null || quietAfter.isNegative() || quietAfter.isZero()) {

@@ -36,6 +36,17 @@ final class Input extends Deadline implements ReadBuffer.Source {
      * CLIENT SETINFO, SELECT, SUBSCRIBE), so that such a client, idle afterwards, holds no thread.
      */
     static final int BUSY_AFTER = 8;
+    /**
+     * Long waits in a row after which a busy connection counts as quiet again. Two, not one: a
+     * busy connection's wait includes its time in the carrier's queue once its request has
+     * come, and under load that queue alone can outlast the quiet time now and then. With one,
+     * bench/ab's 1,000 connections echo (round trips of some 15 ms, a tail past 50) sent a
+     * connection to the reactor at each such wait, and {@link #BUSY_AFTER} requests through it
+     * before it was busy again, each a thread start that made every busy connection line up
+     * behind it ({@link Starts#giveWay}): 18.5-21.2 us of CPU per echo against 13.0-14.9 with
+     * a quiet time too long to be reached (Netty 10.8-11.6; bench/results/issue-12-gap.md).
+     */
+    static final int QUIET_AFTER_LONG_WAITS = 2;
 
     private final ConnectionImpl conn;
     private final ReadBuffer buffer;
@@ -55,7 +66,10 @@ final class Input extends Deadline implements ReadBuffer.Source {
      * while the connection waits in the reactor, when that wait began.
      */
     private long waitNanos = Long.MAX_VALUE;
-    /** Short waits in a row, up to {@link #BUSY_AFTER}. */
+    /**
+     * Short waits in a row, up to {@link #BUSY_AFTER}; past it, a busy connection's long waits in
+     * a row, up to {@link #QUIET_AFTER_LONG_WAITS} (one byte, where two would add a field).
+     */
     private byte shortWaits;
     private boolean peerEof;
     private boolean drainEof;
@@ -95,8 +109,9 @@ final class Input extends Deadline implements ReadBuffer.Source {
     }
 
     /**
-     * Whether the connection is busy: its last {@link #BUSY_AFTER} waits for a request were all
-     * shorter than the quiet time. Only a busy connection waits for its next request on its
+     * Whether the connection is busy: {@link #BUSY_AFTER} waits for a request in a row were
+     * shorter than the quiet time, and no {@link #QUIET_AFTER_LONG_WAITS} in a row since were
+     * longer. Only a busy connection waits for its next request on its
      * thread; any other, the handshake burst of a client library and a subscriber included, gives
      * its thread back after each request.
      */
@@ -107,10 +122,12 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /** A wait for a request lasted {@code nanos}. */
     private void waited(long nanos) {
         waitNanos = nanos;
-        if (nanos >= conn.server.spec().quietAfter().toNanos()) {
+        if (nanos < conn.server.spec().quietAfter().toNanos()) {
+            shortWaits = (byte) Math.min(shortWaits + 1, BUSY_AFTER); // a busy one's long waits start over
+        } else if (busy() && shortWaits < BUSY_AFTER + QUIET_AFTER_LONG_WAITS - 1) {
+            shortWaits++; // busy still: one long wait under load is not a pause
+        } else {
             shortWaits = 0;
-        } else if (shortWaits < BUSY_AFTER) {
-            shortWaits++;
         }
     }
 

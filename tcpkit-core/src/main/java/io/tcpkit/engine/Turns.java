@@ -16,9 +16,9 @@ import java.lang.System.Logger.Level;
  * connection or, when it has gone quiet, the hand-over to the {@link Reactor}, after which the
  * thread ends and a new one takes the connection up when the client speaks again.
  *
- * <p>Between turns a busy connection (its last {@link Input#BUSY_AFTER} waits for a request were
- * all shorter than the {@linkplain io.tcpkit.TcpServer.Builder#quietAfter quiet time}) keeps its
- * thread, blocked in an untimed read: the fast path. Any other waits without a thread: a client
+ * <p>Between turns a busy connection ({@link Input#BUSY_AFTER} waits for a request in a row were
+ * shorter than the {@linkplain io.tcpkit.TcpServer.Builder#quietAfter quiet time}, and not two in
+ * a row longer since) keeps its thread, blocked in an untimed read: the fast path. Any other waits without a thread: a client
  * that connects, makes a few quick requests and goes quiet (a pooled connection after its
  * handshake, a subscriber, a chat member who has just joined) holds no thread. The price of
  * untimed reads: a busy connection that falls silent keeps its thread until its next request or

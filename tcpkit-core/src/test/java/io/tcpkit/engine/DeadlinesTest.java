@@ -73,6 +73,27 @@ class DeadlinesTest {
     }
 
     @Test
+    void aBusyConnectionKeepsItsThreadThroughOneLongWaitAndGivesItBackAfterTwo() throws Exception {
+        // Under load a busy connection's wait includes its time in the carrier's queue, which can
+        // pass the quiet time now and then: one such wait must not cost it its thread.
+        int port = start(ECHO, TcpServer.DEFAULT_QUIET_AFTER);
+        try (Socket s = Net.connect(port)) {
+            for (int i = 0; i <= Input.BUSY_AFTER; i++) {
+                echo(s, "request " + i); // the clock stands still: every wait is short
+            }
+            fixture.onlyConnection(ConnectionState.WAITING); // busy: on its thread
+            fixture.passes(Duration.ofSeconds(1));
+            echo(s, "after one long wait");
+            fixture.onlyConnection(ConnectionState.WAITING);
+            fixture.passes(Duration.ofSeconds(1));
+            echo(s, "after a second");
+            fixture.onlyConnection(ConnectionState.IDLE); // quiet: in the reactor
+            echo(s, "from the reactor");
+            fixture.onlyConnection(ConnectionState.IDLE); // one short wait does not make it busy again
+        }
+    }
+
+    @Test
     void aFrameStartedMustCompleteWithinTheReadTimeoutHoweverItTrickles() throws Exception {
         RequestHandler lines = conn -> {
             String line = conn.lines().readLine();
