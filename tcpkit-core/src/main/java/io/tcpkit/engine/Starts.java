@@ -77,9 +77,12 @@ final class Starts {
      * after it sees the interrupt.
      */
     static void giveWay() {
-        if (!pending()) {
-            return;
+        if (pending()) {
+            awaitStarts(); // apart, so that what runs on every read stays small
         }
+    }
+
+    private static void awaitStarts() {
         Waiter w = new Waiter(Thread.currentThread(), STARTED.get());
         WAITERS.add(w);
         while (RAN.get() < w.ticket && !w.get() && !Thread.currentThread().isInterrupted()) {
