@@ -111,9 +111,9 @@ final class Input extends Deadline implements ReadBuffer.Source {
     /**
      * Whether the connection is busy: {@link #BUSY_AFTER} waits for a request in a row were
      * shorter than the quiet time, and no {@link #QUIET_AFTER_LONG_WAITS} in a row since were
-     * longer. Only a busy connection waits for its next request on its
-     * thread; any other, the handshake burst of a client library and a subscriber included, gives
-     * its thread back after each request.
+     * longer. Only a busy connection waits for its next request on its thread; any other, the
+     * handshake burst of a client library and a subscriber included, gives its thread back after
+     * each request.
      */
     boolean busy() {
         return shortWaits >= BUSY_AFTER;

@@ -18,16 +18,16 @@ import java.lang.System.Logger.Level;
  *
  * <p>Between turns a busy connection ({@link Input#BUSY_AFTER} waits for a request in a row were
  * shorter than the {@linkplain io.tcpkit.TcpServer.Builder#quietAfter quiet time}, and not two in
- * a row longer since) keeps its thread, blocked in an untimed read: the fast path. Any other waits without a thread: a client
- * that connects, makes a few quick requests and goes quiet (a pooled connection after its
- * handshake, a subscriber, a chat member who has just joined) holds no thread. The price of
- * untimed reads: a busy connection that falls silent keeps its thread until its next request or
- * its idle timeout, since nothing can end a blocked read without destroying the socket, and a
- * timed read costs the JDK a timer and a poller registration on every request (it doubled the CPU
- * per echo here). While threads the reactor or the acceptor started have not yet run, a busy
- * connection lets them go first before it reads ({@link Starts#giveWay}). Every way out of here
- * goes through {@link ConnectionImpl#close} and
- * {@link ConnectionImpl#end}, unless the connection was handed over.
+ * a row longer since) keeps its thread, blocked in an untimed read: the fast path. Any other waits
+ * without a thread: a client that connects, makes a few quick requests and goes quiet (a pooled
+ * connection after its handshake, a subscriber, a chat member who has just joined) holds no
+ * thread. The price of untimed reads: a busy connection that falls silent keeps its thread until
+ * its next request or its idle timeout, since nothing can end a blocked read without destroying
+ * the socket, and a timed read costs the JDK a timer and a poller registration on every request
+ * (it doubled the CPU per echo here). While threads the reactor or the acceptor started have not
+ * yet run, a busy connection lets them go first before it reads ({@link Starts#giveWay}). Every
+ * way out of here goes through {@link ConnectionImpl#close} and {@link ConnectionImpl#end}, unless
+ * the connection was handed over.
  */
 final class Turns implements Runnable {
     private static final System.Logger LOG = System.getLogger(Turns.class.getName());
