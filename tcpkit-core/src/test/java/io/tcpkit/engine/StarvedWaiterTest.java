@@ -5,7 +5,6 @@ import io.tcpkit.RequestHandler;
 import io.tcpkit.TcpServer;
 import io.tcpkit.codec.ReadBuffer;
 import io.tcpkit.testing.Await;
-import io.tcpkit.testing.ChildProcess;
 import io.tcpkit.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,10 +56,8 @@ class StarvedWaiterTest {
 
     @Test
     void aConnectionWaitingInTheReactorIsServedWhileBusyConnectionsKeepTheCarrier(@TempDir Path dir) throws Exception {
-        try (ChildProcess child = ChildProcess.javaOnOneCore(dir,
-                List.of("-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1"),
-                Server.class.getName())) {
-            int port = Integer.parseInt(child.awaitStdout(Pattern.compile("port (\\d+)"), Duration.ofSeconds(30)).group(1));
+        try (OneCarrierServer.Started child = OneCarrierServer.start(dir, Server.class)) {
+            int port = child.port();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong replies = new AtomicLong();
             List<Thread> busy = new ArrayList<>();
