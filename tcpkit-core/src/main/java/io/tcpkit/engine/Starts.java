@@ -40,7 +40,10 @@ import java.util.concurrent.locks.LockSupport;
  * registrations (bench/results/issue-12-gap.md).
  */
 final class Starts {
-    /** Threads started by the engine's platform threads, and how many of them have begun to run. */
+    /**
+     * Threads started by the engine's platform threads, and how many of them have begun to run:
+     * for the whole process, as the scheduler's carriers are (two servers in one JVM share them).
+     */
     private static final AtomicLong STARTED = new AtomicLong();
     private static final AtomicLong RAN = new AtomicLong();
     /** Busy connections waiting for the starts ahead of them, about in the order they came. */

@@ -64,16 +64,21 @@ final class Turns implements Runnable {
         Thread thread = Thread.ofVirtual().name(conn.toString()).unstarted(turns);
         conn.owner(thread);
         Starts.starting();
+        boolean started = false;
         try {
             thread.start();
+            started = true;
             return true;
         } catch (RuntimeException | OutOfMemoryError e) {
-            Starts.running();
             LOG.log(Level.ERROR, conn.server + ": cannot start a connection thread", e);
             conn.owner(null);
             conn.recordReason(CloseReason.SERVER_CLOSED);
             conn.end();
             return false;
+        } finally {
+            if (!started) {
+                Starts.running(); // whatever start threw: a start counted and never run holds up every busy read
+            }
         }
     }
 
