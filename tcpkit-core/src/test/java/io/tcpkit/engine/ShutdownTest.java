@@ -107,7 +107,9 @@ class ShutdownTest {
             assertThat(back.length).isEqualTo(server.stats().bytesIn()).isEqualTo(server.stats().bytesOut());
             assertThat(back).isEqualTo(Arrays.copyOf(data, back.length));
         }
-        assertThat(Net.closed(server, CloseReason.SHUTDOWN)).isEqualTo(1);
+        // The whole map, so that a failure says which reason it was (once, in a full run on
+        // 2026-12-03, the SHUTDOWN count was 0 here; not reproduced in 12 runs alone since).
+        assertThat(server.stats().closed()).as("closes by reason").containsEntry(CloseReason.SHUTDOWN, 1L);
     }
 
     @Test
