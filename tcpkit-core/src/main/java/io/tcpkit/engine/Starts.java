@@ -70,7 +70,7 @@ final class Starts {
     }
 
     /** Whether threads started here wait to run. */
-    static boolean pending() {
+    private static boolean pending() {
         return RAN.get() < STARTED.get();
     }
 
