@@ -3,7 +3,9 @@
 
 Every figure is also given as a ratio to the best server in the same run: lower is better for
 CPU per message, p99 latency and memory; higher is better for throughput. A row measured in
-rounds (bench/median.py) shows each server's median round and the range of its rounds.
+rounds (bench/median.py) shows each server's median round and the range of its rounds. An older
+tcpkit build run beside it (BENCH_BASELINE: tcpkit-baseline, tcpkit-command-baseline) gets its
+ratios too but is never the best: the ratios of the others stay those of a run without it.
 """
 import glob
 import json
@@ -28,7 +30,13 @@ WORKLOADS = [
     ("fanout-1000x100", "PUBLISH to 1,000 subscribers, 100 publishers (per delivery)"),
     ("generator", "the generator: PING -c 50 against redis-server"),
 ]
-SERVERS = ["c-epoll", "go", "netty", "tcpkit", "redis", "tcpkit-command", "tcpkit-chat", "tcpkit-bench", "redis-benchmark"]
+SERVERS = ["c-epoll", "go", "netty", "tcpkit", "tcpkit-baseline", "redis", "tcpkit-command", "tcpkit-command-baseline",
+           "tcpkit-chat", "tcpkit-bench", "redis-benchmark"]
+
+
+def peer(server):
+    """Whether a server may be the best of its row: an older build of tcpkit (a baseline) may not."""
+    return not server.endswith("-baseline")
 
 
 def load(results):
@@ -76,9 +84,9 @@ def table(data):
         cpu = {s: r.get("serverMicrosPerReply") for s, r in ok}
         tput = {s: r.get("repliesPerSecond") for s, r in ok}
         p99 = {s: (r.get("latencyMs") or {}).get("p99") for s, r in ok}
-        best_cpu = min((v for v in cpu.values() if v), default=None)
-        best_tput = max((v for v in tput.values() if v), default=None)
-        best_p99 = min((v for v in p99.values() if v), default=None)
+        best_cpu = min((v for s, v in cpu.items() if v and peer(s)), default=None)
+        best_tput = max((v for s, v in tput.items() if v and peer(s)), default=None)
+        best_p99 = min((v for s, v in p99.items() if v and peer(s)), default=None)
         for s, r in rows:
             if not r or r.get("errors", 1) != 0:
                 lines.append(f"| {title} | {s} | failed | | | |")
@@ -93,6 +101,9 @@ def table(data):
                 f"{t:,.0f}/s{ratio(t, best_tput, True)}" if t else "",
                 f"{p:.3f} ms{ratio(p, best_p99)}" if p else "",
                 f"{rss / 1048576:.0f} MiB RSS" if rss else ""))
+    if any(not peer(s) for _, s in data):
+        lines += ["", "tcpkit-baseline and tcpkit-command-baseline: an older build of tcpkit run in the same rounds"
+                  " (machine.txt says which); never counted as the best."]
     if any((r or {}).get("rounds") for r in data.values()):
         lines += ["", "Rows measured in rounds (echo, PING): each server's median round; after the ';' the range"
                   " of its rounds' CPU per message. The ratios are those of the medians."]
@@ -102,20 +113,21 @@ def table(data):
 def chart(data, results):
     """Server CPU per message as a ratio to the best server, per workload: one group of bars each."""
     rows = []
+    servers = [s for s in SERVERS if peer(s)]  # the chart is of the run itself, baseline or not
     for workload, title in WORKLOADS:
         if workload.startswith("idle") or workload == "generator":
             continue
-        vals = {s: (data.get((workload, s)) or {}).get("serverMicrosPerReply") for s in SERVERS}
+        vals = {s: (data.get((workload, s)) or {}).get("serverMicrosPerReply") for s in servers}
         vals = {s: v for s, v in vals.items() if v}
         if not vals:
             continue
         best = min(vals.values())
-        rows.append((workload, [vals.get(s, 0) / best if vals.get(s) else 0 for s in SERVERS]))
+        rows.append((workload, [vals.get(s, 0) / best if vals.get(s) else 0 for s in servers]))
     if not rows:
         return
     dat = os.path.join(results, "chart.dat")
     with open(dat, "w") as f:
-        f.write("workload " + " ".join(SERVERS) + "\n")
+        f.write("workload " + " ".join(servers) + "\n")
         for workload, vals in rows:
             f.write(workload + " " + " ".join(f"{v:.3f}" for v in vals) + "\n")
     plot = "\n".join([
@@ -125,7 +137,7 @@ def chart(data, results):
         "set style data histograms", "set style histogram clustered gap 1", "set style fill solid 0.8 border -1",
         "set yrange [0:*]", "set grid ytics", "set key outside right", "set ylabel 'x best'",
         "set xtics rotate by -20", "set bmargin 5",
-        f"plot for [i=2:{len(SERVERS) - 1}] '{dat}' using i:xtic(1) title columnheader(i)",
+        f"plot for [i=2:{len(servers) - 1}] '{dat}' using i:xtic(1) title columnheader(i)",
     ])
     subprocess.run(["gnuplot"], input=plot.encode(), check=False)
 
